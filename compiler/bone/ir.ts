@@ -114,6 +114,13 @@ export interface BoneInRangeExpr extends BoneExprBase {
   negated: boolean;
 }
 
+/** `tags contains "x"` — membership of `element` in a list/set-valued `collection`. */
+export interface BoneContainsExpr extends BoneExprBase {
+  kind: 'contains';
+  collection: BoneExpr;
+  element: BoneExpr;
+}
+
 /** `title.length` (string length or collection size). */
 export interface BoneLengthExpr extends BoneExprBase {
   kind: 'length';
@@ -146,6 +153,7 @@ export type BoneExpr =
   | BoneUnaryExpr
   | BoneInListExpr
   | BoneInRangeExpr
+  | BoneContainsExpr
   | BoneLengthExpr
   | BoneUniqueExpr
   | BoneCallExpr
@@ -187,6 +195,10 @@ export interface BoneField {
   checks: BoneFieldCheck[];
   /** Set when this field is the foreign key of a `belongs_to` relation (or its type is an entity). */
   references?: string;
+  /** `@sensitive`: never returned in list responses or logs. */
+  sensitive?: boolean;
+  /** `@renamed_from(old)`: migrations rename the column instead of dropping it. */
+  renamedFrom?: string;
   loc: IrLocation;
 }
 
@@ -303,7 +315,11 @@ export interface BonePipelineStep {
 
 export interface BonePipeline {
   steps: BonePipelineStep[];
-  onError: 'rollback' | 'continue' | 'abort';
+  onError: 'rollback' | 'continue' | 'abort' | 'retry' | 'compensate';
+  /** `parallel: { … }` — the steps run concurrently instead of in order. */
+  parallel?: boolean;
+  /** `on_error: compensate(undo_x(order))` — the function called on failure, if any. */
+  onErrorCall?: { call: string; args: BoneExpr[] };
 }
 
 /** Literal settings, e.g. `algorithm: rank using { k: 10, metric: "cosine" }`. */
@@ -311,7 +327,10 @@ export type BoneSettingValue = string | number | boolean | null | BoneSettingVal
 
 export interface BoneAlgorithm {
   name: string;
+  /** Literal settings; a bare name (`graph: road_network`) is kept as its string. */
   using: Record<string, BoneSettingValue>;
+  /** Settings whose value names a capability parameter (`source: start` → `{ source: 'start' }`). */
+  paramBindings?: Record<string, string>;
 }
 
 export interface BoneCapability {
@@ -423,14 +442,17 @@ export interface BoneExtensionPoint {
   params: BoneParam[];
   returns?: BoneType;
   /**
-   * A stable extension point must be implemented: the generated code calls it and its body lives
-   * in a marked region (`// <bone:extension NAME>` … `// </bone:extension NAME>`) that a
-   * recompile preserves. The front end marks it `stable`; the emitter fails loudly if it has no
-   * implementation to preserve and no `default` in the `.bone` file.
+   * The generated code calls every extension point; its body lives in a marked region
+   * (`// <bone:extension NAME>` … `// </bone:extension NAME>`) that a recompile preserves.
+   * A `stable: true` extension point is part of the system's contract, so the checker requires it
+   * to be implemented in the `.bone` file: a `default:` expression or an `implementation:` module
+   * that exists (BS102).
    */
   stable: boolean;
   /** `default: <expr>` in the declaration: the value returned until someone implements it. */
   default?: BoneExpr;
+  /** `implementation: "extensions/fee.ts"` — a module (relative to the .bone file) exporting the function. */
+  implementation?: string;
   loc: IrLocation;
 }
 
