@@ -1,0 +1,8 @@
+/** The tools, their registry and the workspace: what the agent loop imports. */
+export { createToolRegistry, DEFAULT_TOOLS } from './registry.js';
+export type { ToolCallRequest, ToolOutcome, ToolRegistry, ToolRegistryOptions } from './registry.js';
+export type { ToolDefinition } from './tool.js';
+export { capOutput } from './cap.js';
+export { listSnapshots, restoreTurn } from './snapshots.js';
+export type { SnapshotEntry, SnapshotInfo } from './snapshots.js';
+export { Workspace, WorkspaceError, STATE_DIR } from './workspace.js';

@@ -1,0 +1,244 @@
+/**
+ * The tool registry: the one place where the cross-cutting policies are applied to every tool
+ * call, in this order — argument validation → permission (bash) → read-before-write guard →
+ * dedup → execute (containment inside the workspace, snapshot before the first write) → cap.
+ * `run` never throws: every failure becomes an ok:false outcome the model can act on.
+ */
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import { closestNames } from '../../compiler/common/suggest.js';
+import { toolPolicy, type AgentPolicy } from '../agent/policy.js';
+import { bashTool } from './bash.js';
+import { capOutput } from './cap.js';
+import { findFilesTool } from './find_files.js';
+import { patchTool } from './patch.js';
+import { readFileTool } from './read_file.js';
+import { searchTool } from './search.js';
+import { ShellSession } from './shell.js';
+import { TurnSnapshots } from './snapshots.js';
+import { toParameters, type Tool, type ToolContext, type ToolDefinition, type ToolResult } from './tool.js';
+import { Workspace, WorkspaceError } from './workspace.js';
+import { writeFileTool } from './write_file.js';
+
+export interface ToolCallRequest {
+  name: string;
+  arguments: Record<string, unknown>;
+  id?: string;
+}
+
+export interface ToolOutcome {
+  name: string;
+  ok: boolean;
+  /** What the model sees (already capped). */
+  output: string;
+  ms: number;
+  /** Project-relative paths. */
+  filesCreated: string[];
+  filesEdited: string[];
+  /** Answered by dedup from an identical earlier call. */
+  cached?: boolean;
+}
+
+export interface ToolRegistryOptions {
+  /** Project root (absolute). */
+  root: string;
+  policy: AgentPolicy;
+  /** Names the snapshot folder: letters, digits, '.', '_' or '-'. */
+  sessionId: string;
+  /** Environment of the shell (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Gate for bash: true runs, false declines, a string declines with that reason for the model. */
+  approve?: (req: ToolCallRequest) => Promise<boolean | string>;
+  /** ripgrep binary; default the bundled @vscode/ripgrep; false forces the JavaScript search. */
+  ripgrepPath?: string | false;
+}
+
+export interface ToolRegistry {
+  /** Schemas sent to the model. */
+  definitions(): ToolDefinition[];
+  has(name: string): boolean;
+  /** Snapshots are grouped per turn. */
+  beginTurn(turn: number): void;
+  /** Never throws: failures are ok:false outcomes. */
+  run(call: ToolCallRequest, opts?: { signal?: AbortSignal }): Promise<ToolOutcome>;
+  /** Kills the persistent shell. */
+  dispose(): Promise<void>;
+}
+
+/** The default toolset, in the order the model sees it. */
+export const DEFAULT_TOOLS: Tool[] = [readFileTool, writeFileTool, patchTool, bashTool, searchTool, findFilesTool];
+
+interface CachedResult {
+  output: string;
+  /** Index of the call that produced it. */
+  call: number;
+}
+
+export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
+  const { policy } = opts;
+  const tools = new Map(DEFAULT_TOOLS.map((t) => [t.name, t]));
+  const workspace = new Workspace(opts.root);
+  const snapshots = new TurnSnapshots(workspace, opts.sessionId);
+  workspace.beforeWrite = (target) => snapshots.capture(target);
+  let shell: ShellSession | null = null;
+  let ripgrep: Promise<string | null> | null = null;
+
+  /** Files whose content the session has seen (read, written or created). */
+  const known = new Set<string>();
+  /** Files a write was refused for once; the second attempt goes through. */
+  const warned = new Set<string>();
+  const cache = new Map<string, CachedResult>();
+  let calls = 0;
+
+  const maxChars = policy.context.toolResultMaxChars;
+
+  function context(signal?: AbortSignal): ToolContext {
+    return {
+      workspace,
+      policy,
+      maxOutputChars: maxChars,
+      signal,
+      shell: () =>
+        (shell ??= new ShellSession({ cwd: opts.root, env: opts.env, persist: policy.shell.persist })),
+      ripgrepPath: () => (ripgrep ??= findRipgrep(opts.ripgrepPath)),
+    };
+  }
+
+  async function runTool(tool: Tool, call: ToolCallRequest, signal?: AbortSignal): Promise<Omit<ToolOutcome, 'name' | 'ms'>> {
+    const fail = (output: string) => ({ ok: false, output, filesCreated: [], filesEdited: [] });
+    const parsed = tool.args.safeParse(applyAliases(call.arguments ?? {}, tool.aliases));
+    if (!parsed.success) return fail(describeInvalidArgs(tool, parsed.error));
+    const args = parsed.data;
+
+    if (tool.name === 'bash' && opts.approve) {
+      const verdict = await opts.approve(call);
+      if (verdict !== true) return fail(typeof verdict === 'string' ? `Not run: ${verdict}` : 'Not run: the user declined this command.');
+    }
+
+    const target = tool.writeTarget?.(args);
+    if (target !== undefined && toolPolicy(policy, tool.name).readBeforeWrite) {
+      const resolved = await workspace.resolve(target);
+      const exists = (await workspace.stat(resolved)) !== null;
+      if (exists && !known.has(resolved.rel) && !warned.has(resolved.rel)) {
+        warned.add(resolved.rel);
+        return fail(
+          `${resolved.rel} already exists and you have not read it in this session. Read it with read_file first (or use patch to change part of it); if you really mean to replace it entirely, call ${tool.name} again.`,
+        );
+      }
+    }
+
+    const window = toolPolicy(policy, tool.name).dedupWindow ?? 0;
+    const key = tool.readOnly && window > 0 ? `${tool.name} ${stableJson(args)}` : null;
+    const index = ++calls;
+    if (key) {
+      const hit = cache.get(key);
+      if (hit && index - hit.call <= window) {
+        return {
+          ok: true,
+          cached: true,
+          filesCreated: [],
+          filesEdited: [],
+          output: `[Same call as ${index - hit.call} call(s) ago and nothing has changed since; this is that result again. Do not repeat it: use what it says, or ask for something different.]\n${hit.output}`,
+        };
+      }
+    }
+
+    const result: ToolResult = await tool.execute(args, context(signal));
+    const output = capOutput(result.output, maxChars, tool.capHint || undefined);
+    for (const f of [...(result.filesRead ?? []), ...(result.filesCreated ?? []), ...(result.filesEdited ?? [])]) known.add(f);
+    if (result.changedDisk) cache.clear();
+    if (key && result.ok) cache.set(key, { output, call: index });
+    return { ok: result.ok, output, filesCreated: result.filesCreated ?? [], filesEdited: result.filesEdited ?? [] };
+  }
+
+  return {
+    definitions: () =>
+      [...tools.values()].map((t) => ({
+        type: 'function' as const,
+        function: { name: t.name, description: t.description(policy), parameters: toParameters(t.args) },
+      })),
+    has: (name) => tools.has(name),
+    beginTurn: (turn) => snapshots.beginTurn(turn),
+    async run(call, runOpts) {
+      const started = performance.now();
+      const finish = (o: Omit<ToolOutcome, 'name' | 'ms'>): ToolOutcome => ({
+        name: call.name,
+        ms: Math.round(performance.now() - started),
+        ...o,
+      });
+      const tool = tools.get(call.name);
+      if (!tool) {
+        const near = closestNames(call.name, tools.keys());
+        const hint = near.length ? ` Did you mean '${near[0]}'?` : '';
+        return finish({ ok: false, output: `Unknown tool '${call.name}'.${hint} Tools: ${[...tools.keys()].join(', ')}.`, filesCreated: [], filesEdited: [] });
+      }
+      if (runOpts?.signal?.aborted) return finish({ ok: false, output: 'Cancelled before it ran.', filesCreated: [], filesEdited: [] });
+      try {
+        return finish(await runTool(tool, call, runOpts?.signal));
+      } catch (err) {
+        return finish({ ok: false, output: capOutput(describeError(tool.name, err), maxChars), filesCreated: [], filesEdited: [] });
+      }
+    },
+    async dispose() {
+      await shell?.dispose();
+      shell = null;
+    },
+  };
+}
+
+/** Renames the argument names small models commonly use to ours (never overriding ours). */
+function applyAliases(raw: Record<string, unknown>, aliases: Record<string, string> = {}): Record<string, unknown> {
+  const out = { ...raw };
+  for (const [alias, name] of Object.entries(aliases)) {
+    if (alias in out && !(name in out)) {
+      out[name] = out[alias];
+      delete out[alias];
+    }
+  }
+  return out;
+}
+
+/** Names each bad field and shows the expected shape, e.g. "'path': expected string, got number". */
+function describeInvalidArgs(tool: Tool, error: z.ZodError): string {
+  const problems = error.issues.map((issue) => {
+    const field = issue.path.length ? issue.path.join('.') : '(arguments)';
+    return `'${field}': ${issue.message.replace(/^Invalid input: /, '')}`;
+  });
+  const shape = toParameters(tool.args) as { properties?: Record<string, { type?: string }>; required?: string[] };
+  const fields = Object.entries(shape.properties ?? {}).map(
+    ([name, p]) => `${name}${shape.required?.includes(name) ? '' : '?'}: ${p.type ?? 'any'}`,
+  );
+  return `Invalid arguments for ${tool.name}: ${problems.join('; ')}. Expected {${fields.join(', ')}}.`;
+}
+
+function describeError(tool: string, err: unknown): string {
+  if (err instanceof WorkspaceError) return err.message;
+  const e = err as NodeJS.ErrnoException;
+  if (e?.name === 'AbortError') return `${tool} was cancelled.`;
+  if (e?.code === 'EACCES' || e?.code === 'EPERM') return `${tool} failed: permission denied (${e.path ?? e.message}).`;
+  return `${tool} failed: ${e?.message ?? String(err)}`;
+}
+
+/** Key order must not make two identical calls look different. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+async function findRipgrep(configured: string | false | undefined): Promise<string | null> {
+  if (configured === false) return null;
+  if (configured) return existsSync(configured) ? configured : null;
+  try {
+    const { rgPath } = await import('@vscode/ripgrep');
+    return existsSync(rgPath) ? rgPath : null;
+  } catch {
+    return null; // the platform package is missing: the JavaScript search takes over
+  }
+}

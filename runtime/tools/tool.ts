@@ -1,0 +1,82 @@
+/**
+ * What one tool file provides (schema, short description, execution) and what the registry hands
+ * it. Cross-cutting policies — containment, result cap, dedup, read-before-write, snapshots,
+ * abort — live in the registry, never in a tool.
+ */
+import { z } from 'zod';
+import type { AgentPolicy } from '../agent/policy.js';
+import type { ShellSession } from './shell.js';
+import type { Workspace } from './workspace.js';
+
+/** OpenAI-style function schema; the same shape the tool-call parser uses. */
+export interface ToolDefinition {
+  type: 'function';
+  function: { name: string; description?: string; parameters?: Record<string, unknown> };
+}
+
+export interface ToolContext {
+  workspace: Workspace;
+  policy: AgentPolicy;
+  /** The result cap; tools that can page (read_file) stop early and say how to continue. */
+  maxOutputChars: number;
+  signal?: AbortSignal;
+  /** The session's shell (persistent or fresh per call, as the policy says). */
+  shell(): ShellSession;
+  /** null: ripgrep is unavailable or disabled, use the JavaScript search. */
+  ripgrepPath(): Promise<string | null>;
+}
+
+export interface ToolResult {
+  ok: boolean;
+  output: string;
+  filesCreated?: string[];
+  filesEdited?: string[];
+  /** Files whose content the model has now seen (for the read-before-write guard). */
+  filesRead?: string[];
+  /** Something may have changed on disk (even if ok is false, e.g. a failing bash command). */
+  changedDisk?: boolean;
+}
+
+export interface Tool<Args = any> {
+  name: string;
+  /** One or two short sentences: every token here is paid on every model call. */
+  description(policy: AgentPolicy): string;
+  args: z.ZodType<Args>;
+  /** Read-only tools may be answered from the dedup cache; others invalidate it. */
+  readOnly: boolean;
+  /** Argument names small models use instead of ours, mapped to ours. */
+  aliases?: Record<string, string>;
+  /** The file this call writes, so the registry can apply the read-before-write guard first. */
+  writeTarget?(args: Args): string;
+  /** How to see what the result cap left out. */
+  capHint: string;
+  execute(args: Args, ctx: ToolContext): Promise<ToolResult>;
+}
+
+export function defineTool<Args>(tool: Tool<Args>): Tool<Args> {
+  return tool;
+}
+
+/**
+ * JSON schema for the model, generated from the zod schema (one source of truth) and stripped of
+ * what costs tokens but tells a model nothing.
+ */
+export function toParameters(schema: z.ZodType): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return strip(json) as Record<string, unknown>;
+}
+
+function strip(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(strip);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === '$schema' || key === 'additionalProperties') continue;
+    if ((key === 'minimum' || key === 'maximum') && typeof value === 'number' && Math.abs(value) >= Number.MAX_SAFE_INTEGER) continue;
+    out[key] = strip(value);
+  }
+  return out;
+}
+
+/** A line number that a small model may send as "12". */
+export const lineNumber = z.coerce.number().int().min(1);
