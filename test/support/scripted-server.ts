@@ -17,6 +17,8 @@ export type Fault =
   | { kind: 'http_error'; status: number; body?: string; retryAfter?: number }
   | { kind: 'hang' }
   | { kind: 'cut'; afterChars: number }
+  /** Like cut, but the connection stays open and silent (a server stuck mid-reply). */
+  | { kind: 'stall'; afterChars: number }
   | { kind: 'slow'; delayMs: number };
 
 export interface ScriptedTurn {
@@ -190,7 +192,7 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
       };
       if (usage) completion.usage = usage;
       const text = JSON.stringify(completion);
-      if (fault?.kind === 'cut') return cutBody(res, 'application/json', text, fault.afterChars);
+      if (fault?.kind === 'cut' || fault?.kind === 'stall') return cutBody(res, 'application/json', text, fault);
       if (fault?.kind === 'slow') await delay(fault.delayMs);
       return sendText(res, 200, text, 'application/json');
     }
@@ -205,7 +207,7 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
       choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
     });
     const slowMs = fault?.kind === 'slow' ? fault.delayMs : 0;
-    const cutAt = fault?.kind === 'cut' ? fault.afterChars : Infinity;
+    const cutAt = fault?.kind === 'cut' || fault?.kind === 'stall' ? fault.afterChars : Infinity;
     let textSent = 0;
     const send = async (payload: unknown) => {
       if (slowMs) await delay(slowMs);
@@ -230,10 +232,8 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
       if (turn.reasoning) complete = await streamText(turn.reasoning, 'reasoning_content');
       if (complete && turn.content) complete = await streamText(turn.content, 'content');
       if (!complete || cutAt !== Infinity) {
-        // A cut always lands mid-reply: the finish chunk and [DONE] never arrive.
-        await flush(res);
-        res.destroy();
-        return;
+        // A cut or stall always lands mid-reply: the finish chunk and [DONE] never arrive.
+        return stopMidReply(res, fault);
       }
       for (const [i, call] of toolCalls.entries()) {
         await send(chunk({ tool_calls: [{ index: i, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }));
@@ -280,7 +280,7 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
       if (turn.reasoning !== undefined) message.thinking = turn.reasoning;
       if (toolCalls.length) message.tool_calls = toolCalls;
       const text = JSON.stringify({ model, created_at: createdAt(), message, ...final });
-      if (fault?.kind === 'cut') return cutBody(res, 'application/json; charset=utf-8', text, fault.afterChars);
+      if (fault?.kind === 'cut' || fault?.kind === 'stall') return cutBody(res, 'application/json; charset=utf-8', text, fault);
       if (fault?.kind === 'slow') await delay(fault.delayMs);
       return sendText(res, 200, text, 'application/json; charset=utf-8');
     }
@@ -289,7 +289,7 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
     res.flushHeaders();
     const slowMs = fault?.kind === 'slow' ? fault.delayMs : 0;
-    const cutAt = fault?.kind === 'cut' ? fault.afterChars : Infinity;
+    const cutAt = fault?.kind === 'cut' || fault?.kind === 'stall' ? fault.afterChars : Infinity;
     let textSent = 0;
     const send = async (message: Record<string, unknown>, extra: Record<string, unknown> = { done: false }) => {
       if (slowMs) await delay(slowMs);
@@ -311,11 +311,7 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
       let complete = true;
       if (turn.reasoning) complete = await streamText(turn.reasoning, 'thinking');
       if (complete && turn.content) complete = await streamText(turn.content, 'content');
-      if (!complete || cutAt !== Infinity) {
-        await flush(res);
-        res.destroy();
-        return;
-      }
+      if (!complete || cutAt !== Infinity) return stopMidReply(res, fault);
       if (toolCalls.length) await send({ tool_calls: toolCalls });
       await send({}, final);
       res.end();
@@ -515,12 +511,17 @@ function httpError(res: http.ServerResponse, fault: Extract<Fault, { kind: 'http
   res.end(JSON.stringify(payload));
 }
 
-/** Sends the first `afterChars` characters of a body promised in full, then drops the socket. */
-async function cutBody(res: http.ServerResponse, contentType: string, text: string, afterChars: number): Promise<void> {
+/** Sends the first `afterChars` characters of a body promised in full, then drops the socket (cut) or goes silent (stall). */
+async function cutBody(res: http.ServerResponse, contentType: string, text: string, fault: Extract<Fault, { kind: 'cut' | 'stall' }>): Promise<void> {
   res.writeHead(200, { 'content-type': contentType, 'content-length': String(Buffer.byteLength(text)) });
-  res.write(text.slice(0, afterChars));
+  res.write(text.slice(0, fault.afterChars));
+  await stopMidReply(res, fault);
+}
+
+async function stopMidReply(res: http.ServerResponse, fault: Fault | undefined): Promise<void> {
   await flush(res);
-  res.destroy();
+  // A stall leaves the response open; close() or the client's abort ends it.
+  if (fault?.kind !== 'stall') res.destroy();
 }
 
 function sendJson(res: http.ServerResponse, status: number, payload: unknown): void {

@@ -190,6 +190,28 @@ describe('scripted server faults', () => {
     expect(finish).toBeNull();
   });
 
+  it('stall sends part of the stream then goes silent without closing, until the client aborts', async () => {
+    const { client, server } = await start({ turns: [{ content: 'abcdefghijkl', chunkSize: 3, fault: { kind: 'stall', afterChars: 6 } }] });
+    const controller = new AbortController();
+    const stream = await client.chat.completions.create({ model: 'm', messages, stream: true }, { signal: controller.signal });
+    let text = '';
+    let ended = false;
+    const consumed = (async () => {
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    })()
+      .catch(() => undefined)
+      .finally(() => (ended = true));
+    await waitFor(() => text === 'abcdef');
+    // Nothing more arrives and the stream has not ended.
+    await new Promise((r) => setTimeout(r, 150));
+    expect(text).toBe('abcdef');
+    expect(ended).toBe(false);
+    controller.abort(); // the SDK ends an aborted stream's iteration quietly
+    await consumed;
+    expect(ended).toBe(true);
+    expect(server.chatRequests()).toHaveLength(1);
+  });
+
   it('cut on a non-streamed request delivers a truncated body', async () => {
     const { client } = await start({ turns: [{ content: 'hello', fault: { kind: 'cut', afterChars: 20 } }] });
     const err = await client.chat.completions.create({ model: 'm', messages }).catch((e: unknown) => e);
@@ -260,6 +282,30 @@ describe('scripted server model listings and native endpoints', () => {
     const body = await postJson(`${server.origin}/api/chat`, { model: 'm', messages, stream: false });
     expect(body).toMatchObject({ message: { role: 'assistant', content: 'ok' }, done: true });
     expect(body.eval_count).toBeGreaterThan(0);
+  });
+
+  it('ollama native /api/chat: http_error answers {error}, cut drops the NDJSON stream mid-reply', async () => {
+    const { server } = await start({
+      flavor: 'ollama',
+      turns: [{ fault: { kind: 'http_error', status: 500 } }, { content: 'abcdefghij', chunkSize: 2, fault: { kind: 'cut', afterChars: 4 } }],
+    });
+    const failed = await fetch(`${server.origin}/api/chat`, { method: 'POST', body: JSON.stringify({ model: 'm', messages }) });
+    expect(failed.status).toBe(500);
+    expect(typeof ((await failed.json()) as { error: unknown }).error).toBe('string');
+    const res = await fetch(`${server.origin}/api/chat`, { method: 'POST', body: JSON.stringify({ model: 'm', messages }) });
+    const reader = res.body!.getReader();
+    let raw = '';
+    const err = await (async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return undefined;
+        raw += new TextDecoder().decode(value);
+      }
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    const lines = raw.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.message.content).join('')).toBe('abcd');
+    expect(lines.some((l) => l.done)).toBe(false);
   });
 
   it('lmstudio flavour: /api/v0/models with max and loaded context lengths', async () => {
