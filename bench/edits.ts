@@ -1,0 +1,258 @@
+/**
+ * npm run bench:edits [-- --json] [-- --verbose]
+ *
+ * Replays the edits of other tools' test suites (../shared/corpora/edits.jsonl) through
+ * runtime/edit and reports the recovery rate per kind of edit: the edit lands exactly as
+ * expected, or is refused when it must be. Records that reflect one tool's policy
+ * (policy_dependent) are reported apart, with the direction in which our policy differs.
+ * Also scores where searches match (edits-match-level.jsonl).
+ */
+import { applyEdits, EditError, findMatch, type Edit } from '../runtime/edit/index.js';
+import { printTable, readJsonl } from './lib/corpora.js';
+
+const KINDS = ['exact', 'whitespace', 'indent', 'escape', 'elision', 'ambiguous', 'nomatch', 'multi', 'other'] as const;
+
+interface EditRecord {
+  id: string;
+  kind: string;
+  original: string;
+  search: string | null;
+  replace: string | null;
+  blocks?: Array<{ search: string; replace: string; replace_all?: boolean; anchor_context?: string; anchor_end_of_file?: boolean }>;
+  raw_edit?: string;
+  format?: string;
+  expected: string | null;
+  expect_error: boolean;
+  policy_dependent?: boolean;
+  tool_options?: Record<string, unknown>;
+  compare?: string;
+  notes: string;
+}
+
+type Outcome = { ok: boolean; got: string; reason?: string };
+
+function editsOf(r: EditRecord): Edit[] | string {
+  const options = r.tool_options ?? {};
+  const replaceAll = options.replaceAll === true || options.replace_all === true || options.allow_multiple === true;
+  if (r.blocks) {
+    const anchored = r.blocks.find((b) => b.anchor_context !== undefined);
+    if (anchored) return `unsupported: apply_patch '@@ ${anchored.anchor_context}' context anchor`;
+    return r.blocks.map((b) => ({ search: b.search, replace: b.replace, ...(b.replace_all ? { replaceAll: true } : {}) }));
+  }
+  if (r.search !== null && r.replace !== null) return [{ search: r.search, replace: r.replace, ...(replaceAll ? { replaceAll: true } : {}) }];
+  return `unsupported: ${r.format ?? 'raw'} text is not a search/replace pair`;
+}
+
+function sameText(a: string, b: string, compare?: string): boolean {
+  if (compare === 'ignore whitespace on blank lines') {
+    const blankOut = (t: string) => t.split('\n').map((l) => (l.trim() === '' ? '' : l)).join('\n');
+    return blankOut(a) === blankOut(b);
+  }
+  return a === b;
+}
+
+function runEdit(r: EditRecord): Outcome {
+  const edits = editsOf(r);
+  if (typeof edits === 'string') return { ok: false, got: 'unsupported', reason: edits };
+  try {
+    const out = applyEdits(r.original, edits);
+    if (r.expect_error) return { ok: false, got: 'applied', reason: 'applied an edit that must be refused' };
+    if (r.expected !== null && sameText(out, r.expected, r.compare)) return { ok: true, got: 'applied' };
+    return { ok: false, got: 'applied', reason: `wrong result: ${JSON.stringify(out).slice(0, 160)}` };
+  } catch (err) {
+    if (!(err instanceof EditError)) return { ok: false, got: 'crash', reason: `crashed: ${(err as Error).stack}` };
+    if (r.expect_error) return { ok: true, got: `refused:${err.kind}` };
+    return { ok: false, got: `refused:${err.kind}`, reason: `refused (${err.kind}): ${err.message.slice(0, 120)}` };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Match level: where a search should match. Records test other tools' internals (a single
+// replacer, a seek with a start line); those without a meaning for our findMatch are "n/a".
+
+interface MatchRecord {
+  id: string;
+  kind: string;
+  original: string;
+  search: string;
+  expected_match: unknown;
+  api: string;
+  start?: number;
+  eof?: boolean;
+}
+
+type Expectation =
+  | { type: 'at'; start: number; end?: number }
+  | { type: 'line'; line: number }
+  | { type: 'text'; text: string }
+  | { type: 'unique' }
+  | { type: 'some' }
+  | { type: 'ambiguous'; count: number }
+  | { type: 'none' }
+  | { type: 'policy'; why: string }
+  | { type: 'n/a'; why: string };
+
+function expectationOf(r: MatchRecord): Expectation {
+  const e = r.expected_match as any;
+  if (r.api.startsWith('seekSequence')) {
+    if ((r.start ?? 0) !== 0 || r.eof) return { type: 'n/a', why: 'seek from a start line / from the end' };
+    if (r.search === '') return { type: 'policy', why: 'empty search: we refuse on a non-empty file' };
+    if (e === null) return { type: 'none' };
+    const occurrences = r.original.split('\n').filter((l) => l.trim() === r.search.trim()).length;
+    if (occurrences > 1) return { type: 'policy', why: 'several matches: seek takes the first, we refuse' };
+    return { type: 'line', line: e as number };
+  }
+  if (r.search !== '' && !r.original.includes(r.search.trim()) && r.original.toLowerCase().includes(r.search.trim().toLowerCase()) && e && (e.strategyName ?? 'x') !== 'whitespaceIgnoredMatch') {
+    return { type: 'policy', why: 'case-insensitive match: we refuse (identifiers differ by case)' };
+  }
+  if (r.api.startsWith('findSearchMatch(')) {
+    if (e === null) return { type: 'none' };
+    if (r.search !== '' && r.original.split(r.search).length > 2) return { type: 'policy', why: 'several matches: they take the first, we refuse' };
+    return strategyExpectation(e) ?? { type: 'at', start: e.startIndex, end: e.endIndex };
+  }
+  if (r.api.startsWith('findSearchMatches')) {
+    if (Array.isArray(e)) return e.length === 0 ? { type: 'none' } : { type: 'n/a', why: 'unknown shape' };
+    const asserts: any[] = e.partial_asserts ?? [];
+    const length = asserts.find((a) => a.matcher[0] === 'toHaveLength')?.args[0] as number | undefined;
+    const first = asserts.find((a) => a.on.length === 1 && a.on[0] === '0')?.args[0];
+    const firstStrategy = asserts.find((a) => a.on[0] === '0' && a.on[1] === 'strategyName')?.args[0];
+    if (length === 0) return { type: 'none' };
+    const policy = strategyExpectation(first ?? { strategyName: firstStrategy });
+    if (policy) return policy;
+    if (length !== undefined && length > 1) return { type: 'ambiguous', count: length };
+    if (first) return { type: 'at', start: first.startIndex, end: first.endIndex };
+    return { type: 'unique' };
+  }
+  // opencode replacers: lists of candidate strings or count constraints.
+  if (Array.isArray(e)) {
+    if (e.length === 0) {
+      return r.original.includes(r.search) ? { type: 'n/a', why: 'one replacer declines; the text is there verbatim' } : { type: 'none' };
+    }
+    if (!r.original.includes(e[0])) return { type: 'n/a', why: 'the replacer yields the search text without looking at the file' };
+    const occurrences = r.original.split(e[0]).length - 1;
+    if (new Set(e).size === 1 && e.length > 1 && occurrences === e.length) return { type: 'ambiguous', count: e.length };
+    return { type: 'text', text: e[0] as string };
+  }
+  if (e && typeof e === 'object' && 'count' in e) return e.count === 1 ? { type: 'unique' } : { type: 'ambiguous', count: e.count };
+  if (e && typeof e === 'object' && 'count_gt' in e) return { type: 'some' };
+  return { type: 'n/a', why: 'unknown shape' };
+}
+
+function strategyExpectation(e: { strategyName?: string } | undefined): Expectation | null {
+  if (e?.strategyName === 'emptySearch') return { type: 'policy', why: 'empty search: we refuse on a non-empty file' };
+  if (e?.strategyName === 'caseInsensitiveMatch') return { type: 'policy', why: 'case-insensitive match: we refuse (identifiers differ by case)' };
+  return null;
+}
+
+function runMatch(r: MatchRecord): { verdict: 'pass' | 'fail' | 'policy' | 'n/a'; detail: string } {
+  const expect = expectationOf(r);
+  if (expect.type === 'n/a') return { verdict: 'n/a', detail: expect.why };
+  let got: { start: number; end: number; strategy: string } | EditError;
+  try {
+    got = findMatch(r.original, r.search);
+  } catch (err) {
+    if (!(err instanceof EditError)) return { verdict: 'fail', detail: `crashed: ${(err as Error).message}` };
+    got = err;
+  }
+  const describe = got instanceof EditError ? `refused:${got.kind}` : `${got.start}..${got.end} (${got.strategy})`;
+  if (expect.type === 'policy') return { verdict: 'policy', detail: `${expect.why}; we: ${describe}` };
+  const pass = (ok: boolean) => ({ verdict: ok ? ('pass' as const) : ('fail' as const), detail: `expected ${JSON.stringify(expect)}, got ${describe}` });
+  switch (expect.type) {
+    case 'none':
+      return pass(got instanceof EditError && (got.kind === 'no_match' || got.kind === 'empty_search'));
+    case 'ambiguous':
+      return pass(got instanceof EditError && got.kind === 'ambiguous' && got.candidates?.length === expect.count);
+    case 'unique':
+    case 'some':
+      return pass(!(got instanceof EditError));
+    case 'at':
+      return pass(!(got instanceof EditError) && got.start === expect.start && (expect.end === undefined || got.end === expect.end));
+    case 'line':
+      return pass(!(got instanceof EditError) && r.original.slice(0, got.start).split('\n').length - 1 === expect.line);
+    case 'text':
+      return pass(!(got instanceof EditError) && r.original.slice(got.start, got.end).trim() === expect.text.trim());
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function main(): void {
+  const json = process.argv.includes('--json');
+  const verbose = process.argv.includes('--verbose');
+  const records = readJsonl<EditRecord>('edits.jsonl');
+  const results = records.map((r) => ({ r, outcome: runEdit(r) }));
+  const scored = results.filter((x) => !x.r.policy_dependent);
+  const policy = results.filter((x) => x.r.policy_dependent);
+
+  const byKind = KINDS.map((kind) => {
+    const rows = scored.filter((x) => x.r.kind === kind);
+    const passed = rows.filter((x) => x.outcome.ok).length;
+    return { kind, total: rows.length, passed, unsupported: rows.filter((x) => x.outcome.got === 'unsupported').length };
+  });
+  const passed = scored.filter((x) => x.outcome.ok).length;
+  const unsupported = scored.filter((x) => x.outcome.got === 'unsupported').length;
+  const supported = scored.length - unsupported;
+
+  const policyRows = policy.map(({ r, outcome }) => ({
+    id: r.id,
+    kind: r.kind,
+    theirs: r.expect_error ? 'refuse' : 'apply',
+    ours: outcome.got,
+    same: outcome.ok,
+    direction: outcome.ok ? 'same' : r.expect_error ? 'we apply where they refuse' : 'we refuse where they apply',
+  }));
+
+  const matchRecords = readJsonl<MatchRecord>('edits-match-level.jsonl');
+  const matchResults = matchRecords.map((r) => ({ id: r.id, kind: r.kind, ...runMatch(r) }));
+  const count = (v: string) => matchResults.filter((m) => m.verdict === v).length;
+  const matchSummary = { total: matchResults.length, pass: count('pass'), fail: count('fail'), policy: count('policy'), na: count('n/a') };
+
+  const failures = scored.filter((x) => !x.outcome.ok).map(({ r, outcome }) => ({ id: r.id, kind: r.kind, reason: outcome.reason ?? '' }));
+
+  if (json) {
+    console.log(
+      JSON.stringify(
+        {
+          edits: { total: scored.length, passed, rate: passed / scored.length, supported, passedOfSupported: passed / supported, byKind },
+          policyDependent: policyRows,
+          matchLevel: { ...matchSummary, rate: matchSummary.pass / (matchSummary.pass + matchSummary.fail) },
+          failures,
+          matchFailures: matchResults.filter((m) => m.verdict === 'fail'),
+        },
+        null,
+        2,
+      ),
+    );
+    return;
+  }
+
+  const pct = (a: number, b: number) => (b === 0 ? '-' : `${((100 * a) / b).toFixed(1)}%`);
+  console.log('Edit recovery (edits.jsonl, policy-dependent records excluded)\n');
+  printTable(
+    ['kind', 'records', 'recovered', 'rate', 'unsupported format'],
+    [...byKind.map((k) => [k.kind, k.total, k.passed, pct(k.passed, k.total), k.unsupported]), ['overall', scored.length, passed, pct(passed, scored.length), unsupported]],
+  );
+  console.log(`\nOf the ${supported} records given as search/replace pairs: ${passed} recovered (${pct(passed, supported)}).`);
+  console.log('\nPolicy-dependent records (one tool\'s policy; ours is documented in runtime/edit/README.md)\n');
+  printTable(['id', 'kind', 'theirs', 'ours', 'difference'], policyRows.map((p) => [p.id, p.kind, p.theirs, p.ours, p.direction]));
+  console.log('\nMatch level (edits-match-level.jsonl)\n');
+  printTable(
+    ['records', 'pass', 'fail', 'policy differs', 'n/a', 'rate (pass / pass+fail)'],
+    [[matchSummary.total, matchSummary.pass, matchSummary.fail, matchSummary.policy, matchSummary.na, pct(matchSummary.pass, matchSummary.pass + matchSummary.fail)]],
+  );
+  const matchFailures = matchResults.filter((m) => m.verdict === 'fail');
+  if (verbose || failures.length <= 40) {
+    console.log('\nNot recovered:');
+    for (const f of failures) console.log(`  ${f.id} [${f.kind}] ${f.reason}`);
+  }
+  if (matchFailures.length) {
+    console.log('\nMatch-level failures:');
+    for (const f of matchFailures) console.log(`  ${f.id} [${f.kind}] ${f.detail}`);
+  }
+  if (verbose) {
+    console.log('\nMatch-level policy differences:');
+    for (const f of matchResults.filter((m) => m.verdict === 'policy')) console.log(`  ${f.id} ${f.detail}`);
+  }
+}
+
+main();

@@ -1,0 +1,142 @@
+/**
+ * The search-and-replace edit engine behind the `patch` tool. See README.md for the matching
+ * policy. Everything here is pure: text in, text out, or a typed EditError.
+ */
+import { closestRegion } from './closest.js';
+import { EditError, type EditCandidate } from './errors.js';
+import { ElisionMismatch, findAll, type Found } from './match.js';
+import { foldLineEndings, isBlank, lineOfOffset, preview, prepareText, type PreparedText } from './text.js';
+
+export { EditError, formatEditError } from './errors.js';
+export type { EditErrorKind, EditCandidate, ClosestRegion } from './errors.js';
+
+export interface Edit {
+  search: string;
+  replace: string;
+  /** Replace every place the search matches instead of refusing when there are several. */
+  replaceAll?: boolean;
+}
+
+/** Character offsets into the text as given (BOM and CRLF included). */
+export interface MatchResult {
+  start: number;
+  end: number;
+  strategy: string;
+}
+
+/** What applyEditDetailed did, for a tool that wants to tell the model how its edit landed. */
+export interface AppliedEdit {
+  text: string;
+  strategy: string;
+  /** 1-based lines of the first replaced region, in the original text. */
+  startLine: number;
+  endLine: number;
+  /** How many places were replaced (more than 1 only with replaceAll). */
+  replacements: number;
+}
+
+/** Where `search` matches in `text`. Throws EditError: no_match, ambiguous, empty_search. */
+export function findMatch(text: string, search: string): MatchResult {
+  const doc = prepareText(text);
+  if (isBlank(search)) {
+    if (isBlank(doc.normalized)) return { start: 0, end: text.length, strategy: 'empty-file' };
+    throw emptySearch();
+  }
+  const found = locate(doc, search, false);
+  const m = found.matches[0]!;
+  return { start: doc.toOriginal(m.start), end: doc.toOriginal(m.end), strategy: strategyName(doc, found, search) };
+}
+
+/** `text` with the edit applied. Throws EditError: no_match, ambiguous, empty_search, no_change. */
+export function applyEdit(text: string, edit: Edit): string {
+  return applyEditDetailed(text, edit).text;
+}
+
+export function applyEditDetailed(text: string, edit: Edit): AppliedEdit {
+  const { search, replace } = edit;
+  if (foldLineEndings(search) === foldLineEndings(replace)) throw noChange();
+  const doc = prepareText(text);
+  if (isBlank(search)) {
+    // Only an empty file may be filled from an empty search; anything else would be a guess
+    // (overwrite? insert at the top?) that silently destroys or misplaces code.
+    if (!isBlank(doc.normalized)) throw emptySearch();
+    const lineCount = replace === '' ? 0 : foldLineEndings(replace).replace(/\n$/, '').split('\n').length;
+    return { text: replace, strategy: 'empty-file', startLine: 1, endLine: Math.max(1, lineCount), replacements: 1 };
+  }
+  const found = locate(doc, search, edit.replaceAll === true);
+  const pieces = found.matches.map((m) => {
+    let replacement: string;
+    try {
+      replacement = m.render(replace);
+    } catch (err) {
+      if (err instanceof ElisionMismatch) {
+        throw new EditError('no_match', `The search text skips code with "..." lines, but the replacement does not keep the same "..." lines, so the skipped code would be lost.`, {
+          closest: regionOf(doc, m.start, m.end, 1),
+        });
+      }
+      throw err;
+    }
+    const eolFixed = doc.eol === '\r\n' ? replacement.replace(/\n/g, '\r\n') : replacement;
+    return { start: doc.toOriginal(m.start), end: doc.toOriginal(m.end), replacement: eolFixed };
+  });
+  let out = text;
+  for (const p of [...pieces].sort((a, b) => b.start - a.start)) out = out.slice(0, p.start) + p.replacement + out.slice(p.end);
+  if (out === text) throw noChange();
+  const first = found.matches[0]!;
+  const region = regionOf(doc, first.start, first.end, 1);
+  return { text: out, strategy: strategyName(doc, found, search), startLine: region.startLine, endLine: region.endLine, replacements: pieces.length };
+}
+
+/**
+ * The edits applied one after another, each to the result of the previous one. All or nothing:
+ * if any edit fails, the EditError says which (editIndex) and the caller's text is untouched.
+ */
+export function applyEdits(text: string, edits: Edit[]): string {
+  let out = text;
+  edits.forEach((edit, i) => {
+    try {
+      out = applyEdit(out, edit);
+    } catch (err) {
+      if (err instanceof EditError) err.editIndex = i;
+      throw err;
+    }
+  });
+  return out;
+}
+
+function locate(doc: PreparedText, search: string, replaceAll: boolean): Found {
+  const found = findAll(doc, search);
+  if (!found) {
+    const closest = closestRegion(doc, search);
+    throw new EditError('no_match', closest ? `search text not found; closest region is lines ${closest.startLine}-${closest.endLine}` : 'search text not found', closest ? { closest } : {});
+  }
+  if (found.matches.length > 1 && !replaceAll) {
+    const candidates: EditCandidate[] = found.matches.map((m) => ({ line: m.line + 1, preview: preview(doc.lines[m.line] ?? '') }));
+    throw new EditError('ambiguous', `search text matches ${candidates.length} places (lines ${candidates.map((c) => c.line).join(', ')})`, { candidates });
+  }
+  return found;
+}
+
+function strategyName(doc: PreparedText, found: Found, search: string): string {
+  if (found.strategy !== 'exact') return found.strategy;
+  const m = found.matches[0]!;
+  return doc.original.slice(doc.toOriginal(m.start), doc.toOriginal(m.end)) === search ? 'exact' : 'line-endings';
+}
+
+function regionOf(doc: PreparedText, start: number, end: number, similarity: number) {
+  const startLine = lineAt(doc, start);
+  const endLine = Math.max(startLine, lineAt(doc, Math.max(start, end - 1)));
+  return { startLine, endLine, text: doc.lines.slice(startLine - 1, endLine).join('\n'), similarity };
+}
+
+function lineAt(doc: PreparedText, offset: number): number {
+  return doc.lineStarts.length === 0 ? 1 : lineOfOffset(doc, offset);
+}
+
+function emptySearch(): EditError {
+  return new EditError('empty_search', 'search text is empty and the file is not');
+}
+
+function noChange(): EditError {
+  return new EditError('no_change', 'replacement is identical to the search text');
+}

@@ -1,0 +1,444 @@
+/**
+ * The matching strategies, tried from the strictest to the most forgiving. The first strategy
+ * that finds the search text anywhere decides: one place is a match, several places are
+ * ambiguous (never "pick the first"), none moves on to the next strategy.
+ *
+ * Offsets here are into the prepared (BOM-less, LF) text; index.ts maps them back.
+ */
+import { foldPunctuation, hasEscapes, isElisionLine, stripLineNumbers, unescapeText } from './normalize.js';
+import { reindentReplacement } from './reindent.js';
+import { blockSimilarity, foldWhitespace } from './similarity.js';
+import { foldLineEndings, isBlank, lineEnd, stripBom, toLineBlock, type LineBlock, type PreparedText } from './text.js';
+
+/** One place the search text matched, and how to turn the model's replacement into file text. */
+export interface Located {
+  start: number;
+  end: number;
+  /** 0-based line where the match starts. */
+  line: number;
+  /** The replacement as it should be written at this place (LF line endings). */
+  render(replace: string): string;
+}
+
+export interface Found {
+  strategy: string;
+  matches: Located[];
+}
+
+/** Fuzzy matching needs this much similarity (after whitespace folding)… */
+export const FUZZY_THRESHOLD = 0.9;
+/** …and at least this many characters, below which a 10% difference is a different statement. */
+export const FUZZY_MIN_CHARS = 40;
+/** A second place within this much similarity of the best one makes a fuzzy match ambiguous. */
+const FUZZY_RIVAL_MARGIN = 0.05;
+
+export function findAll(doc: PreparedText, search: string): Found | null {
+  const s = foldLineEndings(stripBom(search));
+  const found =
+    findPlain(doc, s, (r) => r, '') ??
+    findTrimmedSubstring(doc, s) ??
+    findIgnoringWhitespace(doc, s) ??
+    findRepaired(doc, s) ??
+    findElided(doc, s) ??
+    findFuzzy(doc, s);
+  return found;
+}
+
+/** Exact text, then whole lines under looser comparisons, with and without blank edge lines. */
+function findPlain(doc: PreparedText, s: string, fixReplace: (r: string) => string, prefix: string): Found | null {
+  const exact = findExact(doc, s, fixReplace);
+  if (exact) return named(exact, prefix + 'exact');
+  const block = toLineBlock(s);
+  if (!block.lines.some((l) => !isBlank(l))) return null;
+  const variants: Array<[string, LineBlock, (r: LineBlock) => LineBlock]> = [['', block, (r) => r]];
+  const trimmed = trimBlankEdges(block);
+  if (trimmed) variants.push(['blank-edges+', trimmed.block, trimmed.fixReplace]);
+  for (const comparator of COMPARATORS) {
+    for (const [variantName, variant, fixBlock] of variants) {
+      const matches = findLines(doc, variant, comparator, (r) => fixBlock(toLineBlock(fixReplace(r))));
+      if (matches.length) return { strategy: prefix + variantName + comparator.name, matches };
+    }
+  }
+  return null;
+}
+
+function named(matches: Located[], strategy: string): Found {
+  return { strategy, matches };
+}
+
+function findExact(doc: PreparedText, s: string, fixReplace: (r: string) => string): Located[] | null {
+  if (s === '') return null;
+  const matches: Located[] = [];
+  const text = doc.normalized;
+  for (let at = text.indexOf(s); at !== -1; at = text.indexOf(s, at + s.length)) {
+    const start = at;
+    const lineAligned = (start === 0 || text[start - 1] === '\n') && s.endsWith('\n');
+    matches.push({
+      start,
+      end: start + s.length,
+      line: lineIndexAt(doc, start),
+      render: (replace) => {
+        const r = foldLineEndings(fixReplace(replace));
+        // A whole-line search ending in a newline whose replacement lost it would glue lines.
+        return lineAligned && r !== '' && !r.endsWith('\n') ? `${r}\n` : r;
+      },
+    });
+  }
+  return matches.length ? matches : null;
+}
+
+interface Comparator {
+  name: string;
+  key(line: string): string;
+  /** Extra condition on a window whose keys all matched. */
+  accept?(search: string[], window: string[]): boolean;
+  reindent: boolean;
+}
+
+const COMPARATORS: Comparator[] = [
+  { name: 'lines', key: (l) => l, reindent: false },
+  { name: 'trailing-whitespace', key: (l) => l.trimEnd(), reindent: false },
+  { name: 'indentation', key: (l) => l.trim(), accept: uniformIndentOffset, reindent: true },
+  { name: 'whitespace', key: (l) => l.replace(/\s+/g, ''), reindent: true },
+  { name: 'punctuation', key: (l) => foldPunctuation(l).replace(/\s+/g, ''), reindent: true },
+];
+
+/** Every non-blank line differs by the same leading whitespace, in the same direction. */
+function uniformIndentOffset(search: string[], window: string[]): boolean {
+  let offset: string | undefined;
+  let fileDeeper = true;
+  for (let i = 0; i < search.length; i++) {
+    const s = search[i]!.trimEnd();
+    const f = window[i]!.trimEnd();
+    if (s === '' && f === '') continue;
+    if (offset === undefined) {
+      if (f.endsWith(s)) {
+        offset = f.slice(0, f.length - s.length);
+        fileDeeper = true;
+      } else if (s.endsWith(f)) {
+        offset = s.slice(0, s.length - f.length);
+        fileDeeper = false;
+      } else return false;
+      if (offset.trim() !== '') return false;
+      continue;
+    }
+    if (fileDeeper ? f !== offset + s : s !== offset + f) return false;
+  }
+  return true;
+}
+
+function findLines(doc: PreparedText, block: LineBlock, comparator: Comparator, replaceBlock: (r: string) => LineBlock): Located[] {
+  const search = block.lines;
+  const m = search.length;
+  const n = doc.lines.length;
+  if (m === 0 || m > n) return [];
+  const keys = fileKeys(doc, comparator);
+  const searchKeys = search.map(comparator.key);
+  const anchor = searchKeys.findIndex((k) => k !== '');
+  if (anchor === -1) return [];
+  const matches: Located[] = [];
+  for (let i = 0; i + m <= n; i++) {
+    if (keys[i + anchor] !== searchKeys[anchor]) continue;
+    let all = true;
+    for (let j = 0; j < m && all; j++) all = keys[i + j] === searchKeys[j];
+    if (!all) continue;
+    const window = doc.lines.slice(i, i + m);
+    if (comparator.accept && !comparator.accept(search, window)) continue;
+    matches.push(lineRegion(doc, i, m, block.endsWithNewline, (replace) => {
+      const r = replaceBlock(replace).lines;
+      return comparator.reindent ? reindentReplacement(search, window, r) : r;
+    }));
+    i += m - 1;
+  }
+  return matches;
+}
+
+const keyCache = new WeakMap<PreparedText, Map<string, string[]>>();
+
+function fileKeys(doc: PreparedText, comparator: Comparator): string[] {
+  let perDoc = keyCache.get(doc);
+  if (!perDoc) keyCache.set(doc, (perDoc = new Map()));
+  let keys = perDoc.get(comparator.name);
+  if (!keys) perDoc.set(comparator.name, (keys = doc.lines.map(comparator.key)));
+  return keys;
+}
+
+/**
+ * Whole lines [first, first+count). A search ending in a newline takes the line break after
+ * its last line too, so deleting lines deletes their breaks; at the end of a file without a
+ * final newline there is no break to take, and the replacement gets none either.
+ */
+function lineRegion(doc: PreparedText, first: number, count: number, withNewline: boolean, replacementLines: (replace: string) => string[]): Located {
+  const last = first + count - 1;
+  const hasBreakAfter = last < doc.lines.length - 1 || doc.endsWithNewline;
+  const takesBreak = withNewline && hasBreakAfter;
+  return {
+    start: doc.lineStarts[first]!,
+    end: lineEnd(doc, last) + (takesBreak ? 1 : 0),
+    line: first,
+    render: (replace) => {
+      const lines = replacementLines(replace);
+      if (lines.length === 0) return '';
+      return lines.join('\n') + (takesBreak ? '\n' : '');
+    },
+  };
+}
+
+/** The block without blank lines at its start and end (models add them around code). */
+function trimBlankEdges(block: LineBlock): { block: LineBlock; fixReplace: (r: LineBlock) => LineBlock } | null {
+  let head = 0;
+  while (head < block.lines.length && isBlank(block.lines[head]!)) head++;
+  let tail = 0;
+  while (tail < block.lines.length - head && isBlank(block.lines[block.lines.length - 1 - tail]!)) tail++;
+  if (head === 0 && tail === 0) return null;
+  const lines = block.lines.slice(head, block.lines.length - tail);
+  if (lines.length === 0) return null;
+  return {
+    block: { lines, endsWithNewline: block.endsWithNewline || tail > 0 },
+    // The replacement usually carries the same blank lines; drop as many as the search lost.
+    fixReplace: (r) => {
+      let h = 0;
+      while (h < head && h < r.lines.length && isBlank(r.lines[h]!)) h++;
+      let t = 0;
+      while (t < tail && t < r.lines.length - h && isBlank(r.lines[r.lines.length - 1 - t]!)) t++;
+      return { lines: r.lines.slice(h, r.lines.length - t), endsWithNewline: r.endsWithNewline || t > 0 };
+    },
+  };
+}
+
+/** `  hello  ` found as `hello`: a one-line search with stray spaces around it. */
+function findTrimmedSubstring(doc: PreparedText, s: string): Found | null {
+  const t = s.trim();
+  if (t === s || t === '' || t.includes('\n')) return null;
+  const matches = findExact(doc, t, (r) => r.trim());
+  return matches ? named(matches, 'trimmed') : null;
+}
+
+const WORD = /[\p{L}\p{N}_$]/u;
+
+/**
+ * Every whitespace character ignored on both sides: `function f(){return 1;}` finds the
+ * three-line function. The match must start and end on token boundaries, so a short search
+ * cannot land inside an identifier. The replacement is written as given.
+ */
+function findIgnoringWhitespace(doc: PreparedText, s: string): Found | null {
+  const needle = s.replace(/\s+/g, '');
+  if (needle === '') return null;
+  const text = doc.normalized;
+  const positions: number[] = [];
+  let squeezed = '';
+  const parts: string[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (/\s/.test(ch)) continue;
+    parts.push(ch);
+    positions.push(i);
+  }
+  squeezed = parts.join('');
+  const matches: Located[] = [];
+  for (let at = squeezed.indexOf(needle); at !== -1; at = squeezed.indexOf(needle, at + needle.length)) {
+    const start = positions[at]!;
+    const end = positions[at + needle.length - 1]! + 1;
+    if (WORD.test(needle[0]!) && start > 0 && WORD.test(text[start - 1]!)) continue;
+    if (WORD.test(needle[needle.length - 1]!) && end < text.length && WORD.test(text[end]!)) continue;
+    matches.push({ start, end, line: lineIndexAt(doc, start), render: (r) => foldLineEndings(r) });
+  }
+  return matches.length ? named(matches, 'ignore-whitespace') : null;
+}
+
+/** The search repaired (line numbers stripped, escapes undone) and matched again. */
+function findRepaired(doc: PreparedText, s: string): Found | null {
+  const block = toLineBlock(s);
+  const numbered = stripLineNumbers(block.lines);
+  if (numbered) {
+    const repaired = numbered.join('\n') + (block.endsWithNewline ? '\n' : '');
+    const fixReplace = (r: string) => {
+      const rb = toLineBlock(r);
+      const stripped = stripLineNumbers(rb.lines);
+      return stripped ? stripped.join('\n') + (rb.endsWithNewline ? '\n' : '') : r;
+    };
+    const found = findPlain(doc, repaired, fixReplace, 'line-numbers+');
+    if (found) return found;
+  }
+  if (hasEscapes(s)) {
+    const unescaped = unescapeText(s);
+    // The replacement was written by the same hand: undo its escaping too.
+    const found = findPlain(doc, unescaped, (r) => unescapeText(r), 'unescaped+');
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * A search with `// ... existing code ...` lines: each piece between elisions must match whole
+ * lines, in order. Only allowed when the replacement elides the same number of times, so the
+ * code the model did not see is carried over instead of deleted.
+ */
+function findElided(doc: PreparedText, s: string): Found | null {
+  const block = toLineBlock(s);
+  const pieces = splitAtElisions(block.lines);
+  if (!pieces || pieces.length < 2) return null;
+  const keys = fileKeys(doc, COMPARATORS[1]!);
+  const pieceKeys = pieces.map((p) => p.map((l) => l.trimEnd()));
+  const starts = findPiecesInOrder(keys, pieceKeys, 0);
+  if (!starts) return null;
+  // A second placement starting after the first one's start makes the edit ambiguous.
+  const again = findPiecesInOrder(keys, pieceKeys, starts[0]! + 1);
+  const first = starts[0]!;
+  const lastPiece = pieces.length - 1;
+  const lastLine = starts[lastPiece]! + pieces[lastPiece]!.length - 1;
+  const located = lineRegion(doc, first, lastLine - first + 1, block.endsWithNewline, (replace) => {
+    const replacePieces = splitAtElisions(toLineBlock(replace).lines);
+    if (!replacePieces || replacePieces.length !== pieces.length) throw new ElisionMismatch();
+    const out: string[] = [];
+    for (let p = 0; p < replacePieces.length; p++) {
+      out.push(...replacePieces[p]!);
+      if (p < lastPiece) {
+        const gapFrom = starts[p]! + pieces[p]!.length;
+        out.push(...doc.lines.slice(gapFrom, starts[p + 1]!));
+      }
+    }
+    return out;
+  });
+  const matches = [located];
+  if (again) {
+    matches.push({ start: doc.lineStarts[again[0]!]!, end: doc.lineStarts[again[0]!]!, line: again[0]!, render: () => '' });
+  }
+  return named(matches, 'elision');
+}
+
+/** Thrown by an elided match's render when the replacement keeps different elisions. */
+export class ElisionMismatch extends Error {
+  constructor() {
+    super('the replacement must keep the same "..." placeholders as the search text');
+  }
+}
+
+function splitAtElisions(lines: string[]): string[][] | null {
+  if (!lines.some(isElisionLine)) return null;
+  const pieces: string[][] = [[]];
+  for (const line of lines) {
+    if (isElisionLine(line)) pieces.push([]);
+    else pieces[pieces.length - 1]!.push(line);
+  }
+  // Elisions at the very start or end elide nothing we need to find.
+  while (pieces.length && pieces[0]!.every(isBlank)) pieces.shift();
+  while (pieces.length && pieces[pieces.length - 1]!.every(isBlank)) pieces.pop();
+  if (pieces.some((p) => p.every(isBlank))) return null;
+  return pieces;
+}
+
+function findPiecesInOrder(keys: string[], pieces: string[][], from: number): number[] | null {
+  const starts: number[] = [];
+  let at = from;
+  for (const piece of pieces) {
+    const start = findRun(keys, piece, at);
+    if (start === -1) return null;
+    starts.push(start);
+    at = start + piece.length;
+  }
+  return starts;
+}
+
+function findRun(keys: string[], piece: string[], from: number): number {
+  for (let i = from; i + piece.length <= keys.length; i++) {
+    let all = true;
+    for (let j = 0; j < piece.length && all; j++) all = keys[i + j] === piece[j];
+    if (all) return i;
+  }
+  return -1;
+}
+
+/**
+ * A unique run of lines at least FUZZY_THRESHOLD similar to the search (whitespace folded).
+ * Windows are only scored where a line matches exactly, unless the search is three lines or
+ * fewer, which keeps this linear on large files.
+ */
+function findFuzzy(doc: PreparedText, s: string): Found | null {
+  const block = trimBlankEdges(toLineBlock(s))?.block ?? toLineBlock(s);
+  const folded = block.lines.map((l) => foldWhitespace(foldPunctuation(l)));
+  const chars = folded.reduce((sum, l) => sum + l.length, 0);
+  if (chars < FUZZY_MIN_CHARS) return null;
+  const scored = scoreWindows(doc, folded, FUZZY_THRESHOLD);
+  const good = scored.filter((w) => w.similarity >= FUZZY_THRESHOLD).sort((a, b) => b.similarity - a.similarity || a.start - b.start);
+  if (good.length === 0) return null;
+  const m = block.lines.length;
+  // Non-overlapping windows, best first; a rival nearly as good as the best makes it ambiguous.
+  const picked: ScoredWindow[] = [];
+  for (const w of good) {
+    if (picked.some((p) => Math.abs(p.start - w.start) < m)) continue;
+    if (picked.length && w.similarity < picked[0]!.similarity - FUZZY_RIVAL_MARGIN) break;
+    picked.push(w);
+  }
+  const best = picked[0]!;
+  const matches = picked.map((w) => {
+    const window = doc.lines.slice(w.start, w.start + m);
+    return lineRegion(doc, w.start, m, block.endsWithNewline, (replace) =>
+      reindentReplacement(block.lines, window, toLineBlock(replace).lines),
+    );
+  });
+  return named(matches, `fuzzy(${Math.round(best.similarity * 100)}%)`);
+}
+
+export interface ScoredWindow {
+  start: number;
+  similarity: number;
+}
+
+const foldedCache = new WeakMap<PreparedText, string[]>();
+
+export function foldedLines(doc: PreparedText): string[] {
+  let folded = foldedCache.get(doc);
+  if (!folded) foldedCache.set(doc, (folded = doc.lines.map((l) => foldWhitespace(foldPunctuation(l)))));
+  return folded;
+}
+
+/**
+ * Similarity of candidate windows of the search's length. Candidates: every window for short
+ * searches, else the windows where at least one line is identical after folding.
+ */
+export function scoreWindows(doc: PreparedText, search: string[], atLeast: number, maxWindows = Infinity): ScoredWindow[] {
+  const m = search.length;
+  const lines = foldedLines(doc);
+  const n = lines.length;
+  if (m === 0 || n === 0) return [];
+  const size = Math.min(m, n);
+  const starts = new Set<number>();
+  if (m <= 3 || n <= 3) {
+    for (let i = 0; i + size <= n; i++) starts.add(i);
+  } else {
+    const where = new Map<string, number[]>();
+    search.forEach((l, j) => {
+      if (l === '') return;
+      const list = where.get(l);
+      if (list) list.push(j);
+      else where.set(l, [j]);
+    });
+    for (let i = 0; i < n; i++) {
+      const js = where.get(lines[i]!);
+      if (!js) continue;
+      for (const j of js) {
+        const start = i - j;
+        if (start >= 0 && start + size <= n) starts.add(start);
+      }
+    }
+  }
+  const out: ScoredWindow[] = [];
+  for (const start of starts) {
+    if (out.length >= maxWindows) break;
+    const similarity = blockSimilarity(search.slice(0, size), lines.slice(start, start + size), atLeast);
+    out.push({ start, similarity });
+  }
+  return out;
+}
+
+function lineIndexAt(doc: PreparedText, offset: number): number {
+  let lo = 0;
+  let hi = doc.lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (doc.lineStarts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return Math.max(0, lo);
+}

@@ -1,0 +1,69 @@
+/**
+ * Repairs for the ways small models mangle a search text: over-escaping, line-number prefixes
+ * copied from a file view, typographic punctuation, and "... existing code ..." elisions.
+ */
+
+const ESCAPE = /\\(["'`\\nrt])/g;
+const ESCAPED: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', "'": "'", '`': '`', '\\': '\\' };
+
+/** Whether the text contains an escape sequence a model may have written instead of the character. */
+export function hasEscapes(text: string): boolean {
+  ESCAPE.lastIndex = 0;
+  return ESCAPE.test(text);
+}
+
+/** One level of backslash escaping removed: `\"` → `"`, `\n` → newline, `\\` → `\`. */
+export function unescapeText(text: string): string {
+  return text.replace(ESCAPE, (_, ch: string) => ESCAPED[ch]!);
+}
+
+// "12 | code", "12: code", "12→code", "12\tcode" (the prefixes of read_file views and cat -n).
+const LINE_NUMBER = /^\s*(\d+)(?: ?\| ?| ?→|\t|: )/;
+
+/**
+ * The lines without their line-number prefixes, or null when not every line carries one or the
+ * numbers do not count up by one (then the digits are probably code).
+ */
+export function stripLineNumbers(lines: string[]): string[] | null {
+  if (lines.length === 0) return null;
+  const out: string[] = [];
+  let previous: number | undefined;
+  for (const line of lines) {
+    const m = LINE_NUMBER.exec(line);
+    if (!m) return null;
+    const n = Number(m[1]);
+    if (previous !== undefined && n !== previous + 1) return null;
+    previous = n;
+    out.push(line.slice(m[0].length));
+  }
+  return out;
+}
+
+const PUNCTUATION: Array<[RegExp, string]> = [
+  [/[\u2018\u2019\u201A\u201B\u2032\u2035]/g, "'"],
+  [/[\u201C\u201D\u201E\u201F\u2033\u2036]/g, '"'],
+  [/[\u2010\u2011\u2012\u2013\u2014\u2015\u2212]/g, '-'],
+  [/\u2026/g, '...'],
+  [/[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g, ' '],
+];
+
+/** Typographic quotes, dashes and spaces folded to their ASCII look-alikes. */
+export function foldPunctuation(text: string): string {
+  let out = text;
+  for (const [pattern, ascii] of PUNCTUATION) out = out.replace(pattern, ascii);
+  return out;
+}
+
+const COMMENTED_ELISION =
+  /^(?:\/\/+|#+|--|;+|\/\*+|<!--|\{\s*\/\*+|\*)\s*(?:\.\.\.|…|\[\.\.\.\]|(?:(?:the )?(?:rest of|remaining|existing|unchanged|same)(?: the)? (?:code|lines|content|implementation|methods|functions|file|body)\b))/i;
+const BARE_ELISION = /^(?:\.\.\.|…)(?:\s.*)?$/;
+
+/**
+ * Whether a line stands for omitted code: `...`, `// ... existing code ...`, `# ...`,
+ * `{/* ... *\/}`. A spread like `...rest,` is code, not an elision.
+ */
+export function isElisionLine(line: string): boolean {
+  const t = line.trim();
+  if (t === '') return false;
+  return BARE_ELISION.test(t) || COMMENTED_ELISION.test(t);
+}
