@@ -238,15 +238,16 @@ describe('scripted server model listings and native endpoints', () => {
     expect(ids).toEqual(['qwen2.5-coder:7b', 'llama3.2:3b']);
   });
 
-  it('ollama flavour: /api/tags, /api/show context_length and parameters, /api/ps loaded context', async () => {
-    const { server } = await start({ flavor: 'ollama', models: [{ id: 'qwen2.5-coder:7b', contextLength: 32768 }], loadedContext: 8192 });
+  it('ollama flavour: /api/tags, /api/show context_length and Modelfile num_ctx, /api/ps loaded context', async () => {
+    const { server } = await start({ flavor: 'ollama', models: [{ id: 'qwen2.5-coder:7b', contextLength: 32768, numCtx: 16384 }, { id: 'plain' }], loadedContext: 8192 });
     const tags = await getJson(`${server.origin}/api/tags`);
     expect(tags.models[0].name).toBe('qwen2.5-coder:7b');
     expect(tags.models[0].details.quantization_level).toBeTruthy();
     const show = await postJson(`${server.origin}/api/show`, { model: 'qwen2.5-coder:7b' });
     const arch = show.model_info['general.architecture'];
     expect(show.model_info[`${arch}.context_length`]).toBe(32768);
-    expect(show.parameters).toMatch(/num_ctx\s+8192/);
+    expect(show.parameters).toMatch(/num_ctx\s+16384/);
+    expect((await postJson(`${server.origin}/api/show`, { model: 'plain' })).parameters).not.toMatch(/num_ctx/);
     const ps = await getJson(`${server.origin}/api/ps`);
     expect(ps.models[0].context_length).toBe(8192);
     const missing = await fetch(`${server.origin}/api/show`, { method: 'POST', body: JSON.stringify({ model: 'nope' }) });
