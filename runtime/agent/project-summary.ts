@@ -6,7 +6,7 @@
  * It reads the root listing and a handful of small manifests — never the whole tree — so it
  * costs a few milliseconds. Broken manifests are reported in the notes, never thrown.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
@@ -22,7 +22,7 @@ export interface ProjectSummary {
   instructions?: { file: string; text: string };
   /** Short remarks: monorepo layout, unreadable manifests, disabled tests. */
   notes: string[];
-  /** The compact rendering for the prompt: the facts, then the instructions when present. */
+  /** The compact rendering of the facts for the prompt (the instructions are NOT in it: inject them separately). */
   text: string;
 }
 
@@ -115,6 +115,8 @@ export async function summarizeProject(root: string, env: NodeJS.ProcessEnv = pr
     text: '',
   };
   summary.text = render(summary, rootNames.length);
+  // An empty directory differs from a missing one for the model: say which.
+  if (rootNames.length === 0 && !(await exists(root))) summary.text = 'Project: the directory does not exist.';
   return summary;
 }
 
@@ -147,7 +149,6 @@ function render(s: ProjectSummary, rootEntries: number): string {
   const commands = order.filter((k) => s.commands[k]).map((k) => `${k} \`${s.commands[k]}\``);
   if (commands.length) lines.push(`Commands: ${commands.join(' · ')}`);
   for (const note of s.notes) lines.push(`Note: ${note}`);
-  if (s.instructions) lines.push('', `Project instructions (${s.instructions.file}):`, s.instructions.text);
   return lines.join('\n');
 }
 
@@ -613,6 +614,13 @@ async function ruby(files: ProjectFiles, rootNames: string[]): Promise<Ecosystem
 }
 
 // ---------------------------------------------------------------- helpers
+
+function exists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
+}
 
 function isRecord(value: unknown): value is Record<string, any> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -266,8 +266,9 @@ describe('summarizeProject, prompt text', () => {
   it('includes AGENTS.md, and prefers it over CLAUDE.md', async () => {
     const summary = await summarize({ 'AGENTS.md': 'Run `make check` before committing.\n', 'CLAUDE.md': 'ignored', 'go.mod': 'module m\ngo 1.23\n' });
     expect(summary.instructions).toEqual({ file: 'AGENTS.md', text: 'Run `make check` before committing.' });
-    expect(summary.text).toContain('Project instructions (AGENTS.md):\nRun `make check` before committing.');
-    expect(summary.text).not.toContain('ignored');
+    // The caller injects instructions on their own, so the facts text must not repeat them.
+    expect(summary.text).not.toContain('make check');
+    expect(summary.text).toContain('Go 1.23');
   });
 
   it('falls back to CLAUDE.md and caps long instructions', async () => {
@@ -315,7 +316,8 @@ describe('detectTestCommand', () => {
     expect(summary.text).toContain('tests disabled');
   });
 
-  it('returns undefined for a directory that does not exist', async () => {
+  it('returns undefined for a directory that does not exist, whose summary says so', async () => {
     expect(await detectTestCommand('/nonexistent/smallcode/project', {})).toBeUndefined();
+    expect((await summarizeProject('/nonexistent/smallcode/project', {})).text).toBe('Project: the directory does not exist.');
   });
 });
