@@ -1,0 +1,195 @@
+import type { SmallCodeConfig } from '../config/load.js';
+import { ModelError, ToolsUnsupportedError, type ModelClient } from '../model/client.js';
+import type { ContextInfo } from '../model/server.js';
+import { parseToolCalls, repairToolCall, type ParsedToolCall, type ToolCallError } from '../model/toolcalls/index.js';
+import type { CompletionResult, RawToolCall } from '../model/types.js';
+import type { ToolOutcome, ToolRegistry } from '../tools/index.js';
+import { History } from './history.js';
+import type { AgentPolicy } from './policy.js';
+import { renderPrompt, systemPrompt, type SystemPromptInput } from './prompt.js';
+import { addUsage, type EmitFn, type RunResult } from './types.js';
+
+export interface AgentOptions {
+  root: string;
+  config: SmallCodeConfig;
+  policy: AgentPolicy;
+  client: ModelClient;
+  tools: ToolRegistry;
+  context: ContextInfo;
+  /** Project summary, AGENTS.md and test command for the system prompt. */
+  knowledge: Omit<SystemPromptInput, 'root' | 'textTools'>;
+  emit?: EmitFn;
+}
+
+/**
+ * The loop: model → parse → execute → results → model, until the model answers without a tool
+ * call, the turn limit, or an error. One Agent is one session; each `run` is one task in it.
+ */
+export class Agent {
+  readonly history = new History();
+  private textMode = false;
+  private turn = 0;
+
+  constructor(private readonly opts: AgentOptions) {
+    this.history.setSystem(this.buildSystemPrompt());
+  }
+
+  private buildSystemPrompt(): string {
+    const input: SystemPromptInput = { root: this.opts.root, ...this.opts.knowledge };
+    if (this.textMode) input.textTools = this.opts.tools.definitions();
+    return systemPrompt(input);
+  }
+
+  private emit: EmitFn = (event, payload) => this.opts.emit?.(event, payload);
+
+  async run(task: string, signal?: AbortSignal): Promise<RunResult> {
+    const started = Date.now();
+    const result: RunResult = {
+      response: '',
+      toolCalls: [],
+      filesCreated: [],
+      filesEdited: [],
+      usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0, requests: 0, estimated: false },
+      durationMs: 0,
+      success: false,
+      turns: 0,
+    };
+    const created = new Set<string>();
+    const edited = new Set<string>();
+    const { policy } = this.opts;
+    this.turn++;
+    this.history.add({ message: { role: 'user', content: task }, turn: this.turn, kind: 'task' });
+    try {
+      for (let step = 0; step < policy.loop.maxTurns; step++) {
+        if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
+        if (step > 0) this.turn++;
+        result.turns++;
+        this.emit('turn_start', { turn: this.turn });
+        this.opts.tools.beginTurn(this.turn);
+        const reply = await this.complete(signal);
+        addUsage(result.usage, reply.usage);
+
+        const { calls, errors, content } = this.interpret(reply);
+        if (calls.length === 0 && errors.length === 0) {
+          if (reply.finishReason === 'length' && content.trim() === '') {
+            this.note('Your reply was cut off by the output limit before it said anything. Answer again, shorter.');
+            continue;
+          }
+          this.history.add({ message: { role: 'assistant', content }, turn: this.turn, kind: 'assistant' });
+          result.response = content.trim();
+          result.success = true;
+          break;
+        }
+
+        const outcomes: Array<{ call: ParsedToolCall; outcome: ToolOutcome }> = [];
+        for (const call of calls) {
+          if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
+          this.emit('tool_start', { name: call.name, args: call.arguments });
+          const outcome = await this.opts.tools.run({ name: call.name, arguments: call.arguments, id: call.id }, { signal });
+          this.emit('tool_end', { name: call.name, ms: outcome.ms, ok: outcome.ok, output: outcome.output, cached: outcome.cached });
+          result.toolCalls.push({ name: call.name, args: call.arguments, ok: outcome.ok, ms: outcome.ms, ...(outcome.cached ? { cached: true } : {}) });
+          for (const f of outcome.filesCreated) created.add(f);
+          for (const f of outcome.filesEdited) if (!created.has(f)) edited.add(f);
+          outcomes.push({ call, outcome });
+        }
+        this.record(reply, content, calls, outcomes, errors);
+      }
+      if (!result.success) result.error = `stopped after ${policy.loop.maxTurns} turns without a final answer`;
+    } catch (err) {
+      if (signal?.aborted) {
+        result.error = 'cancelled';
+      } else {
+        result.error = err instanceof ModelError ? err.message : `internal error: ${(err as Error).stack ?? err}`;
+        this.emit('error', { message: result.error });
+      }
+    }
+    result.filesCreated = [...created];
+    result.filesEdited = [...edited];
+    result.durationMs = Date.now() - started;
+    return result;
+  }
+
+  /** One model call under the window budget; falls back to text tool calls if the server refuses `tools`. */
+  private async complete(signal?: AbortSignal): Promise<CompletionResult> {
+    const { policy, context } = this.opts;
+    const budget = Math.max(1024, context.window - policy.context.replyReserveTokens);
+    this.history.fit(budget, this.turn, policy.context.keepRecentTurns);
+    try {
+      return await this.opts.client.complete({
+        messages: this.history.messages(),
+        tools: this.textMode ? undefined : this.opts.tools.definitions(),
+        temperature: policy.model.temperature,
+        signal,
+        onDelta: (d) => this.emit('text', d),
+      });
+    } catch (err) {
+      if (!(err instanceof ToolsUnsupportedError)) throw err;
+      this.textMode = true;
+      this.history.setSystem(this.buildSystemPrompt());
+      this.emit('notice', { message: err.message });
+      return this.complete(signal);
+    }
+  }
+
+  /** Native tool calls when the server sent them, else calls written as text in any dialect. */
+  private interpret(reply: CompletionResult): { calls: ParsedToolCall[]; errors: ToolCallError[]; content: string } {
+    const defs = this.opts.tools.definitions();
+    if (reply.toolCalls.length > 0) {
+      const calls: ParsedToolCall[] = [];
+      const errors: ToolCallError[] = [];
+      for (const raw of reply.toolCalls) {
+        const { call, error } = repairToolCall(raw.name, raw.arguments, defs);
+        if (call) calls.push({ ...call, id: raw.id });
+        if (error) errors.push(error);
+      }
+      return { calls, errors, content: reply.content };
+    }
+    const parsed = parseToolCalls(reply.content, defs);
+    return { calls: parsed.calls, errors: parsed.errors, content: parsed.calls.length || parsed.errors.length ? parsed.content : reply.content.trim() };
+  }
+
+  private record(
+    reply: CompletionResult,
+    content: string,
+    calls: ParsedToolCall[],
+    outcomes: Array<{ call: ParsedToolCall; outcome: ToolOutcome }>,
+    errors: ToolCallError[],
+  ): void {
+    const native = reply.toolCalls.length > 0;
+    if (native) {
+      // Only the calls we executed are echoed back, each with its result, as the API requires.
+      const toolCalls: RawToolCall[] = outcomes.map(({ call }, i) => ({
+        id: call.id ?? `call_${this.turn}_${i}`,
+        name: call.name,
+        arguments: JSON.stringify(call.arguments),
+      }));
+      this.history.add({ message: { role: 'assistant', content, tool_calls: toolCalls.length ? toolCalls : undefined }, turn: this.turn, kind: 'assistant' });
+      outcomes.forEach(({ call, outcome }, i) => {
+        this.history.add({
+          message: { role: 'tool', content: outcome.output, tool_call_id: toolCalls[i]!.id, name: call.name },
+          turn: this.turn,
+          kind: 'tool_result',
+          tool: call.name,
+        });
+      });
+      if (errors.length) this.note(errors.map((e) => e.message).join('\n'));
+      return;
+    }
+    // Text calls: the model sees its own text back and the results as one user message.
+    this.history.add({ message: { role: 'assistant', content: reply.content.trim() || content }, turn: this.turn, kind: 'assistant' });
+    const results = [
+      ...outcomes.map(({ call, outcome }) => ({ name: call.name, ok: outcome.ok, output: outcome.output })),
+      ...errors.map((e) => ({ name: e.tool ?? 'tool_call', ok: false, output: e.message })),
+    ];
+    this.history.add({
+      message: { role: 'user', content: renderPrompt('tool-results', { results }) },
+      turn: this.turn,
+      kind: 'tool_result',
+      tool: calls.map((c) => c.name).join(', ') || 'tool_call',
+    });
+  }
+
+  private note(text: string): void {
+    this.history.add({ message: { role: 'user', content: text }, turn: this.turn, kind: 'note' });
+  }
+}

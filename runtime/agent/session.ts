@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { applyConfigToPolicy, loadConfig, type SmallCodeConfig } from '../config/load.js';
+import { ModelClient } from '../model/client.js';
+import { chooseModel, detectContext, discoverServer, type ContextInfo, type ServerInfo } from '../model/server.js';
+import { countTokens, loadTokenizer } from '../model/tokens.js';
+import { createToolRegistry, type ToolRegistry } from '../tools/index.js';
+import { Agent } from './agent.js';
+import { DEFAULT_POLICY, type AgentPolicy } from './policy.js';
+import { summarizeProject } from './project-summary.js';
+import type { SystemPromptInput } from './prompt.js';
+import type { EmitFn } from './types.js';
+
+export interface SessionOptions {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  /** Values from flags or the API (`SMALLCODE_MODEL`, `SMALLCODE_BASE_URL` …); they win. */
+  overrides?: Partial<Record<string, string>>;
+  /** Policy changes on top of the behaviour layer (the API's escape hatch, and tests). */
+  policy?: (policy: AgentPolicy) => AgentPolicy;
+  /** Lets the user pick a model when the server lists several (interactive mode). */
+  pickModel?: (ids: string[]) => Promise<string | undefined>;
+  emit?: EmitFn;
+}
+
+/** Everything one session runs on, assembled once: config, endpoint, window, tools, agent. */
+export interface Session {
+  id: string;
+  root: string;
+  config: SmallCodeConfig;
+  policy: AgentPolicy;
+  server: ServerInfo;
+  model: string;
+  context: ContextInfo;
+  client: ModelClient;
+  tools: ToolRegistry;
+  agent: Agent;
+  close(): Promise<void>;
+}
+
+export function newSessionId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Cuts text to about `maxTokens` tokens, saying so. */
+function capTokens(text: string, maxTokens: number): string {
+  if (countTokens(text) <= maxTokens) return text;
+  const approx = text.slice(0, maxTokens * 4);
+  return `${approx}\n[… cut to ${maxTokens} tokens]`;
+}
+
+async function gatherKnowledge(root: string, config: SmallCodeConfig, env: NodeJS.ProcessEnv): Promise<SystemPromptInput> {
+  if (!config.bootstrap) return { root };
+  const summary = await summarizeProject(root, env);
+  const budget = config.knowledgeMaxTokens;
+  const input: SystemPromptInput = { root, summary: capTokens(summary.text, budget) };
+  const testCommand = config.testDisable ? undefined : (config.testRunner ?? summary.commands.test);
+  if (testCommand) input.testCommand = testCommand;
+  if (summary.instructions) {
+    const room = Math.max(0, budget - countTokens(input.summary ?? ''));
+    if (room > 50) input.instructions = { file: summary.instructions.file, text: capTokens(summary.instructions.text, room) };
+  }
+  return input;
+}
+
+export async function createSession(opts: SessionOptions): Promise<Session> {
+  const env = opts.env ?? process.env;
+  const root = resolve(opts.cwd);
+  const tokenizer = loadTokenizer();
+  const config = await loadConfig({ cwd: root, env, overrides: opts.overrides });
+  let policy = applyConfigToPolicy(DEFAULT_POLICY, config);
+  if (opts.policy) policy = opts.policy(policy);
+  const server = await discoverServer(config, env);
+  const chosen = await chooseModel(server, config, opts.pickModel);
+  if (chosen.notice) opts.emit?.('notice', { message: chosen.notice });
+  const context = await detectContext(server, chosen.model, config, policy.context.defaultContextWindow);
+  if (context.notice) opts.emit?.('notice', { message: context.notice });
+  if (context.warning) opts.emit?.('notice', { message: `warning: ${context.warning}` });
+  const client = new ModelClient({
+    baseUrl: server.baseUrl,
+    apiKey: config.apiKey,
+    model: chosen.model,
+    transport: context.transport,
+    numCtx: context.numCtx,
+    policy: policy.model,
+    thinkingDisable: config.thinkingDisable,
+    log: (line) => opts.emit?.('notice', { message: line }),
+  });
+  const id = newSessionId();
+  const tools = createToolRegistry({ root, policy, sessionId: id, env });
+  await tokenizer;
+  const knowledge = await gatherKnowledge(root, config, env);
+  const agent = new Agent({ root, config, policy, client, tools, context, knowledge, emit: opts.emit });
+  return {
+    id,
+    root,
+    config,
+    policy,
+    server,
+    model: chosen.model,
+    context,
+    client,
+    tools,
+    agent,
+    close: () => tools.dispose(),
+  };
+}

@@ -1,0 +1,44 @@
+import type { Usage } from '../model/types.js';
+
+export interface ToolCallRecord {
+  name: string;
+  args: Record<string, unknown>;
+  ok: boolean;
+  ms: number;
+  cached?: boolean;
+}
+
+/** What one task produced; `smallcode run --json` prints exactly this. */
+export interface RunResult {
+  response: string;
+  toolCalls: ToolCallRecord[];
+  filesCreated: string[];
+  filesEdited: string[];
+  usage: { promptTokens: number; completionTokens: number; totalTokens: number; requests: number; estimated: boolean };
+  durationMs: number;
+  success: boolean;
+  /** Why the run failed, when it did. */
+  error?: string;
+  turns: number;
+}
+
+/** Events a front door can follow while a run is in progress. */
+export interface AgentEvents {
+  turn_start: { turn: number };
+  text: { kind: 'content' | 'reasoning'; text: string };
+  tool_start: { name: string; args: Record<string, unknown> };
+  tool_end: { name: string; ms: number; ok: boolean; output: string; cached?: boolean };
+  notice: { message: string };
+  error: { message: string };
+}
+
+export type AgentEventName = keyof AgentEvents;
+export type EmitFn = <K extends AgentEventName>(event: K, payload: AgentEvents[K]) => void;
+
+export function addUsage(total: RunResult['usage'], usage: Usage): void {
+  total.promptTokens += usage.promptTokens;
+  total.completionTokens += usage.completionTokens;
+  total.totalTokens = total.promptTokens + total.completionTokens;
+  total.requests += 1;
+  total.estimated ||= usage.estimated;
+}

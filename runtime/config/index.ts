@@ -1,0 +1,2 @@
+export * from './variables.js';
+export * from './load.js';

@@ -1,0 +1,56 @@
+/**
+ * Every configuration variable SmallCode reads, with its type, default and meaning.
+ * This table is the single source for validation, for `smallcode.toml` keys and for the
+ * README's configuration table (test/unit/config checks the README lists every entry).
+ */
+export type VariableKind =
+  | { type: 'string' }
+  | { type: 'url' }
+  | { type: 'bool' }
+  | { type: 'int'; min: number; max: number; unit?: string }
+  | { type: 'enum'; values: readonly string[] };
+
+export interface VariableSpec {
+  name: string;
+  kind: VariableKind;
+  default?: string;
+  secret?: boolean;
+  description: string;
+}
+
+const bool = { type: 'bool' } as const;
+const str = { type: 'string' } as const;
+const url = { type: 'url' } as const;
+
+export const VARIABLES: readonly VariableSpec[] = [
+  { name: 'SMALLCODE_MODEL', kind: str, description: 'Model id to use. Default: the model the server lists (asks when several, interactively).' },
+  { name: 'SMALLCODE_BASE_URL', kind: url, description: 'OpenAI-compatible base URL, e.g. http://localhost:11434/v1. Default: probe LM Studio (1234), Ollama (11434), llama.cpp server (8080) on 127.0.0.1.' },
+  { name: 'SMALLCODE_API_KEY', kind: str, secret: true, description: 'API key sent to SMALLCODE_BASE_URL (local servers need none).' },
+  { name: 'SMALLCODE_CONTEXT_WINDOW', kind: { type: 'int', min: 1024, max: 2_000_000, unit: 'tokens' }, description: 'Force the context window instead of asking the server.' },
+  { name: 'SMALLCODE_MODEL_MEDIUM', kind: str, description: 'Model of the medium tier (routing when the small model keeps failing).' },
+  { name: 'SMALLCODE_BASE_URL_MEDIUM', kind: url, description: 'Endpoint of the medium tier (default: SMALLCODE_BASE_URL).' },
+  { name: 'SMALLCODE_MODEL_STRONG', kind: str, description: 'Model of the strong tier (escalation, e.g. a cloud model).' },
+  { name: 'SMALLCODE_BASE_URL_STRONG', kind: url, description: 'Endpoint of the strong tier (default: SMALLCODE_BASE_URL).' },
+  { name: 'SMALLCODE_MODEL_TIMEOUT', kind: { type: 'int', min: 1, max: 86_400, unit: 's' }, default: '300', description: 'Seconds one model request may take before it is aborted and retried.' },
+  { name: 'SMALLCODE_THINKING_BUDGET', kind: { type: 'int', min: 0, max: 1_000_000, unit: 'tokens' }, default: '2000', description: 'Most thinking tokens accepted per reply; past it the reply is re-asked with thinking off. Thinking never enters history.' },
+  { name: 'SMALLCODE_THINKING_DISABLE', kind: bool, default: 'false', description: 'Ask servers to switch thinking off entirely.' },
+  { name: 'SMALLCODE_KNOWLEDGE_MAX_TOKENS', kind: { type: 'int', min: 0, max: 100_000, unit: 'tokens' }, default: '1500', description: 'Cap on injected project knowledge (project summary, AGENTS.md).' },
+  { name: 'SMALLCODE_WEB_BROWSE', kind: bool, default: 'false', description: 'Allow the web tools (arrive with a later release; accepted now).' },
+  { name: 'SMALLCODE_WRITE_GUARD', kind: bool, default: 'true', description: 'Refuse the first write to an existing file the session has not read.' },
+  { name: 'SMALLCODE_DEDUP', kind: bool, default: 'true', description: 'Answer identical read-only tool calls within a window from the previous result.' },
+  { name: 'SMALLCODE_EVIDENCE_DISABLE', kind: bool, default: 'false', description: 'Do not record evidence of what worked (memory feature of a later release).' },
+  { name: 'SMALLCODE_PLAN', kind: { type: 'enum', values: ['auto', 'true', 'false'] }, default: 'auto', description: 'Plan multi-step tasks first: auto (heuristic), true (always), false (never).' },
+  { name: 'SMALLCODE_SNAPSHOT', kind: bool, default: 'true', description: 'Keep the original of every edited file under .smallcode/snapshots/.' },
+  { name: 'SMALLCODE_SNAPSHOT_AUTO_ROLLBACK', kind: bool, default: 'false', description: 'Restore the files a turn changed when the turn hard-fails.' },
+  { name: 'SMALLCODE_TEST_RUNNER', kind: str, description: 'Test command to validate steps with (default: detected from the project).' },
+  { name: 'SMALLCODE_TEST_DISABLE', kind: bool, default: 'false', description: 'Never run the project tests for validation.' },
+  { name: 'SMALLCODE_BOOTSTRAP', kind: bool, default: 'true', description: 'Inject the project summary and AGENTS.md at the start of a session.' },
+  { name: 'SMALLCODE_TEMP_ADAPT', kind: bool, default: 'true', description: 'Retry a failed edit at a lower, then higher, then the base temperature.' },
+  { name: 'SMALLCODE_TRUST_DECAY', kind: bool, default: 'true', description: 'Demote a tool after repeated failures, drop it for the session after more.' },
+  { name: 'SMALLCODE_SHELL_PERSIST', kind: bool, default: 'true', description: 'One persistent shell per session (cd and variables survive); false: a fresh shell per call.' },
+  { name: 'ANTHROPIC_API_KEY', kind: str, secret: true, description: 'Key for an Anthropic strong tier.' },
+  { name: 'OPENAI_API_KEY', kind: str, secret: true, description: 'Key for an OpenAI strong tier (also used for SMALLCODE_BASE_URL when SMALLCODE_API_KEY is unset).' },
+  { name: 'DEEPSEEK_API_KEY', kind: str, secret: true, description: 'Key for a DeepSeek strong tier.' },
+];
+
+export const VARIABLE_NAMES = new Set(VARIABLES.map((v) => v.name));
