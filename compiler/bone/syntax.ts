@@ -1,0 +1,78 @@
+/**
+ * Stages 1–2 together: source → tokens → CST → AST, with every lexical and syntax error turned
+ * into a catalogue diagnostic at the offending token.
+ */
+import type { IToken } from 'chevrotain';
+import { closestNames, DiagnosticBag, positionAt, spanOfTokens, type SourceSpan } from '../common/index.js';
+import type { BoneFile } from './ast.js';
+import { buildAst } from './ast-builder.js';
+import { BoneDiagnostics } from './diagnostics.js';
+import { lex } from './lexer.js';
+import { parseTokens, type SyntaxError } from './parser.js';
+
+export function parseBone(source: string, file: string, diagnostics: DiagnosticBag): BoneFile {
+  const { tokens } = lex(source, file, diagnostics);
+  const { cst, errors } = parseTokens(tokens);
+  for (const error of errors) reportSyntaxError(error, source, file, tokens, diagnostics);
+  return buildAst(cst, file);
+}
+
+/** The clauses each declaration accepts, for "unknown clause" messages. */
+const CLAUSES_BY_RULE: Record<string, { place: string; clauses: string[] }> = {
+  systemDecl: { place: 'the system', clauses: ['domain', 'entity', 'capability', 'event', 'store', 'channel', 'policy', 'flow', 'constraint', 'import', 'extension_point'] },
+  entityDecl: { place: 'an entity', clauses: ['owns', 'constraints', 'states', 'auth', 'relation', 'index', 'derived'] },
+  capabilityDecl: { place: 'a capability', clauses: ['requires', 'effects', 'emits', 'sync', 'timeout', 'retry', 'idempotent', 'pipeline', 'parallel', 'algorithm', 'returns'] },
+  eventDecl: { place: 'an event', clauses: ['payload', 'delivery', 'ttl'] },
+  storeDecl: { place: 'a store', clauses: ['engine', 'schema', 'partition', 'replicas', 'retention'] },
+  channelDecl: { place: 'a channel', clauses: ['transport', 'ordering', 'participants', 'persistence', 'filter', 'max_size'] },
+  policyDecl: { place: 'a policy', clauses: ['rate_limit', 'access', 'audit', 'encryption', 'applies_to'] },
+  flowDecl: { place: 'a flow', clauses: ['step'] },
+  extensionPointDecl: { place: 'an extension point', clauses: ['returns', 'stable', 'default', 'implementation', 'language'] },
+};
+
+const EXPRESSION_RULES = new Set(['expression', 'orExpression', 'andExpression', 'notExpression', 'comparison', 'additive', 'multiplicative', 'unary', 'primary', 'reference']);
+
+function reportSyntaxError(error: SyntaxError, source: string, file: string, tokens: IToken[], diagnostics: DiagnosticBag): void {
+  const span = errorSpan(error.token, source, file, tokens);
+  const { facts, ruleName } = error;
+  if (facts.kind === 'trailing') {
+    diagnostics.report(BoneDiagnostics.TrailingInput, span, [facts.actual]);
+    return;
+  }
+  const declaration = CLAUSES_BY_RULE[ruleName];
+  const word = isWord(error.token) ? error.token.image : undefined;
+  if (declaration && word !== undefined && facts.expected.includes("'}'")) {
+    const [best] = closestNames(word, declaration.clauses, 1);
+    const suggestion = best === undefined ? '' : ` (did you mean '${best}'?)`;
+    diagnostics.report(BoneDiagnostics.UnknownClause, span, [word, declaration.place, suggestion, `${declaration.clauses.join(', ')} or '}'`]);
+    return;
+  }
+  if (EXPRESSION_RULES.has(ruleName) && facts.kind === 'noViableAlt') {
+    diagnostics.report(BoneDiagnostics.ExpectedExpression, span, [facts.actual]);
+    return;
+  }
+  if (facts.kind === 'mismatch') {
+    diagnostics.report(BoneDiagnostics.ExpectedToken, span, [facts.expected.join(' or '), facts.actual]);
+    return;
+  }
+  const place = declaration ? `in ${declaration.place}` : 'here';
+  diagnostics.report(BoneDiagnostics.UnexpectedToken, span, [facts.actual, place, joinAlternatives(facts.expected)]);
+}
+
+function isWord(token: IToken): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(token.image);
+}
+
+function joinAlternatives(items: string[]): string {
+  if (items.length <= 1) return items[0] ?? 'something else';
+  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+/** The error token's span; at end of file (no position), just after the last real token. */
+function errorSpan(token: IToken, source: string, file: string, tokens: IToken[]): SourceSpan {
+  if (Number.isFinite(token.startOffset) && !token.isInsertedInRecovery) return spanOfTokens(file, token);
+  const last = tokens.at(-1);
+  const offset = last ? (last.endOffset ?? last.startOffset) + 1 : source.length;
+  const at = positionAt(source, offset);
+  return { file, start: at, end: { ...at, offset: at.offset + 1, column: at.column + 1 } };
+}
