@@ -1,0 +1,33 @@
+/**
+ * Every dialect, in priority order. When two dialects claim overlapping text, the match that
+ * starts first wins; at the same start, the one listed first here. Marked dialects (special
+ * tokens, wrapper tags) come before bare ones (plain JSON, pythonic, YAML, a command line).
+ */
+import type { Dialect } from '../types.js';
+import { bareJson } from './bare-json.js';
+import { commandLine } from './command-line.js';
+import { gemma } from './gemma.js';
+import { pythonicList, pythonicReply } from './pythonic.js';
+import { deepseekKimi, functionary, functionaryStart, mistral, solarOpen } from './special-tokens.js';
+import { wrappedCalls } from './wrapped.js';
+import { xmlFunctions, xmlToolTags } from './xml.js';
+import { yamlCalls } from './yaml.js';
+
+export const DIALECTS: readonly Dialect[] = [
+  deepseekKimi,
+  solarOpen,
+  mistral,
+  gemma,
+  functionary,
+  wrappedCalls,
+  xmlFunctions,
+  xmlToolTags,
+  bareJson,
+  yamlCalls,
+  pythonicList,
+  pythonicReply,
+  functionaryStart,
+  commandLine,
+];
+
+export { splitHarmony } from './harmony.js';

@@ -1,0 +1,233 @@
+/**
+ * XML-style calls:
+ * - Qwen3-Coder / Seed-OSS: `<function=NAME><parameter=KEY>value</parameter></function>`
+ * - Functionary 3.1 / Llama 3.1: `<function=NAME>{json}</function>`, `<function name="NAME">{json}</function>`
+ * - MiniCPM: `<function name="NAME"><param name="KEY">value</param></function>` (CDATA allowed)
+ * - MiniMax M2, DeepSeek DSML, Step-3: `<invoke name="NAME"><parameter name="KEY">value</parameter></invoke>`
+ *   with the `｜DSML｜` / `steptml:` prefixes (DSML's `string="true"` keeps a value as text)
+ * - GLM 4.5 (inside `<tool_call>`): `NAME<arg_key>KEY</arg_key><arg_value>value</arg_value>`,
+ *   and Hunyuan's `NAME<tool_sep>…`
+ * - child tags: `<name>NAME</name><arguments>{json}</arguments>` and Cline-style
+ *   `<read_file><path>a.py</path></read_file>` for tools the model was given.
+ * A missing closing tag ends the value at the next opening tag of its kind.
+ */
+import type { DetectContext, Dialect, DialectMatch, RawCall } from '../types.js';
+import { findAll, ForwardFinder, isToolName, unframe } from '../scan.js';
+import { inferTextValue } from '../values.js';
+
+const OPENER = /<function=([^>\s]+)\s*>|<function\s+name\s*=\s*"([^"]*)"[^>]*>|<((?:｜DSML｜)|(?:[A-Za-z]+:))?invoke\s+name\s*=\s*"([^"]*)"[^>]*>/g;
+
+interface Opener {
+  start: number;
+  bodyStart: number;
+  name: string;
+  /** `function` or `<prefix>invoke` */
+  tag: string;
+  equalsForm: boolean;
+}
+
+function findOpeners(text: string, from: number, to: number): Opener[] {
+  const out: Opener[] = [];
+  OPENER.lastIndex = from;
+  for (let m = OPENER.exec(text); m && m.index < to; m = OPENER.exec(text)) {
+    const name = (m[1] ?? m[2] ?? m[4] ?? '').trim();
+    const tag = m[4] !== undefined ? `${m[3] ?? ''}invoke` : 'function';
+    out.push({ start: m.index, bodyStart: m.index + m[0].length, name, tag, equalsForm: m[1] !== undefined });
+  }
+  return out;
+}
+
+/** Reads every XML function/invoke call in text[from, to); each becomes its own match. */
+export function readXmlCalls(text: string, from = 0, to = text.length, dialect = 'xml'): DialectMatch[] {
+  const openers = findOpeners(text, from, to);
+  const finder = new ForwardFinder(text);
+  const out: DialectMatch[] = [];
+  for (let k = 0; k < openers.length; k++) {
+    const op = openers[k]!;
+    const limit = k + 1 < openers.length ? openers[k + 1]!.start : to;
+    const closeTag = `</${op.tag}>`;
+    const closeAt = finder.find(closeTag, op.bodyStart);
+    const bodyEnd = closeAt !== -1 && closeAt < limit ? closeAt : limit;
+    const end = closeAt !== -1 && closeAt < limit ? closeAt + closeTag.length : limit;
+    const body = text.slice(op.bodyStart, bodyEnd);
+    const call = readXmlBody(op, body);
+    const name = dialect !== 'xml' ? dialect : op.tag === 'function' ? (op.equalsForm ? 'qwen3-xml' : 'function-tag') : `${op.tag.replace(/invoke$/, '').replace(/[｜:]/g, '') || 'minimax'}-invoke`;
+    out.push({ start: op.start, end: trimEnd(text, op.start, end), dialect: name, calls: [call] });
+  }
+  return out;
+}
+
+function trimEnd(text: string, start: number, end: number): number {
+  while (end > start && /\s/.test(text[end - 1]!)) end--;
+  return end;
+}
+
+function readXmlBody(op: Opener, body: string): RawCall {
+  const name = op.name;
+  const trimmed = body.trim();
+  if (trimmed.startsWith('{')) return { name, arguments: trimmed };
+  if (op.equalsForm) return { name, arguments: readEqualsParameters(body), textValues: true };
+  const prefix = op.tag.endsWith('invoke') ? op.tag.slice(0, -'invoke'.length) : '';
+  return { name, arguments: readNamedParameters(body, prefix), textValues: true };
+}
+
+/** `<parameter=KEY>value</parameter>` pairs; a missing close ends at the next `<parameter=`. */
+function readEqualsParameters(body: string): Record<string, string> {
+  const args: Record<string, string> = {};
+  const starts = findAll(body, '<parameter=');
+  const finder = new ForwardFinder(body);
+  for (let k = 0; k < starts.length; k++) {
+    const s = starts[k]!;
+    const gt = body.indexOf('>', s);
+    if (gt === -1) break;
+    const key = body.slice(s + '<parameter='.length, gt).trim();
+    const limit = k + 1 < starts.length ? starts[k + 1]! : body.length;
+    const close = finder.find('</parameter>', gt + 1);
+    let value = body.slice(gt + 1, close !== -1 && close < limit ? close : limit);
+    if (close === -1 || close >= limit) value = value.replace(/\s*<\/function>\s*$/, '').replace(/\n$/, '');
+    if (key) args[key] = unframe(value);
+  }
+  return args;
+}
+
+const NAMED_PARAM = /<((?:｜DSML｜)|(?:[A-Za-z]+:))?(param(?:eter)?)\s+name\s*=\s*"([^"]*)"([^>]*)>/g;
+
+/** `<parameter name="KEY">value</parameter>` / `<param name=…>`, with an optional tag prefix. */
+function readNamedParameters(body: string, _prefix: string): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  const finder = new ForwardFinder(body);
+  const opens: Array<{ start: number; valueStart: number; close: string; key: string; attrs: string }> = [];
+  NAMED_PARAM.lastIndex = 0;
+  for (let m = NAMED_PARAM.exec(body); m; m = NAMED_PARAM.exec(body)) {
+    opens.push({ start: m.index, valueStart: m.index + m[0].length, close: `</${m[1] ?? ''}${m[2]}>`, key: m[3]!, attrs: m[4] ?? '' });
+  }
+  for (let k = 0; k < opens.length; k++) {
+    const o = opens[k]!;
+    const limit = k + 1 < opens.length ? opens[k + 1]!.start : body.length;
+    let valueStart = o.valueStart;
+    let value: string;
+    if (body.startsWith('<![CDATA[', valueStart)) {
+      const cdataEnd = body.indexOf(']]>', valueStart);
+      value = body.slice(valueStart + 9, cdataEnd === -1 ? limit : cdataEnd);
+      valueStart = cdataEnd === -1 ? limit : cdataEnd + 3;
+    } else {
+      const close = finder.find(o.close, valueStart);
+      value = unframe(body.slice(valueStart, close !== -1 && close < limit ? close : limit));
+    }
+    const stringAttr = /string\s*=\s*"(true|false)"/.exec(o.attrs);
+    // DSML says per value whether it is text; its non-text values are JSON.
+    args[o.key] = stringAttr ? (stringAttr[1] === 'true' ? value : inferTextValue(value)) : value;
+  }
+  return args;
+}
+
+/** GLM 4.5 body `NAME<arg_key>K</arg_key><arg_value>V</arg_value>…` and Hunyuan `NAME<tool_sep>…`. */
+export function readGlmBody(body: string): RawCall | undefined {
+  const m = /^\s*([A-Za-z_][\w.\-:]*)[ \t]*(?=\r?\n|<arg_key>|<tool_sep>|$)/.exec(body);
+  if (!m || !isToolName(m[1]!)) return undefined;
+  const name = m[1]!;
+  let rest = body.slice(m[0].length);
+  const sep = rest.indexOf('<tool_sep>');
+  if (sep !== -1 && rest.slice(0, sep).trim() === '') rest = rest.slice(sep + '<tool_sep>'.length);
+  const restTrimmed = rest.trim();
+  if (restTrimmed === '') return { name, arguments: {} };
+  if (restTrimmed.startsWith('{')) return { name, arguments: restTrimmed };
+  if (!restTrimmed.startsWith('<arg_key>')) return undefined;
+  const args: Record<string, string> = {};
+  const finder = new ForwardFinder(rest);
+  let pos = 0;
+  for (;;) {
+    const k = finder.find('<arg_key>', pos);
+    if (k === -1) break;
+    const kEnd = finder.find('</arg_key>', k);
+    if (kEnd === -1) break;
+    const key = rest.slice(k + 9, kEnd).trim();
+    const v = finder.find('<arg_value>', kEnd);
+    if (v === -1) {
+      args[key] = '';
+      break;
+    }
+    const vEnd = finder.find('</arg_value>', v);
+    const nextKey = finder.find('<arg_key>', v);
+    const stop = vEnd !== -1 && (nextKey === -1 || vEnd < nextKey) ? vEnd : nextKey !== -1 ? nextKey : rest.length;
+    args[key] = unframe(rest.slice(v + 11, stop));
+    pos = stop === vEnd ? vEnd + 12 : stop;
+  }
+  return { name, arguments: args, textValues: true };
+}
+
+const NAME_TAGS = ['name', 'tool_name', 'function_name', 'tool', 'function'];
+const ARGS_TAGS = ['arguments', 'parameters', 'args', 'input', 'params'];
+
+function tagText(body: string, tag: string): string | undefined {
+  const open = body.indexOf(`<${tag}>`);
+  if (open === -1) return undefined;
+  const close = body.indexOf(`</${tag}>`, open);
+  return body.slice(open + tag.length + 2, close === -1 ? body.length : close);
+}
+
+/** `<name>NAME</name><arguments>{json} or <key>value</key>…</arguments>` inside a wrapper. */
+export function readChildTagCall(body: string): RawCall | undefined {
+  for (const nameTag of NAME_TAGS) {
+    const name = tagText(body, nameTag)?.trim();
+    if (name === undefined || !isToolName(name)) continue;
+    for (const argsTag of ARGS_TAGS) {
+      const inner = tagText(body, argsTag);
+      if (inner === undefined) continue;
+      const t = inner.trim();
+      if (t.startsWith('{') || t === '') return { name, arguments: t || {} };
+      return { name, arguments: readChildValues(inner), textValues: true };
+    }
+    return { name, arguments: {} };
+  }
+  return undefined;
+}
+
+const CHILD_OPEN = /<([A-Za-z_][\w.-]*)>/g;
+
+/** `<key>value</key>` children, values kept as text. */
+function readChildValues(body: string): Record<string, string> {
+  const args: Record<string, string> = {};
+  const finder = new ForwardFinder(body);
+  CHILD_OPEN.lastIndex = 0;
+  for (let m = CHILD_OPEN.exec(body); m; m = CHILD_OPEN.exec(body)) {
+    const close = finder.find(`</${m[1]}>`, m.index + m[0].length);
+    if (close === -1) continue;
+    args[m[1]!] = unframe(body.slice(m.index + m[0].length, close));
+    CHILD_OPEN.lastIndex = close + m[1]!.length + 3;
+  }
+  return args;
+}
+
+/** XML function/invoke calls written outside any wrapper. */
+export const xmlFunctions: Dialect = {
+  name: 'xml',
+  strength: 'marked',
+  detect(text) {
+    return readXmlCalls(text);
+  },
+};
+
+/** Cline-style `<read_file><path>a.py</path></read_file>`: only for tools the model was given. */
+export const xmlToolTags: Dialect = {
+  name: 'xml-tool-tag',
+  strength: 'marked',
+  detect(text: string, ctx: DetectContext) {
+    const out: DialectMatch[] = [];
+    if (ctx.toolNames.size === 0 || text.indexOf('<') === -1) return out;
+    for (const tool of ctx.toolNames) {
+      const open = `<${tool}>`;
+      const close = `</${tool}>`;
+      const finder = new ForwardFinder(text);
+      for (const start of findAll(text, open)) {
+        const closeAt = finder.find(close, start + open.length);
+        if (closeAt === -1) continue;
+        const body = text.slice(start + open.length, closeAt);
+        const t = body.trim();
+        const call: RawCall = t.startsWith('{') || t === '' ? { name: tool, arguments: t || {} } : { name: tool, arguments: readChildValues(body), textValues: true };
+        out.push({ start, end: closeAt + close.length, dialect: 'xml-tool-tag', calls: [call] });
+      }
+    }
+    return out;
+  },
+};

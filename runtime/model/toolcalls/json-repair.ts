@@ -1,0 +1,79 @@
+import { jsonrepair } from 'jsonrepair';
+import { jsonSpans, scanBalanced } from './scan.js';
+
+/** Deeper nesting than this is refused before it reaches a recursive parser (stack safety). */
+const MAX_REPAIR_DEPTH = 256;
+
+export interface LenientParse {
+  value: unknown;
+  /** True when the text was not valid JSON and had to be repaired. */
+  repaired: boolean;
+}
+
+/**
+ * Parses JSON as written, else as repaired by jsonrepair (trailing commas, single quotes,
+ * unquoted keys, comments, Python constants, raw newlines in strings, missing closing brackets).
+ * Returns undefined when even the repaired text is not JSON.
+ */
+export function parseLenient(text: string): LenientParse | undefined {
+  try {
+    return { value: JSON.parse(text), repaired: false };
+  } catch {
+    // fall through to repair
+  }
+  if (depthOf(text) > MAX_REPAIR_DEPTH) return undefined;
+  try {
+    return { value: JSON.parse(jsonrepair(text)), repaired: true };
+  } catch {
+    return undefined;
+  }
+}
+
+function depthOf(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 123 || ch === 91) max = Math.max(max, ++depth);
+    else if (ch === 125 || ch === 93) depth--;
+  }
+  return max;
+}
+
+const NUMBER_WITH_SEPARATORS = /^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/;
+const LITERALS: Record<string, unknown> = { true: true, false: false, null: null, True: true, False: false, None: null };
+
+/**
+ * Recovers a JSON value from model text: the whole text when it is (repairable) JSON or a scalar
+ * literal, else the first fenced code block, else the first `{…}`/`[…]` value in the prose.
+ * Returns undefined when the text holds nothing JSON-like (plain prose is not a value).
+ */
+export function repairJson(text: string): unknown | undefined {
+  if (typeof text !== 'string') return undefined;
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+
+  if (trimmed in LITERALS) return LITERALS[trimmed];
+  if (NUMBER_WITH_SEPARATORS.test(trimmed)) return Number(trimmed.replace(/,/g, ''));
+
+  const first = trimmed[0]!;
+  if (first === '{' || first === '[' || first === '"') {
+    const span = first === '"' ? undefined : scanBalanced(trimmed, 0);
+    // A complete value followed by prose: parse just the value.
+    const body = span && span.closed ? trimmed.slice(0, span.end) : trimmed;
+    const parsed = parseLenient(body);
+    if (parsed !== undefined) return parsed.value;
+  }
+
+  const fence = /```[\w-]*[ \t]*\r?\n?([\s\S]*?)(?:```|$)/.exec(trimmed);
+  if (fence && fence[1]!.trim() !== '') {
+    const inner = repairJson(fence[1]!);
+    if (inner !== undefined) return inner;
+  }
+
+  for (const span of jsonSpans(trimmed)) {
+    const parsed = parseLenient(trimmed.slice(span.start, span.end));
+    if (parsed !== undefined && typeof parsed.value === 'object' && parsed.value !== null) return parsed.value;
+  }
+  return undefined;
+}

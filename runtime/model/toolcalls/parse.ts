@@ -1,0 +1,142 @@
+/**
+ * The orchestrator: one reply in, calls + content + reasoning + errors out.
+ *
+ * 1. gpt-oss harmony messages are split into content, analysis (thinking) and calls;
+ * 2. thinking blocks are removed from the visible text (see reasoning.ts);
+ * 3. every dialect looks for calls in the visible text; overlapping claims are settled by
+ *    position, then by the dialect order in dialects/index.ts; unclaimed text is the content;
+ * 4. only if the visible text has no call, calls written inside the thinking count (some models
+ *    emit their call before closing `<think>`); when a reply has calls outside its thinking,
+ *    calls drafted inside it are ignored;
+ * 5. each call is checked and repaired against the tool schemas (arguments.ts).
+ * Nothing here throws: an unexpected failure returns the text as content with an error.
+ */
+import { repairCall } from './arguments.js';
+import { DIALECTS, splitHarmony } from './dialects/index.js';
+import { splitThinking } from './reasoning.js';
+import type { DetectContext, Dialect, DialectMatch, ParsedToolCall, ParseResult, RawCall, ToolCallError, ToolDefinition } from './types.js';
+
+interface Found {
+  calls: Array<{ call: RawCall; dialect: string }>;
+  remaining: string;
+}
+
+function detect(text: string, ctx: DetectContext, dialects: readonly Dialect[]): Found {
+  const matches: Array<DialectMatch & { order: number }> = [];
+  dialects.forEach((d, order) => {
+    for (const m of d.detect(text, ctx)) matches.push({ ...m, order });
+  });
+  matches.sort((a, b) => a.start - b.start || a.order - b.order || b.end - a.end);
+  const calls: Found['calls'] = [];
+  let remaining = '';
+  let pos = 0;
+  for (const m of matches) {
+    if (m.start < pos || m.end <= m.start) continue;
+    remaining += text.slice(pos, m.start);
+    for (const call of m.calls) calls.push({ call, dialect: m.dialect });
+    pos = m.end;
+  }
+  remaining += text.slice(pos);
+  return { calls, remaining };
+}
+
+/** Tokens and orphan markers that carry no meaning once the calls are taken out. */
+const STRAY_MARKERS = [
+  '<|im_end|>', '<|im_start|>assistant', '<|eot_id|>', '<|eom_id|>', '<|end_of_text|>', '</s>',
+  '<｜end▁of▁sentence｜>', '<|end▁of▁sentence|>', '<|end_of_sentence|>',
+  '<|END_OF_TURN_TOKEN|>', '<|CHATBOT_TOKEN|>', '<|START_RESPONSE|>', '<|END_RESPONSE|>', '<|START_TEXT|>', '<|END_TEXT|>',
+  '<|content|>', '[END FINAL RESPONSE]', '<|begin|>assistant', '<|end|>', '<|message_sep|>',
+  '<｜tool▁calls▁begin｜>', '<｜tool▁calls▁end｜>', '<|tool▁calls▁begin|>', '<|tool▁calls▁end|>', '<|tool_calls_section_begin|>', '<|tool_calls_section_end|>',
+  '</tool_call>', '</tools>', '</tool_calls>', '<|tool_call_end|>', '[/TOOL_CALLS]', '</function_calls>', '<response>', '</response>',
+];
+
+function cleanContent(text: string): string {
+  let out = text;
+  for (const marker of STRAY_MARKERS) if (out.includes(marker)) out = out.split(marker).join('');
+  return out.trim();
+}
+
+function sanitizeTools(tools: unknown): ToolDefinition[] {
+  if (!Array.isArray(tools)) return [];
+  return tools.filter(
+    (t): t is ToolDefinition => typeof t === 'object' && t !== null && typeof (t as ToolDefinition).function?.name === 'string' && (t as ToolDefinition).function.name !== '',
+  );
+}
+
+const MARKED = DIALECTS.filter((d) => d.strength === 'marked');
+
+function parse(text: string, tools: ToolDefinition[]): ParseResult {
+  const ctx: DetectContext = { toolNames: new Set(tools.map((t) => t.function.name)), tools };
+  const reasoning: string[] = [];
+  const raw: Found['calls'] = [];
+
+  let visible = text;
+  const harmony = splitHarmony(text);
+  if (harmony) {
+    visible = harmony.content;
+    reasoning.push(...harmony.reasoning);
+    raw.push(...harmony.calls.map((call) => ({ call, dialect: 'gpt-oss-harmony' })));
+  }
+  const thinking = splitThinking(visible);
+  const found = detect(thinking.content, ctx, DIALECTS);
+  raw.push(...found.calls);
+
+  for (const piece of thinking.reasoning) {
+    if (raw.length > 0) {
+      reasoning.push(piece);
+      continue;
+    }
+    const inner = detect(piece, ctx, MARKED);
+    const readable = inner.calls.filter((c) => c.call.malformed === undefined);
+    if (readable.length > 0) {
+      raw.push(...readable);
+      const rest = inner.remaining.trim();
+      if (rest) reasoning.push(rest);
+    } else reasoning.push(piece);
+  }
+
+  const calls: ParsedToolCall[] = [];
+  const errors: ToolCallError[] = [];
+  const dialects: string[] = [];
+  const seen = new Set<string>();
+  for (const { call, dialect } of raw) {
+    if (call.name === '' && call.malformed !== undefined) {
+      errors.push({ kind: 'malformed', message: `A tool call could not be read: ${call.malformed}. Write the call again as valid JSON: {"name": <tool>, "arguments": {…}}.` });
+      continue;
+    }
+    const repaired = repairCall(call, tools);
+    if (repaired.error) {
+      errors.push(repaired.error);
+      continue;
+    }
+    // The same call twice in one reply is an echo, not a request to do it twice.
+    const key = JSON.stringify([repaired.call!.name, repaired.call!.arguments]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    calls.push(repaired.call!);
+    if (!dialects.includes(dialect)) dialects.push(dialect);
+  }
+
+  const result: ParseResult = { calls, content: cleanContent(found.remaining), errors };
+  const reasoningText = reasoning.join('\n\n').trim();
+  if (reasoningText) result.reasoning = reasoningText;
+  if (dialects.length) result.dialect = dialects.join('+');
+  return result;
+}
+
+/**
+ * Finds the tool calls in a model's reply, in whatever dialect it wrote them. `tools` are the
+ * tool definitions sent to the model; an empty list accepts any tool name. Never throws.
+ */
+export function parseToolCalls(text: string, tools: ToolDefinition[]): ParseResult {
+  const input = typeof text === 'string' ? text : text === undefined || text === null ? '' : String(text);
+  try {
+    return parse(input, sanitizeTools(tools));
+  } catch (err) {
+    return {
+      calls: [],
+      content: input.trim(),
+      errors: [{ kind: 'malformed', message: `The reply could not be read for tool calls (${(err as Error)?.message ?? String(err)}).` }],
+    };
+  }
+}
