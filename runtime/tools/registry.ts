@@ -72,6 +72,8 @@ interface CachedResult {
   output: string;
   /** Index of the call that produced it. */
   call: number;
+  /** Files the result showed, with their mtime and size then: an edit outside the tools voids the entry. */
+  seen: Array<{ rel: string; stamp: string }>;
 }
 
 export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
@@ -91,6 +93,13 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
   let calls = 0;
 
   const maxChars = policy.context.toolResultMaxChars;
+
+  async function stamp(rel: string): Promise<string> {
+    const st = await workspace.stat(await workspace.resolve(rel)).catch(() => null);
+    return st ? `${st.mtimeMs}:${st.size}` : 'missing';
+  }
+  const stamps = (files: string[]) => Promise.all(files.map(async (rel) => ({ rel, stamp: await stamp(rel) })));
+  const unchanged = async (seen: CachedResult['seen']) => (await Promise.all(seen.map(async (s) => (await stamp(s.rel)) === s.stamp))).every(Boolean);
 
   function context(signal?: AbortSignal): ToolContext {
     return {
@@ -132,7 +141,7 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
     const index = ++calls;
     if (key) {
       const hit = cache.get(key);
-      if (hit && index - hit.call <= window) {
+      if (hit && index - hit.call <= window && (await unchanged(hit.seen))) {
         return {
           ok: true,
           cached: true,
@@ -147,7 +156,7 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
     const output = capOutput(result.output, maxChars, tool.capHint || undefined);
     for (const f of [...(result.filesRead ?? []), ...(result.filesCreated ?? []), ...(result.filesEdited ?? [])]) known.add(f);
     if (result.changedDisk) cache.clear();
-    if (key && result.ok) cache.set(key, { output, call: index });
+    if (key && result.ok) cache.set(key, { output, call: index, seen: await stamps(result.filesRead ?? []) });
     return { ok: result.ok, output, filesCreated: result.filesCreated ?? [], filesEdited: result.filesEdited ?? [] };
   }
 

@@ -71,7 +71,7 @@ function strip(node: unknown): unknown {
   if (!node || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
-    if (key === '$schema' || key === 'additionalProperties') continue;
+    if (key === '$schema' || key === 'additionalProperties' || key === 'minLength') continue;
     if ((key === 'minimum' || key === 'maximum') && typeof value === 'number' && Math.abs(value) >= Number.MAX_SAFE_INTEGER) continue;
     out[key] = strip(value);
   }
@@ -80,3 +80,6 @@ function strip(node: unknown): unknown {
 
 /** A line number that a small model may send as "12". */
 export const lineNumber = z.coerce.number().int().min(1);
+
+/** A boolean that a small model may send as "true" / "false". */
+export const flag = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean());

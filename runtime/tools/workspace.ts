@@ -36,11 +36,18 @@ export interface ResolvedPath {
 export type BeforeWriteHook = (target: ResolvedPath) => Promise<void>;
 
 export class Workspace {
-  private readonly realRoot: Promise<string>;
+  private realRootPromise: Promise<string> | null = null;
   beforeWrite?: BeforeWriteHook;
 
-  constructor(readonly root: string) {
-    this.realRoot = fs.realpath(root);
+  constructor(readonly root: string) {}
+
+  /** The root with symlinks followed, looked up on first use (a registry may never touch the disk). */
+  private get realRoot(): Promise<string> {
+    this.realRootPromise ??= fs.realpath(this.root).catch((err: NodeJS.ErrnoException) => {
+      this.realRootPromise = null;
+      throw new WorkspaceError(`The project root ${this.root} cannot be used (${err.code ?? err.message}).`, 'not_found');
+    });
+    return this.realRootPromise;
   }
 
   /**

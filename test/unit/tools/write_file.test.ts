@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeProject, makeRegistry, policyWith } from './helpers.js';
+
+const write = (p: string, content: string) => ({ name: 'write_file', arguments: { path: p, content } });
+
+describe('write_file', () => {
+  it('creates a new file with its folders and reports it as created', async () => {
+    const root = makeProject();
+    const tools = makeRegistry(root);
+    const r = await tools.run(write('src/new.ts', 'export const x = 1;\n'));
+    expect(r).toMatchObject({ ok: true, output: 'Created src/new.ts (1 lines).', filesCreated: ['src/new.ts'], filesEdited: [] });
+    expect(readFileSync(path.join(root, 'src/new.ts'), 'utf8')).toBe('export const x = 1;\n');
+  });
+
+  it('refuses the first overwrite of a file the session has not read, with a hint; the second goes through', async () => {
+    const root = makeProject({ 'config.json': '{"keep": true}' });
+    const tools = makeRegistry(root);
+    const first = await tools.run(write('config.json', '{}'));
+    expect(first.ok).toBe(false);
+    expect(first.output).toMatch(/config\.json already exists and you have not read it.*read_file first.*call write_file again/);
+    expect(readFileSync(path.join(root, 'config.json'), 'utf8')).toBe('{"keep": true}');
+    const second = await tools.run(write('config.json', '{}'));
+    expect(second).toMatchObject({ ok: true, filesEdited: ['config.json'], filesCreated: [] });
+    expect(readFileSync(path.join(root, 'config.json'), 'utf8')).toBe('{}');
+  });
+
+  it('lets the session overwrite a file it has read, or created itself', async () => {
+    const root = makeProject({ 'a.txt': 'old' });
+    const tools = makeRegistry(root);
+    await tools.run({ name: 'read_file', arguments: { path: './a.txt' } });
+    expect((await tools.run(write('a.txt', 'new'))).ok).toBe(true);
+    await tools.run(write('b.txt', 'one'));
+    expect((await tools.run(write('b.txt', 'two'))).ok).toBe(true);
+    expect(readFileSync(path.join(root, 'b.txt'), 'utf8')).toBe('two');
+  });
+
+  it('has no guard when the policy turns it off', async () => {
+    const root = makeProject({ 'a.txt': 'old' });
+    const tools = makeRegistry(root, { policy: policyWith((p) => (p.tools.write_file = {})) });
+    expect((await tools.run(write('a.txt', 'new'))).ok).toBe(true);
+  });
+
+  it('accepts the argument names small models often use', async () => {
+    const root = makeProject();
+    const tools = makeRegistry(root);
+    expect((await tools.run({ name: 'write_file', arguments: { file_path: 'x.txt', contents: 'hi' } })).ok).toBe(true);
+    expect(readFileSync(path.join(root, 'x.txt'), 'utf8')).toBe('hi');
+    const missing = await tools.run({ name: 'write_file', arguments: { path: 'y.txt' } });
+    expect(missing.output).toMatch(/^Invalid arguments for write_file: 'content': expected string, received undefined/);
+  });
+});
