@@ -41,16 +41,23 @@ function windowsAroundLikeliestLine(doc: PreparedText, folded: string[]): Array<
   const j = folded.reduce((bestJ, l, i) => (l.length > folded[bestJ]!.length ? i : bestJ), 0);
   const probe = folded[j]!;
   const fileLines = foldedLines(doc);
-  const scored: Array<{ line: number; d: number }> = [];
+  // Keep the three best lines; each new line only needs to beat the third (branch and bound).
+  const best: Array<{ line: number; d: number }> = [];
   for (let i = 0; i < fileLines.length; i++) {
     const line = fileLines[i]!.slice(0, MAX_LINE_CHARS);
-    const d = boundedDistance(probe, line, Math.max(probe.length, line.length));
-    scored.push({ line: i, d: d / Math.max(1, probe.length, line.length) });
+    const longest = Math.max(1, probe.length, line.length);
+    const bound = best.length < 3 ? longest : Math.floor(best[2]!.d * longest);
+    const d = boundedDistance(probe, line, bound) / longest;
+    if (best.length < 3 || d < best[2]!.d) {
+      best.push({ line: i, d });
+      best.sort((a, b) => a.d - b.d);
+      if (best.length > 3) best.pop();
+    }
   }
-  scored.sort((a, b) => a.d - b.d);
+  const scored = best;
   const size = Math.min(folded.length, fileLines.length);
   const out: Array<{ start: number; similarity: number }> = [];
-  for (const { line } of scored.slice(0, 3)) {
+  for (const { line } of scored) {
     const start = Math.min(Math.max(0, line - j), fileLines.length - size);
     const similarity = scoreOne(folded.slice(0, size), fileLines.slice(start, start + size));
     out.push({ start, similarity });

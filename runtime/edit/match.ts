@@ -8,7 +8,7 @@
 import { foldPunctuation, hasEscapes, isElisionLine, stripLineNumbers, unescapeText } from './normalize.js';
 import { reindentReplacement } from './reindent.js';
 import { blockSimilarity, foldWhitespace } from './similarity.js';
-import { foldLineEndings, isBlank, lineEnd, stripBom, toLineBlock, type LineBlock, type PreparedText } from './text.js';
+import { foldLineEndings, isBlank, leadingWhitespace, lineEnd, stripBom, toLineBlock, type LineBlock, type PreparedText } from './text.js';
 
 /** One place the search text matched, and how to turn the model's replacement into file text. */
 export interface Located {
@@ -70,13 +70,31 @@ function findExact(doc: PreparedText, s: string, fixReplace: (r: string) => stri
   if (s === '') return null;
   const matches: Located[] = [];
   const text = doc.normalized;
+  const oneLine = !s.slice(0, -1).includes('\n');
   for (let at = text.indexOf(s); at !== -1; at = text.indexOf(s, at + s.length)) {
-    const start = at;
-    const lineAligned = (start === 0 || text[start - 1] === '\n') && s.endsWith('\n');
+    const line = lineIndexAt(doc, at);
+    const lineStart = doc.lineStarts[line]!;
+    const lineContent = doc.lines[line]!;
+    // A one-line search that is the whole line without its indentation is a line edit: the
+    // replacement (maybe several lines) is indented like the line, not pasted after its indent.
+    if (oneLine && at > lineStart && lineContent.trim() === s.trim() && text.slice(lineStart, at).trim() === '') {
+      const withBreak = s.endsWith('\n');
+      matches.push({
+        start: lineStart,
+        end: at + s.length,
+        line,
+        render: (replace) => {
+          const lines = reindentReplacement([s.replace(/\n$/, '')], [lineContent], toLineBlock(fixReplace(replace)).lines);
+          return lines.length === 0 ? '' : lines.join('\n') + (withBreak ? '\n' : '');
+        },
+      });
+      continue;
+    }
+    const lineAligned = at === lineStart && s.endsWith('\n');
     matches.push({
-      start,
-      end: start + s.length,
-      line: lineIndexAt(doc, start),
+      start: at,
+      end: at + s.length,
+      line,
       render: (replace) => {
         const r = foldLineEndings(fixReplace(replace));
         // A whole-line search ending in a newline whose replacement lost it would glue lines.
@@ -103,26 +121,30 @@ const COMPARATORS: Comparator[] = [
   { name: 'punctuation', key: (l) => foldPunctuation(l).replace(/\s+/g, ''), reindent: true },
 ];
 
-/** Every non-blank line differs by the same leading whitespace, in the same direction. */
+/**
+ * The lines keep the search's relative indentation: each line is indented from the first
+ * non-blank line exactly as in the file. The base indents themselves may differ in anything
+ * (missing, extra, tabs for spaces); that is the offset re-added to the replacement.
+ */
 function uniformIndentOffset(search: string[], window: string[]): boolean {
-  let offset: string | undefined;
-  let fileDeeper = true;
+  let baseS: string | undefined;
+  let baseF = '';
   for (let i = 0; i < search.length; i++) {
-    const s = search[i]!.trimEnd();
-    const f = window[i]!.trimEnd();
-    if (s === '' && f === '') continue;
-    if (offset === undefined) {
-      if (f.endsWith(s)) {
-        offset = f.slice(0, f.length - s.length);
-        fileDeeper = true;
-      } else if (s.endsWith(f)) {
-        offset = s.slice(0, s.length - f.length);
-        fileDeeper = false;
-      } else return false;
-      if (offset.trim() !== '') return false;
+    const s = search[i]!;
+    const f = window[i]!;
+    if (isBlank(s) && isBlank(f)) continue;
+    const si = leadingWhitespace(s);
+    const fi = leadingWhitespace(f);
+    if (baseS === undefined) {
+      baseS = si;
+      baseF = fi;
       continue;
     }
-    if (fileDeeper ? f !== offset + s : s !== offset + f) return false;
+    if (si.startsWith(baseS) && fi.startsWith(baseF)) {
+      if (si.slice(baseS.length) !== fi.slice(baseF.length)) return false;
+    } else if (baseS.startsWith(si) && baseF.startsWith(fi)) {
+      if (baseS.length - si.length !== baseF.length - fi.length) return false;
+    } else return false;
   }
   return true;
 }
@@ -225,16 +247,7 @@ function findIgnoringWhitespace(doc: PreparedText, s: string): Found | null {
   const needle = s.replace(/\s+/g, '');
   if (needle === '') return null;
   const text = doc.normalized;
-  const positions: number[] = [];
-  let squeezed = '';
-  const parts: string[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (/\s/.test(ch)) continue;
-    parts.push(ch);
-    positions.push(i);
-  }
-  squeezed = parts.join('');
+  const { squeezed, positions } = squeezeWhitespace(doc);
   const matches: Located[] = [];
   for (let at = squeezed.indexOf(needle); at !== -1; at = squeezed.indexOf(needle, at + needle.length)) {
     const start = positions[at]!;
@@ -244,6 +257,24 @@ function findIgnoringWhitespace(doc: PreparedText, s: string): Found | null {
     matches.push({ start, end, line: lineIndexAt(doc, start), render: (r) => foldLineEndings(r) });
   }
   return matches.length ? named(matches, 'ignore-whitespace') : null;
+}
+
+const squeezedCache = new WeakMap<PreparedText, { squeezed: string; positions: Int32Array }>();
+
+/** The text without whitespace, and where each remaining character was. */
+function squeezeWhitespace(doc: PreparedText): { squeezed: string; positions: Int32Array } {
+  const cached = squeezedCache.get(doc);
+  if (cached) return cached;
+  const text = doc.normalized;
+  const squeezed = text.replace(/\s+/g, '');
+  const positions = new Int32Array(squeezed.length);
+  let k = 0;
+  for (let i = 0; i < text.length && k < squeezed.length; i++) {
+    if (text[i] === squeezed[k]) positions[k++] = i;
+  }
+  const result = { squeezed, positions };
+  squeezedCache.set(doc, result);
+  return result;
 }
 
 /** The search repaired (line numbers stripped, escapes undone) and matched again. */

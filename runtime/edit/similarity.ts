@@ -3,41 +3,52 @@
  * 10k-line file: a banded edit distance that gives up once a budget is spent.
  */
 
+let rowA = new Int32Array(256);
+let rowB = new Int32Array(256);
+
 /**
  * Levenshtein distance between `a` and `b`, or `max + 1` as soon as it is known to exceed `max`.
  * Only the diagonal band of width 2·max+1 is computed, so the cost is O(len · max).
  */
 export function boundedDistance(a: string, b: string, maxDistance: number): number {
-  let max = maxDistance;
   if (a === b) return 0;
-  max = Math.max(0, Math.floor(max));
+  const max = Math.max(0, Math.floor(maxDistance));
   const n = a.length;
   const m = b.length;
-  if (Math.abs(n - m) > max) return max + 1;
+  const big = max + 1;
+  if (Math.abs(n - m) > max) return big;
   if (n === 0) return m;
   if (m === 0) return n;
+  if (rowA.length < m + 2) {
+    rowA = new Int32Array(m + 2);
+    rowB = new Int32Array(m + 2);
+  }
+  let prev = rowA;
+  let cur = rowB;
   const band = Math.min(max, Math.max(n, m));
-  const big = max + 1;
-  let prev = new Array<number>(m + 1);
-  let cur = new Array<number>(m + 1);
   for (let j = 0; j <= m; j++) prev[j] = j <= band ? j : big;
   for (let i = 1; i <= n; i++) {
     const from = Math.max(1, i - band);
     const to = Math.min(m, i + band);
-    cur.fill(big);
-    cur[0] = i <= band ? i : big;
-    let rowMin = cur[0]!;
+    // Cells just outside the band count as "too far"; everything else is recomputed.
+    cur[from - 1] = from === 1 ? (i <= band ? i : big) : big;
+    if (to < m) cur[to + 1] = big;
+    let rowMin = cur[from - 1]!;
     const ai = a.charCodeAt(i - 1);
     for (let j = from; j <= to; j++) {
       const substitute = prev[j - 1]! + (ai === b.charCodeAt(j - 1) ? 0 : 1);
-      const del = prev[j]! + 1;
+      const del = (j <= i - 1 + band ? prev[j]! : big) + 1;
       const ins = cur[j - 1]! + 1;
-      const v = substitute < del ? (substitute < ins ? substitute : ins) : del < ins ? del : ins;
-      cur[j] = v > big ? big : v;
-      if (cur[j]! < rowMin) rowMin = cur[j]!;
+      let v = substitute < del ? substitute : del;
+      if (ins < v) v = ins;
+      if (v > big) v = big;
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
     }
     if (rowMin > max) return big;
-    [prev, cur] = [cur, prev];
+    const t = prev;
+    prev = cur;
+    cur = t;
   }
   return Math.min(prev[m]!, big);
 }
