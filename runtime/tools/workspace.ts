@@ -127,7 +127,7 @@ export class Workspace {
   /**
    * Files under `under` matching the globs, project-relative and sorted, leaving out what the
    * project's .gitignore files exclude, plus .git/, node_modules/ and the state folder (unless
-   * `under` is itself inside one of those).
+   * `under` is itself inside one of those, or ignored itself).
    */
   async listFiles(under: ResolvedPath, patterns: string[] = ['**/*']): Promise<string[]> {
     const root = await this.realRoot;
@@ -141,10 +141,12 @@ export class Workspace {
       ignore: skip.map((dir) => `**/${dir}/**`),
       expandDirectories: false,
     });
-    const ignored = await this.gitignoreFilter(root);
+    const gitignored = await this.gitignoreFilter(root);
+    // A folder asked for by name is searched even if ignored (dist/, a dependency), as ripgrep does.
+    const askedForIgnored = under.rel !== '.' && gitignored(`${under.rel}/`);
     return found
       .map((f) => (under.rel === '.' ? f : `${under.rel}/${f}`))
-      .filter((rel) => rel.split('/')[0] !== STATE_DIR && !ignored(rel))
+      .filter((rel) => rel.split('/')[0] !== STATE_DIR && (askedForIgnored || !gitignored(rel)))
       .sort();
   }
 
@@ -167,7 +169,8 @@ export class Workspace {
     return (rel) =>
       matchers.some(({ dir, matcher }) => {
         if (dir === '.') return matcher.ignores(rel);
-        return rel.startsWith(`${dir}/`) && matcher.ignores(rel.slice(dir.length + 1));
+        const below = rel.startsWith(`${dir}/`) ? rel.slice(dir.length + 1) : '';
+        return below !== '' && below !== '/' && matcher.ignores(below);
       });
   }
 

@@ -32,6 +32,12 @@ describe('find_files', () => {
     expect((await tools.run(find({ pattern: 'README.md' }))).output).toBe('README.md');
   });
 
+  it('lists an ignored folder when asked for it by name', async () => {
+    const tools = makeRegistry(project());
+    expect((await tools.run(find({ pattern: '*', path: 'build' }))).output).toBe('build/out.ts');
+    expect((await tools.run(find({ pattern: '*.ts', path: 'node_modules/x' }))).output).toBe('node_modules/x/index.ts');
+  });
+
   it('says when nothing matches and when the folder is not there', async () => {
     const tools = makeRegistry(project());
     expect((await tools.run(find({ pattern: '*.py' }))).output).toBe("No files match '*.py'.");

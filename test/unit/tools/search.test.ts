@@ -43,6 +43,12 @@ describe.each([
     expect(r.output).toBe("Searched 'helper(1' (not a valid regex, so searched as plain text):\nsrc/app.ts:3:  return helper(1);");
   });
 
+  it('searches an ignored folder when asked for it by name', async () => {
+    const tools = makeRegistry(project(), { ripgrepPath });
+    expect((await tools.run(search({ pattern: 'helper', path: 'dist' }))).output).toBe('dist/app.js:1:function helper() {}');
+    expect((await tools.run(search({ pattern: 'helper', path: 'node_modules/pkg' }))).output).toBe('node_modules/pkg/index.js:1:helper');
+  });
+
   it('says when nothing matches, and supports (?i)', async () => {
     const tools = makeRegistry(project(), { ripgrepPath });
     expect((await tools.run(search({ pattern: 'nowhere_to_be_found', path: 'src' }))).output).toBe("No matches for 'nowhere_to_be_found' in src.");
