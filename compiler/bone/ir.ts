@@ -74,11 +74,13 @@ export interface BoneLiteralExpr extends BoneExprBase {
  *   path `['price']`): the constraint holds for every row.
  * - `flow`: a saga variable in a flow step's arguments; `name` is the variable.
  * - `payload`: a field of the event being described (reserved for event-level rules).
+ * - `step`: the result of an earlier pipeline step (`reserve(order) as reservation`); `name` is
+ *   the binding.
  * `entity` is the entity whose field `path` reads from, when there is one.
  */
 export interface BoneRefExpr extends BoneExprBase {
   kind: 'ref';
-  scope: 'self' | 'param' | 'caller' | 'entity' | 'flow' | 'payload';
+  scope: 'self' | 'param' | 'caller' | 'entity' | 'flow' | 'payload' | 'step';
   name?: string;
   path: string[];
   entity?: string;
