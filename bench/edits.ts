@@ -7,7 +7,7 @@
  * (policy_dependent) are reported apart, with the direction in which our policy differs.
  * Also scores where searches match (edits-match-level.jsonl).
  */
-import { applyEdits, EditError, findMatch, type Edit } from '../runtime/edit/index.js';
+import { applyEdits, EditBlockSyntaxError, EditError, findMatch, parseEditBlocks, type Edit } from '../runtime/edit/index.js';
 import { printTable, readJsonl } from './lib/corpora.js';
 
 const KINDS = ['exact', 'whitespace', 'indent', 'escape', 'elision', 'ambiguous', 'nomatch', 'multi', 'other'] as const;
@@ -31,15 +31,22 @@ interface EditRecord {
 
 type Outcome = { ok: boolean; got: string; reason?: string };
 
+const BLOCK_FORMATS = new Set(['aider-editblock', 'cline-search-replace', 'roo-multi-search-replace']);
+
+/** The edits of a record, or why it cannot be expressed as search/replace pairs. Throws EditBlockSyntaxError. */
 function editsOf(r: EditRecord): Edit[] | string {
   const options = r.tool_options ?? {};
   const replaceAll = options.replaceAll === true || options.replace_all === true || options.allow_multiple === true;
+  const nearLine = typeof options.applyDiff_startLine === 'number' ? { nearLine: options.applyDiff_startLine } : {};
+  if (r.search === null && !r.blocks && r.raw_edit !== undefined && BLOCK_FORMATS.has(r.format ?? '')) {
+    return parseEditBlocks(r.raw_edit).map((b) => ({ search: b.search, replace: b.replace, ...(b.startLine ? { nearLine: b.startLine } : {}) }));
+  }
   if (r.blocks) {
     const anchored = r.blocks.find((b) => b.anchor_context !== undefined);
     if (anchored) return `unsupported: apply_patch '@@ ${anchored.anchor_context}' context anchor`;
     return r.blocks.map((b) => ({ search: b.search, replace: b.replace, ...(b.replace_all ? { replaceAll: true } : {}) }));
   }
-  if (r.search !== null && r.replace !== null) return [{ search: r.search, replace: r.replace, ...(replaceAll ? { replaceAll: true } : {}) }];
+  if (r.search !== null && r.replace !== null) return [{ search: r.search, replace: r.replace, ...(replaceAll ? { replaceAll: true } : {}), ...nearLine }];
   return `unsupported: ${r.format ?? 'raw'} text is not a search/replace pair`;
 }
 
@@ -52,7 +59,13 @@ function sameText(a: string, b: string, compare?: string): boolean {
 }
 
 function runEdit(r: EditRecord): Outcome {
-  const edits = editsOf(r);
+  let edits: Edit[] | string;
+  try {
+    edits = editsOf(r);
+  } catch (err) {
+    if (!(err instanceof EditBlockSyntaxError)) throw err;
+    return r.expect_error ? { ok: true, got: 'refused:syntax' } : { ok: false, got: 'refused:syntax', reason: err.message };
+  }
   if (typeof edits === 'string') return { ok: false, got: 'unsupported', reason: edits };
   try {
     const out = applyEdits(r.original, edits);
@@ -64,6 +77,31 @@ function runEdit(r: EditRecord): Outcome {
     if (r.expect_error) return { ok: true, got: `refused:${err.kind}` };
     return { ok: false, got: `refused:${err.kind}`, reason: `refused (${err.kind}): ${err.message.slice(0, 120)}` };
   }
+}
+
+/**
+ * Block text parsed by parseEditBlocks against the search/replace pairs the corpus extracted
+ * from the same text (records in a block format that give both).
+ */
+function parserAgreement(records: EditRecord[]): { checked: number; agree: number; disagree: string[] } {
+  let checked = 0;
+  let agree = 0;
+  const disagree: string[] = [];
+  for (const r of records) {
+    if (!BLOCK_FORMATS.has(r.format ?? '') || r.raw_edit === undefined) continue;
+    const given = r.blocks ?? (r.search !== null && r.replace !== null ? [{ search: r.search, replace: r.replace }] : null);
+    if (!given) continue;
+    checked++;
+    try {
+      const parsed = parseEditBlocks(r.raw_edit);
+      const same = parsed.length === given.length && parsed.every((b, i) => b.search === given[i]!.search && b.replace === given[i]!.replace);
+      if (same) agree++;
+      else disagree.push(`${r.id}: ${JSON.stringify(parsed.map((b) => [b.search, b.replace])).slice(0, 200)}`);
+    } catch (err) {
+      disagree.push(`${r.id}: ${(err as Error).message}`);
+    }
+  }
+  return { checked, agree, disagree };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -207,6 +245,7 @@ function main(): void {
   const count = (v: string) => matchResults.filter((m) => m.verdict === v).length;
   const matchSummary = { total: matchResults.length, pass: count('pass'), fail: count('fail'), policy: count('policy'), na: count('n/a') };
 
+  const parser = parserAgreement(records);
   const failures = scored.filter((x) => !x.outcome.ok).map(({ r, outcome }) => ({ id: r.id, kind: r.kind, reason: outcome.reason ?? '' }));
 
   if (json) {
@@ -216,6 +255,7 @@ function main(): void {
           edits: { total: scored.length, passed, rate: passed / scored.length, supported, passedOfSupported: passed / supported, byKind },
           policyDependent: policyRows,
           matchLevel: { ...matchSummary, rate: matchSummary.pass / (matchSummary.pass + matchSummary.fail) },
+          blockParser: parser,
           failures,
           matchFailures: matchResults.filter((m) => m.verdict === 'fail'),
         },
@@ -240,6 +280,8 @@ function main(): void {
     ['records', 'pass', 'fail', 'policy differs', 'n/a', 'rate (pass / pass+fail)'],
     [[matchSummary.total, matchSummary.pass, matchSummary.fail, matchSummary.policy, matchSummary.na, pct(matchSummary.pass, matchSummary.pass + matchSummary.fail)]],
   );
+  console.log(`\nBlock parser: ${parser.agree}/${parser.checked} block texts parse to the corpus's search/replace pairs.`);
+  for (const d of parser.disagree) console.log(`  ${d}`);
   const matchFailures = matchResults.filter((m) => m.verdict === 'fail');
   if (verbose || failures.length <= 40) {
     console.log('\nNot recovered:');

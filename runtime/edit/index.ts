@@ -8,6 +8,7 @@ import { ElisionMismatch, findAll, type Found } from './match.js';
 import { foldLineEndings, isBlank, lineOfOffset, preview, prepareText, type PreparedText } from './text.js';
 
 export { EditError, formatEditError } from './errors.js';
+export { EditBlockSyntaxError, looksLikeEditBlocks, parseEditBlocks, type EditBlock } from './blocks.js';
 export type { EditErrorKind, EditCandidate, ClosestRegion } from './errors.js';
 
 export interface Edit {
@@ -15,6 +16,12 @@ export interface Edit {
   replace: string;
   /** Replace every place the search matches instead of refusing when there are several. */
   replaceAll?: boolean;
+  /**
+   * Where the model thinks the text is (1-based line, e.g. from a read_file view). Only breaks
+   * ties: of several matches, the one starting nearest this line is taken if it is strictly
+   * nearest. A unique match elsewhere is still taken.
+   */
+  nearLine?: number;
 }
 
 /** Character offsets into the text as given (BOM and CRLF included). */
@@ -42,7 +49,7 @@ export function findMatch(text: string, search: string): MatchResult {
     if (isBlank(doc.normalized)) return { start: 0, end: text.length, strategy: 'empty-file' };
     throw emptySearch();
   }
-  const found = locate(doc, search, false);
+  const found = locate(doc, search, {});
   const m = found.matches[0]!;
   return { start: doc.toOriginal(m.start), end: doc.toOriginal(m.end), strategy: strategyName(doc, found, search) };
 }
@@ -63,7 +70,7 @@ export function applyEditDetailed(text: string, edit: Edit): AppliedEdit {
     const lineCount = replace === '' ? 0 : foldLineEndings(replace).replace(/\n$/, '').split('\n').length;
     return { text: replace, strategy: 'empty-file', startLine: 1, endLine: Math.max(1, lineCount), replacements: 1 };
   }
-  const found = locate(doc, search, edit.replaceAll === true);
+  const found = locate(doc, search, edit);
   const pieces = found.matches.map((m) => {
     let replacement: string;
     try {
@@ -104,13 +111,20 @@ export function applyEdits(text: string, edits: Edit[]): string {
   return out;
 }
 
-function locate(doc: PreparedText, search: string, replaceAll: boolean): Found {
+function locate(doc: PreparedText, search: string, options: { replaceAll?: boolean; nearLine?: number }): Found {
   const found = findAll(doc, search);
   if (!found) {
     const closest = closestRegion(doc, search);
     throw new EditError('no_match', closest ? `search text not found; closest region is lines ${closest.startLine}-${closest.endLine}` : 'search text not found', closest ? { closest } : {});
   }
-  if (found.matches.length > 1 && !replaceAll) {
+  if (found.matches.length > 1 && !options.replaceAll && options.nearLine !== undefined) {
+    const target = options.nearLine - 1;
+    const byDistance = [...found.matches].sort((a, b) => Math.abs(a.line - target) - Math.abs(b.line - target));
+    if (Math.abs(byDistance[0]!.line - target) < Math.abs(byDistance[1]!.line - target)) {
+      return { strategy: `${found.strategy}, nearest line ${options.nearLine}`, matches: [byDistance[0]!] };
+    }
+  }
+  if (found.matches.length > 1 && !options.replaceAll) {
     const candidates: EditCandidate[] = found.matches.map((m) => ({ line: m.line + 1, preview: preview(doc.lines[m.line] ?? '') }));
     throw new EditError('ambiguous', `search text matches ${candidates.length} places (lines ${candidates.map((c) => c.line).join(', ')})`, { candidates });
   }
