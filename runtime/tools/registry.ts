@@ -4,7 +4,7 @@
  * dedup → execute (containment inside the workspace, snapshot before the first write) → cap.
  * `run` never throws: every failure becomes an ok:false outcome the model can act on.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { z } from 'zod';
 import { closestNames } from '../../compiler/common/suggest.js';
 import { toolPolicy, type AgentPolicy } from '../agent/policy.js';
@@ -108,7 +108,7 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
       maxOutputChars: maxChars,
       signal,
       shell: () =>
-        (shell ??= new ShellSession({ cwd: opts.root, env: opts.env, persist: policy.shell.persist })),
+        (shell ??= new ShellSession({ cwd: realpathOr(opts.root), env: opts.env, persist: policy.shell.persist })),
       ripgrepPath: () => (ripgrep ??= findRipgrep(opts.ripgrepPath)),
     };
   }
@@ -239,6 +239,15 @@ function stableJson(value: unknown): string {
       .join(',')}}`;
   }
   return JSON.stringify(value);
+}
+
+/** The shell starts in the real root, so the cwd it reports compares with workspace paths. */
+function realpathOr(root: string): string {
+  try {
+    return realpathSync(root);
+  } catch {
+    return root;
+  }
 }
 
 async function findRipgrep(configured: string | false | undefined): Promise<string | null> {

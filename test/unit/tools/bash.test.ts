@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeProject, makeRegistry, policyWith } from './helpers.js';
+import { makeOutsideDir, makeProject, makeRegistry, policyWith } from './helpers.js';
 
 const bash = (command: string) => ({ name: 'bash', arguments: { command } });
 
@@ -15,6 +15,15 @@ describe('bash: one persistent shell per session', () => {
     const pwd = await tools.run(bash('pwd && ls'));
     expect(pwd.output).toContain(path.join(root, 'sub'));
     expect(pwd.output).toContain('file.txt');
+  });
+
+  it('reports the working directory relative to a project reached through a symlink', async () => {
+    const real = makeProject({ 'sub/x': '' });
+    const alias = path.join(makeOutsideDir(), 'alias');
+    symlinkSync(real, alias);
+    const tools = makeRegistry(alias);
+    expect((await tools.run(bash('true'))).output).toBe('(no output)\n[exit code 0]');
+    expect((await tools.run(bash('cd sub'))).output).toBe('(no output)\n[exit code 0 cwd: sub]');
   });
 
   it('keeps exported and plain shell variables between calls', async () => {

@@ -38,6 +38,12 @@ describe('find_files', () => {
     expect((await tools.run(find({ pattern: '*.ts', path: 'node_modules/x' }))).output).toBe('node_modules/x/index.ts');
   });
 
+  it('lists a folder given as the pattern, the way small models often ask', async () => {
+    const tools = makeRegistry(project());
+    expect((await tools.run(find({ pattern: 'src/deep' }))).output).toBe('src/deep is a folder; its files:\nsrc/deep/.gitignore\nsrc/deep/b.ts');
+    expect((await tools.run(find({ pattern: 'deep', path: 'src' }))).output).toMatch(/^src\/deep is a folder/);
+  });
+
   it('says when nothing matches and when the folder is not there', async () => {
     const tools = makeRegistry(project());
     expect((await tools.run(find({ pattern: '*.py' }))).output).toBe("No files match '*.py'.");
