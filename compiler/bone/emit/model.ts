@@ -36,6 +36,8 @@ export interface FieldView {
   references?: string;
   /** A JSON literal that passes the field's checks, for the generated tests. */
   sample: string;
+  /** TypeScript for a valid value in the generated tests: the sample, made distinct per row for unique fields. */
+  sampleTs: string;
   /** A JSON literal that fails one of the field's checks (or its type), with the reason. */
   invalid?: { value: string; reason: string };
   openapi: Record<string, unknown>;
@@ -442,9 +444,21 @@ function buildField(field: BoneField): FieldView {
     sensitive: !!field.sensitive,
     references: field.references,
     sample: lit(samples.valid),
+    sampleTs: field.unique ? uniqueSample(samples.valid, field.checks) : lit(samples.valid),
     invalid: samples.invalid ? { value: lit(samples.invalid.value), reason: samples.invalid.reason } : undefined,
     openapi: openapiSchemaOf(field.type, field.checks),
   };
+}
+
+/** Unique columns need a different value per row the tests create. */
+function uniqueSample(value: unknown, checks: readonly BoneFieldCheck[]): string {
+  const max = (checks.find((c) => c.kind === 'maxLength') as { value: number } | undefined)?.value ?? 1000;
+  if (typeof value === 'string') {
+    if (/^[0-9a-f-]{36}$/.test(value)) return 'crypto.randomUUID()';
+    return `distinct(${lit(value)}, ${max})`;
+  }
+  if (typeof value === 'number') return `${value} + nextSerial()`;
+  return lit(value);
 }
 
 /** A second valid value: same length (so length checks still hold), different content. */
