@@ -1,0 +1,307 @@
+import { CstParser, EOF, type CstNode, type IToken } from 'chevrotain';
+import * as T from './tokens.js';
+
+/** Declarations that belong to BoneScript; their bodies are skipped (bind.ts warns MS011). */
+export const BACKEND_KINDS = new Set([
+  'entity', 'store', 'event', 'capability', 'channel', 'flow', 'api', 'auth', 'job', 'queue', 'index', 'migration', 'service', 'view', 'enum_type',
+]);
+
+/** Words that, right after a value, give it a unit: `4000 chars`, `env("X", 2000) tokens`. */
+export const SIZE_UNITS = new Set(['chars', 'tokens', 'bytes', 'lines', 'calls', 'turns']);
+
+/**
+ * The MarrowScript grammar, pure: no semantic actions, only a CST (build-ast.ts turns it into the
+ * AST). Error recovery is on so one pass reports every syntax error in a file.
+ */
+export class MarrowParser extends CstParser {
+  constructor() {
+    super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: 'full', maxLookahead: 3 });
+    this.performSelfAnalysis();
+  }
+
+  file = this.RULE('file', () => {
+    this.MANY(() => this.SUBRULE(this.declaration));
+  });
+
+  declaration = this.RULE('declaration', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'kind' });
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          GATE: () => BACKEND_KINDS.has(this.LA(0).image),
+          ALT: () => {
+            this.MANY(() => this.CONSUME(T.NonBrace, { LABEL: 'skippedHead' }));
+            this.SUBRULE(this.rawBlock);
+          },
+        },
+        {
+          ALT: () => {
+            this.OPTION(() => this.CONSUME2(T.Identifier, { LABEL: 'name' }));
+            this.OPTION2(() => this.SUBRULE(this.paramList));
+            this.OPTION3(() => {
+              this.CONSUME(T.Arrow);
+              this.SUBRULE(this.typeExpr, { LABEL: 'returns' });
+            });
+            this.SUBRULE(this.block);
+          },
+        },
+      ],
+    });
+  });
+
+  rawBlock = this.RULE('rawBlock', () => {
+    this.CONSUME(T.LCurly);
+    this.MANY(() => this.OR([{ ALT: () => this.CONSUME(T.NonBrace) }, { ALT: () => this.SUBRULE(this.rawBlock) }]));
+    this.CONSUME(T.RCurly);
+  });
+
+  paramList = this.RULE('paramList', () => {
+    this.CONSUME(T.LParen);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.param) });
+    this.CONSUME(T.RParen);
+  });
+
+  param = this.RULE('param', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.typeExpr);
+  });
+
+  block = this.RULE('block', () => {
+    this.CONSUME(T.LCurly);
+    this.MANY(() => this.SUBRULE(this.member));
+    this.CONSUME(T.RCurly);
+  });
+
+  member = this.RULE('member', () => {
+    this.OR([
+      { GATE: () => this.LA(2).tokenType === T.Colon, ALT: () => this.SUBRULE(this.field) },
+      { ALT: () => this.SUBRULE(this.target) },
+      { ALT: () => this.SUBRULE(this.declaration) },
+    ]);
+    this.OPTION(() => this.OR2([{ ALT: () => this.CONSUME(T.Comma) }, { ALT: () => this.CONSUME(T.Semicolon) }]));
+  });
+
+  field = this.RULE('field', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'key' });
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.expression, { LABEL: 'value' });
+    this.OPTION(() => this.SUBRULE(this.target));
+  });
+
+  /** `-> model` inside a router tier. */
+  target = this.RULE('target', () => {
+    this.CONSUME(T.Arrow);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+  });
+
+  typeExpr = this.RULE('typeExpr', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.namedType) },
+      { ALT: () => this.SUBRULE(this.recordType) },
+    ]);
+    this.OPTION(() => this.CONSUME(T.Question));
+  });
+
+  namedType = this.RULE('namedType', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      this.MANY_SEP({
+        SEP: T.Comma,
+        DEF: () => this.OR([
+          { ALT: () => this.CONSUME(T.StringLiteral, { LABEL: 'literal' }) },
+          { ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: 'literal' }) },
+          { ALT: () => this.CONSUME2(T.Identifier, { LABEL: 'literal' }) },
+        ]),
+      });
+      this.CONSUME(T.RParen);
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.Less);
+      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.typeExpr, { LABEL: 'typeArg' }) });
+      this.CONSUME(T.Greater);
+    });
+  });
+
+  recordType = this.RULE('recordType', () => {
+    this.CONSUME(T.LCurly);
+    this.MANY(() => {
+      this.SUBRULE(this.param, { LABEL: 'recordField' });
+      this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(T.Comma) }, { ALT: () => this.CONSUME(T.Semicolon) }]));
+    });
+    this.CONSUME(T.RCurly);
+  });
+
+  expression = this.RULE('expression', () => {
+    this.SUBRULE(this.andExpr, { LABEL: 'operand' });
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Or, { LABEL: 'operator' }) }, { ALT: () => this.CONSUME(T.OrOr, { LABEL: 'operator' }) }]);
+      this.SUBRULE2(this.andExpr, { LABEL: 'operand' });
+    });
+  });
+
+  andExpr = this.RULE('andExpr', () => {
+    this.SUBRULE(this.notExpr, { LABEL: 'operand' });
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.And, { LABEL: 'operator' }) }, { ALT: () => this.CONSUME(T.AndAnd, { LABEL: 'operator' }) }]);
+      this.SUBRULE2(this.notExpr, { LABEL: 'operand' });
+    });
+  });
+
+  notExpr = this.RULE('notExpr', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.OR2([{ ALT: () => this.CONSUME(T.Not, { LABEL: 'operator' }) }, { ALT: () => this.CONSUME(T.Bang, { LABEL: 'operator' }) }]);
+          this.SUBRULE(this.notExpr, { LABEL: 'operand' });
+        },
+      },
+      { ALT: () => this.SUBRULE(this.comparison, { LABEL: 'operand' }) },
+    ]);
+  });
+
+  comparison = this.RULE('comparison', () => {
+    this.SUBRULE(this.additive, { LABEL: 'operand' });
+    this.OPTION(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Less, { LABEL: 'operator' }) },
+        { ALT: () => this.CONSUME(T.Greater, { LABEL: 'operator' }) },
+        { ALT: () => this.CONSUME(T.LessEq, { LABEL: 'operator' }) },
+        { ALT: () => this.CONSUME(T.GreaterEq, { LABEL: 'operator' }) },
+        { ALT: () => this.CONSUME(T.EqEq, { LABEL: 'operator' }) },
+        { ALT: () => this.CONSUME(T.NotEq, { LABEL: 'operator' }) },
+      ]);
+      this.SUBRULE2(this.additive, { LABEL: 'operand' });
+    });
+  });
+
+  additive = this.RULE('additive', () => {
+    this.SUBRULE(this.multiplicative, { LABEL: 'operand' });
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Plus, { LABEL: 'operator' }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: 'operator' }) }]);
+      this.SUBRULE2(this.multiplicative, { LABEL: 'operand' });
+    });
+  });
+
+  multiplicative = this.RULE('multiplicative', () => {
+    this.SUBRULE(this.unary, { LABEL: 'operand' });
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Star, { LABEL: 'operator' }) }, { ALT: () => this.CONSUME(T.Slash, { LABEL: 'operator' }) }]);
+      this.SUBRULE2(this.unary, { LABEL: 'operand' });
+    });
+  });
+
+  unary = this.RULE('unary', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.OR2([{ ALT: () => this.CONSUME(T.Minus, { LABEL: 'operator' }) }, { ALT: () => this.CONSUME(T.Plus, { LABEL: 'operator' }) }]);
+          this.SUBRULE(this.unary, { LABEL: 'operand' });
+        },
+      },
+      { ALT: () => this.SUBRULE(this.postfix, { LABEL: 'operand' }) },
+    ]);
+  });
+
+  postfix = this.RULE('postfix', () => {
+    this.SUBRULE(this.primary);
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Dot);
+            this.CONSUME(T.Identifier, { LABEL: 'property' });
+          },
+        },
+        { ALT: () => this.SUBRULE(this.argumentList) },
+      ]);
+    });
+    // A unit word is part of the value unless it starts the next field (`tokens: …`).
+    this.OPTION({
+      GATE: () => SIZE_UNITS.has(this.LA(1).image) && this.LA(1).tokenType === T.Identifier && this.LA(2).tokenType !== T.Colon,
+      DEF: () => this.CONSUME2(T.Identifier, { LABEL: 'unit' }),
+    });
+  });
+
+  argumentList = this.RULE('argumentList', () => {
+    this.CONSUME(T.LParen);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.argument) });
+    this.CONSUME(T.RParen);
+  });
+
+  argument = this.RULE('argument', () => {
+    this.OPTION({
+      GATE: () => this.LA(2).tokenType === T.Colon,
+      DEF: () => {
+        this.CONSUME(T.Identifier, { LABEL: 'name' });
+        this.CONSUME(T.Colon);
+      },
+    });
+    this.SUBRULE(this.expression, { LABEL: 'value' });
+  });
+
+  primary = this.RULE('primary', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.NumberLiteral) },
+      { ALT: () => this.CONSUME(T.Duration) },
+      { ALT: () => this.CONSUME(T.Percent) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.RegexLiteral) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      { ALT: () => this.CONSUME(T.Null) },
+      { ALT: () => this.CONSUME(T.Identifier) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.expression, { LABEL: 'inner' });
+          this.CONSUME(T.RParen);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.listLiteral) },
+      { ALT: () => this.SUBRULE(this.objectLiteral) },
+    ]);
+  });
+
+  listLiteral = this.RULE('listLiteral', () => {
+    this.CONSUME(T.LBracket);
+    this.MANY(() => {
+      this.SUBRULE(this.expression, { LABEL: 'item' });
+      this.OPTION(() => this.CONSUME(T.Comma));
+    });
+    this.CONSUME(T.RBracket);
+  });
+
+  objectLiteral = this.RULE('objectLiteral', () => {
+    this.CONSUME(T.LCurly);
+    this.MANY(() => {
+      this.SUBRULE(this.field, { LABEL: 'entry' });
+      this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(T.Comma) }, { ALT: () => this.CONSUME(T.Semicolon) }]));
+    });
+    this.CONSUME(T.RCurly);
+  });
+}
+
+let parserInstance: MarrowParser | undefined;
+/** Chevrotain parsers are expensive to build and reusable: one per process. */
+export function marrowParser(): MarrowParser {
+  parserInstance ??= new MarrowParser();
+  return parserInstance;
+}
+
+export interface ParseOutcome {
+  cst: CstNode;
+  errors: Array<{ message: string; token: IToken; previous?: IToken }>;
+}
+
+export function parseTokens(tokens: IToken[]): ParseOutcome {
+  const parser = marrowParser();
+  parser.input = tokens;
+  const cst = parser.file();
+  const errors = parser.errors.map((e) => ({ message: e.message, token: e.token, previous: (e as { previousToken?: IToken }).previousToken }));
+  return { cst, errors };
+}
+
+export { EOF };

@@ -1,0 +1,53 @@
+/**
+ * The seam between compiled prompts and the engine: the runtime never talks to a model server
+ * itself; it calls `host.complete`, which the engine implements with its model client.
+ */
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** A model declaration with env() resolved and unset fields inherited from the default model. */
+export interface ResolvedModel {
+  /** The declaration name in .marrow (`local`, `strong`). */
+  decl: string;
+  /** The server's model id (SMALLCODE_MODEL …); undefined = the server's default. */
+  name?: string;
+  provider?: string;
+  endpoint?: string;
+  apiKey?: string;
+  contextWindow?: number | 'auto';
+  maxOutputTokens?: number;
+  temperature?: number;
+  timeoutMs?: number;
+  thinkingBudgetTokens?: number;
+  /** Transport retries for prompts that declare none. */
+  retry?: { maxAttempts: number; backoff: 'fixed' | 'exponential'; intervalMs: number; jitter: boolean };
+  /** False when the model is optional and its name resolved to nothing. */
+  available: boolean;
+}
+
+export interface CompletionRequest {
+  /** Model declaration name; `modelSpec` has the resolved settings. */
+  model: string;
+  modelSpec: ResolvedModel;
+  messages: ChatMessage[];
+  temperature?: number;
+  maxTokens?: number;
+  /** Aborted on timeout or when the caller cancels; pass it to the HTTP request. */
+  signal: AbortSignal;
+  /** The prompt declaration making the call, for the engine's own logs. */
+  prompt: string;
+}
+
+export interface CompletionResult {
+  text: string;
+  usage?: { promptTokens: number; completionTokens: number };
+}
+
+export interface CognitionHost {
+  complete(request: CompletionRequest): Promise<CompletionResult>;
+  /** Traces go to <projectRoot>/.smallcode/traces/, the persistent cache to .smallcode/cache/. */
+  projectRoot: string;
+}
