@@ -106,6 +106,8 @@ export interface ParamView {
 }
 
 export interface RequireView {
+  /** TypeScript that is true when the requirement FAILS. */
+  failsTs: string;
   ts: string;
   text: string;
   status: number;
@@ -301,6 +303,20 @@ export function buildView(system: BoneSystem): SystemView {
     })),
     testRoles: JSON.stringify(allRoles.length > 0 ? allRoles : ['user']),
   };
+}
+
+/** `!(x)`, without doubling the parentheses of an already wrapped expression. */
+export function negate(ts: string): string {
+  if (ts.startsWith('(') && ts.endsWith(')')) {
+    let depth = 0;
+    for (let i = 0; i < ts.length; i++) {
+      if (ts[i] === '(') depth++;
+      else if (ts[i] === ')') depth--;
+      if (depth === 0 && i < ts.length - 1) return `!(${ts})`;
+    }
+    return `!${ts}`;
+  }
+  return `!(${ts})`;
 }
 
 function unique<T>(items: readonly T[]): T[] {
@@ -599,7 +615,8 @@ function buildCapability(
   const requires = capability.requires.map((condition, index) => {
     const refs = collectRefs(condition.expr);
     const status = refs.some((r) => r.scope === 'caller') ? 403 : refs.some((r) => r.path.includes('state')) ? 409 : 422;
-    return { ts: exprToTs(condition.expr, ctx), text: condition.text, status, index };
+    const ts = exprToTs(condition.expr, ctx);
+    return { failsTs: negate(ts), ts, text: condition.text, status, index };
   });
   const effects = capability.effects.map((effect) => {
     const target = exprToTs(effect.target, ctx);

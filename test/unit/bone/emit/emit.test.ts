@@ -1,0 +1,153 @@
+/**
+ * The back end on its own fixture IR (shop-ir.ts): golden output, byte-identical recompiles,
+ * extension regions that survive a recompile, and schema changes that add a new migration whose
+ * DDL really runs on SQLite.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compileBoneSystem } from '../../../../compiler/bone/compile.js';
+import { emitProject } from '../../../../compiler/bone/emit/index.js';
+import { mergeRegions, readRegions } from '../../../../compiler/bone/emit/regions.js';
+import { shopIr } from './shop-ir.js';
+
+const GOLDEN = path.join(import.meta.dirname, 'golden', 'shop');
+// Golden files carry a `.golden` suffix so vitest and tsc never mistake them for sources.
+const SUFFIX = '.golden';
+const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'bone-emit-'));
+afterAll(() => fs.rmSync(tmpRoot, { recursive: true, force: true }));
+let dirs = 0;
+const freshDir = () => path.join(tmpRoot, `out-${++dirs}`);
+
+function readTree(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (rel: string) => {
+    for (const entry of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(child);
+      else out.set(child, fs.readFileSync(path.join(root, child), 'utf8'));
+    }
+  };
+  walk('');
+  return out;
+}
+
+describe('emitProject', () => {
+  it('matches the golden output for the shop fixture (UPDATE_GOLDEN=1 rewrites it)', () => {
+    const { files } = emitProject(shopIr());
+    // The runtime library is copied verbatim from templates/; the golden covers what is generated.
+    const generated = files.filter((f) => !f.path.startsWith('src/lib/'));
+    if (process.env.UPDATE_GOLDEN) {
+      fs.rmSync(GOLDEN, { recursive: true, force: true });
+      for (const f of generated) {
+        fs.mkdirSync(path.dirname(path.join(GOLDEN, f.path)), { recursive: true });
+        fs.writeFileSync(path.join(GOLDEN, f.path + SUFFIX), f.content);
+      }
+    }
+    const golden = new Map([...readTree(GOLDEN)].map(([p, text]) => [p.slice(0, -SUFFIX.length), text]));
+    expect([...golden.keys()].sort()).toEqual(generated.map((f) => f.path));
+    for (const f of generated) expect(f.content, f.path).toBe(golden.get(f.path));
+  });
+
+  it('gives byte-identical files in a stable order for the same IR', () => {
+    const a = emitProject(shopIr());
+    const b = emitProject(JSON.parse(JSON.stringify(shopIr())));
+    expect(b.files.map((f) => f.path)).toEqual(a.files.map((f) => f.path));
+    expect(b.files).toEqual(a.files);
+    expect(a.files.map((f) => f.path)).toEqual([...a.files.map((f) => f.path)].sort());
+  });
+
+  it('generates one module per entity and capability, both migrations and the OpenAPI document', () => {
+    const paths = emitProject(shopIr()).files.map((f) => f.path);
+    for (const expected of [
+      'package.json', 'tsconfig.json', 'README.md', '.env.example', 'Dockerfile', 'docker-compose.yaml', 'openapi.yaml',
+      'sdk/client.ts', 'src/index.ts', 'src/lib/db.ts', 'src/entities/listing.ts', 'src/capabilities/place-order.ts',
+      'src/flows.ts', 'src/channels.ts', 'src/extensions.ts', 'test/api.test.ts',
+      'migrations/sqlite/0001_init.sql', 'migrations/postgres/0001_init.sql', '.bone/schema.json',
+    ]) {
+      expect(paths).toContain(expected);
+    }
+  });
+});
+
+describe('compileBoneSystem into an existing output', () => {
+  it('reports every file unchanged when nothing changed', () => {
+    const out = freshDir();
+    const first = compileBoneSystem(shopIr(), { outDir: out });
+    expect(first.ok).toBe(true);
+    expect(first.migrationsAdded).toEqual(['0001_init']);
+    const second = compileBoneSystem(shopIr(), { outDir: out });
+    expect(second.filesWritten).toEqual([]);
+    expect(second.migrationsAdded).toEqual([]);
+    // Migrations are written once, when added; everything else is regenerated and compared.
+    expect(second.filesUnchanged).toEqual(first.filesWritten.filter((f) => !f.startsWith('migrations/')));
+  });
+
+  it('keeps code written inside extension regions across a recompile with a schema change', () => {
+    const out = freshDir();
+    compileBoneSystem(shopIr(), { outDir: out });
+    const extensions = path.join(out, 'src/extensions.ts');
+    const custom = '  return Math.round(listing.price * 0.05); // five per cent';
+    const edited = fs.readFileSync(extensions, 'utf8').replace(/(\/\/ <bone:extension calculate_fee>\n)[\s\S]*?(\n\s*\/\/ <\/bone:extension calculate_fee>)/, `$1${custom}$2`);
+    expect(edited).toContain(custom);
+    fs.writeFileSync(extensions, edited);
+    const capability = path.join(out, 'src/capabilities/place-order.ts');
+    const hook = '  listing.title = listing.title.trim();';
+    fs.writeFileSync(capability, fs.readFileSync(capability, 'utf8').replace(/(\/\/ <bone:extension place_order>\n)/, `$1${hook}\n`));
+
+    const result = compileBoneSystem(shopIr({ withReviews: true }), { outDir: out });
+    expect(result.ok).toBe(true);
+    expect(fs.readFileSync(extensions, 'utf8')).toContain(custom);
+    expect(fs.readFileSync(capability, 'utf8')).toContain(hook);
+    expect(result.filesUnchanged).toContain('src/extensions.ts');
+    expect(result.filesAdded).toContain('src/entities/review.ts');
+  });
+
+  it('adds a new numbered migration for a schema change and never rewrites the applied one', () => {
+    const out = freshDir();
+    compileBoneSystem(shopIr(), { outDir: out });
+    const init = fs.readFileSync(path.join(out, 'migrations/sqlite/0001_init.sql'), 'utf8');
+    const initPg = fs.readFileSync(path.join(out, 'migrations/postgres/0001_init.sql'), 'utf8');
+
+    const result = compileBoneSystem(shopIr({ withReviews: true }), { outDir: out });
+    expect(result.migrationsAdded).toHaveLength(1);
+    const name = result.migrationsAdded[0]!;
+    expect(name).toMatch(/^0002_add_/);
+    expect(fs.readFileSync(path.join(out, 'migrations/sqlite/0001_init.sql'), 'utf8')).toBe(init);
+    expect(fs.readFileSync(path.join(out, 'migrations/postgres/0001_init.sql'), 'utf8')).toBe(initPg);
+    const sqlite = fs.readFileSync(path.join(out, `migrations/sqlite/${name}.sql`), 'utf8');
+    const postgres = fs.readFileSync(path.join(out, `migrations/postgres/${name}.sql`), 'utf8');
+    expect(sqlite).toContain('CREATE TABLE "reviews"');
+    expect(sqlite).toContain('ALTER TABLE "sellers" ADD COLUMN "rating" INTEGER NOT NULL DEFAULT 0;');
+    expect(postgres).toContain('ALTER TABLE "sellers" ADD COLUMN "rating" BIGINT NOT NULL DEFAULT 0;');
+    expect(postgres).toContain('"listing_id" UUID NOT NULL REFERENCES "listings" ("id")');
+
+    // The DDL is real: both migrations apply in order to a SQLite database that holds a row.
+    const db = new Database(path.join(out, 'check.db'));
+    try {
+      db.exec(init);
+      db.prepare('INSERT INTO "sellers" ("id", "name", "email", "created_at", "updated_at") VALUES (?, ?, ?, ?, ?)').run('s1', 'Ann', 'a@x', 'now', 'now');
+      db.exec(sqlite);
+      expect(db.prepare('SELECT "rating" FROM "sellers"').get()).toEqual({ rating: 0 });
+      expect(db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'reviews'`).get()).toBeTruthy();
+    } finally {
+      db.close();
+    }
+
+    // A third compile of the same schema adds nothing.
+    expect(compileBoneSystem(shopIr({ withReviews: true }), { outDir: out }).migrationsAdded).toEqual([]);
+  });
+});
+
+describe('extension regions', () => {
+  it('puts the previous bodies back and reports regions that disappeared', () => {
+    const fresh = 'a\n// <bone:extension one>\ndefault one\n// </bone:extension one>\nb\n';
+    const old = 'x\n// <bone:extension one>\nmine\nmore\n// </bone:extension one>\n// <bone:extension gone>\nold code\n// </bone:extension gone>\n';
+    const merged = mergeRegions(fresh, old);
+    expect(merged.content).toBe('a\n// <bone:extension one>\nmine\nmore\n// </bone:extension one>\nb\n');
+    expect(merged.orphans.map((o) => o.name)).toEqual(['gone']);
+    expect(readRegions(merged.content).get('one')?.body).toBe('mine\nmore');
+  });
+});
