@@ -51,6 +51,8 @@ export interface ToolRegistryOptions {
   approve?: (req: ToolCallRequest) => Promise<boolean | string>;
   /** ripgrep binary; default the bundled @vscode/ripgrep; false forces the JavaScript search. */
   ripgrepPath?: string | false;
+  /** Tools offered after the default six (e.g. the BoneScript tool); same policies apply. */
+  extraTools?: Tool[];
 }
 
 export interface ToolRegistry {
@@ -78,7 +80,7 @@ interface CachedResult {
 
 export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
   const { policy } = opts;
-  const tools = new Map(DEFAULT_TOOLS.map((t) => [t.name, t]));
+  const tools = new Map([...DEFAULT_TOOLS, ...(opts.extraTools ?? [])].map((t) => [t.name, t]));
   const workspace = new Workspace(opts.root);
   const snapshots = new TurnSnapshots(workspace, opts.sessionId);
   workspace.beforeWrite = (target) => snapshots.capture(target);

@@ -34,6 +34,9 @@ const NON_INTERACTIVE_ENV = { PAGER: 'cat', GIT_PAGER: 'cat', TERM: 'dumb', NO_C
 /** Output beyond this is trimmed in the middle while it streams, so a runaway command cannot exhaust memory. */
 const MAX_BUFFERED_CHARS = 4_000_000;
 
+/** Longest sentinel line: nonce, exit code and a working directory path. */
+const MARKER_MAX_CHARS = 4200;
+
 interface PendingRun {
   marker: RegExp;
   finish(result: Omit<ShellRunResult, 'output'>, outputEnd?: number): void;
@@ -128,11 +131,13 @@ export class ShellSession {
     }
     const pending = this.pending;
     if (!pending) return;
-    const match = pending.marker.exec(this.buffer);
+    // The marker can only end in this chunk: look at the tail, not the whole buffer every time.
+    const from = Math.max(0, this.buffer.length - chunk.length - MARKER_MAX_CHARS);
+    const match = pending.marker.exec(this.buffer.slice(from));
     if (match) {
       pending.finish(
         { exitCode: Number(match[1]), timedOut: false, aborted: false, shellExited: false, cwd: match[2] },
-        match.index,
+        from + match.index,
       );
     }
   }

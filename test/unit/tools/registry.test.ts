@@ -16,6 +16,28 @@ describe('tool registry', () => {
     expect(tools.has('edit_file')).toBe(false);
   });
 
+  it('offers extra tools after the defaults, under the same policies', async () => {
+    const { z } = await import('zod');
+    const { defineTool } = await import('../../../runtime/tools/index.js');
+    const shout = defineTool<{ path: string }>({
+      name: 'shout',
+      description: () => 'Read a file in capitals.',
+      args: z.object({ path: z.string() }),
+      readOnly: true,
+      capHint: '',
+      async execute(a, ctx) {
+        const { text, target } = await ctx.workspace.readText(a.path);
+        return { ok: true, output: text.toUpperCase(), filesRead: [target.rel] };
+      },
+    });
+    const policy = policyWith((p) => (p.tools.shout = { dedupWindow: 4 }));
+    const tools = makeRegistry(makeProject({ 'a.txt': 'hey' }), { extraTools: [shout], policy });
+    expect(tools.definitions().map((d) => d.function.name).at(-1)).toBe('shout');
+    expect((await tools.run({ name: 'shout', arguments: { path: 'a.txt' } })).output).toBe('HEY');
+    expect((await tools.run({ name: 'shout', arguments: { path: 'a.txt' } })).cached).toBe(true);
+    expect((await tools.run({ name: 'shout', arguments: { path: '../x' } })).output).toMatch(/outside the project/);
+  });
+
   it('answers an unknown tool with the closest name and the list', async () => {
     const r = await makeRegistry(makeProject()).run({ name: 'read_fil', arguments: {} });
     expect(r).toMatchObject({ ok: false, name: 'read_fil', filesCreated: [], filesEdited: [] });
