@@ -68,7 +68,7 @@ function parseValue(spec: VariableSpec, raw: string, origin: string): string | n
       const lower = value.toLowerCase();
       if (TRUE.includes(lower)) return true;
       if (FALSE.includes(lower)) return false;
-      throw new ConfigError(`${where} is not valid: expected one of ${[...TRUE, ...FALSE].join(', ')}`);
+      throw new ConfigError(`${where} is not valid: expected one of ${TRUE.flatMap((t, i) => [t, FALSE[i]]).join(', ')}`);
     }
     case 'int': {
       const n = Number(value);

@@ -10,6 +10,14 @@ import { sessionOverrides } from './shared.js';
 const HELP = `/help   this list
 /quit   leave (also /q, Ctrl+D)`;
 
+/** Several models served and none configured: let the user choose (only in a real terminal). */
+async function pickModel(ids: string[]): Promise<string | undefined> {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) return undefined;
+  const { select, isCancel } = await import('@clack/prompts');
+  const choice = await select({ message: 'Which model?', options: ids.map((id) => ({ value: id, label: id })) });
+  return isCancel(choice) ? undefined : String(choice);
+}
+
 /**
  * `smallcode` with no command: a line-by-line session in the terminal. Each line is a task in the
  * same conversation; the answer streams as it arrives. Ctrl+C cancels the task in flight.
@@ -28,7 +36,7 @@ export default async function repl(ctx: CommandContext): Promise<number> {
   };
   let session: Session;
   try {
-    session = await createSession({ cwd: ctx.cwd, env: ctx.env, overrides: sessionOverrides(ctx), emit });
+    session = await createSession({ cwd: ctx.cwd, env: ctx.env, overrides: sessionOverrides(ctx), emit, pickModel });
   } catch (err) {
     if (err instanceof ConfigError) {
       ctx.stderr.write(`smallcode: ${err.message}\n`);
