@@ -56,6 +56,18 @@ function cleanContent(text: string): string {
   return out.trim();
 }
 
+const MAX_ERRORS = 10;
+
+/** Identical errors once each, and not more than the model can usefully read. */
+function summarizeErrors(errors: ToolCallError[]): ToolCallError[] {
+  const seen = new Set<string>();
+  const unique = errors.filter((e) => !seen.has(e.message) && seen.add(e.message));
+  if (unique.length <= MAX_ERRORS) return unique;
+  const kept = unique.slice(0, MAX_ERRORS);
+  kept.push({ kind: 'malformed', message: `…and ${unique.length - MAX_ERRORS} more unreadable tool calls. Make fewer calls per reply.` });
+  return kept;
+}
+
 function sanitizeTools(tools: unknown): ToolDefinition[] {
   if (!Array.isArray(tools)) return [];
   return tools.filter(
@@ -90,7 +102,7 @@ function parse(text: string, tools: ToolDefinition[]): ParseResult {
     const readable = inner.calls.filter((c) => c.call.malformed === undefined);
     if (readable.length > 0) {
       raw.push(...readable);
-      const rest = inner.remaining.trim();
+      const rest = cleanContent(inner.remaining);
       if (rest) reasoning.push(rest);
     } else reasoning.push(piece);
   }
@@ -117,7 +129,7 @@ function parse(text: string, tools: ToolDefinition[]): ParseResult {
     if (!dialects.includes(dialect)) dialects.push(dialect);
   }
 
-  const result: ParseResult = { calls, content: cleanContent(found.remaining), errors };
+  const result: ParseResult = { calls, content: cleanContent(found.remaining), errors: summarizeErrors(errors) };
   const reasoningText = reasoning.join('\n\n').trim();
   if (reasoningText) result.reasoning = reasoningText;
   if (dialects.length) result.dialect = dialects.join('+');

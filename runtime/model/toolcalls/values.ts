@@ -17,8 +17,9 @@ export function inferTextValue(raw: string): unknown {
     return Number.isSafeInteger(n) ? n : raw;
   }
   if (DECIMAL.test(t)) return Number(t);
-  if (t === 'true') return true;
-  if (t === 'false') return false;
+  // Python's spellings too: models that write pythonic calls carry them into XML values.
+  if (t === 'true' || t === 'True') return true;
+  if (t === 'false' || t === 'False') return false;
   if (t === 'null') return null;
   if ((t.startsWith('{') && t.endsWith('}')) || (t.startsWith('[') && t.endsWith(']'))) {
     const parsed = parseLenient(t);

@@ -7,11 +7,28 @@
  */
 import type { DetectContext, Dialect, RawCall, ToolDefinition } from '../types.js';
 
-function parameterOrder(tool: ToolDefinition | undefined): string[] {
+interface Param {
+  name: string;
+  required: boolean;
+  type: string | undefined;
+}
+
+function parameterOrder(tool: ToolDefinition | undefined): Param[] {
   const params = tool?.function.parameters;
-  const props = params && typeof params.properties === 'object' && params.properties !== null ? Object.keys(params.properties) : [];
-  const required = Array.isArray(params?.required) ? (params!.required as unknown[]).filter((r): r is string => typeof r === 'string') : [];
-  return [...required.filter((r) => props.includes(r)), ...props.filter((p) => !required.includes(p))];
+  const props = params && typeof params.properties === 'object' && params.properties !== null ? (params.properties as Record<string, { type?: unknown }>) : {};
+  const required = Array.isArray(params?.required) ? (params!.required as unknown[]).filter((r): r is string => typeof r === 'string' && r in props) : [];
+  const typeOf = (p: string) => (typeof props[p]?.type === 'string' ? (props[p]!.type as string) : undefined);
+  return [
+    ...required.map((name) => ({ name, required: true, type: typeOf(name) })),
+    ...Object.keys(props).filter((p) => !required.includes(p)).map((name) => ({ name, required: false, type: typeOf(name) })),
+  ];
+}
+
+/** Whether a bare word can be a value of this parameter (used to fill optional ones positionally). */
+function fits(word: string, param: Param): boolean {
+  if (param.type === 'number' || param.type === 'integer') return /^-?\d+(?:\.\d+)?$/.test(word);
+  if (param.type === 'boolean') return /^(true|false)$/i.test(word);
+  return param.type === 'string' || param.type === undefined;
 }
 
 /** Splits on whitespace, honouring '…' and "…" quoting; returns each word with its start offset. */
@@ -52,6 +69,7 @@ function readCommand(line: string, ctx: DetectContext): RawCall | undefined {
   const name = ws[0]!.word;
   const tool = ctx.tools.find((t) => t.function.name === name);
   const order = parameterOrder(tool);
+  const names = order.map((p) => p.name);
   const args: Record<string, unknown> = {};
   const rest = ws.slice(1);
   const positional: Array<{ word: string; at: number }> = [];
@@ -59,20 +77,24 @@ function readCommand(line: string, ctx: DetectContext): RawCall | undefined {
     const w = rest[k]!;
     const eq = /^([A-Za-z_][\w-]*)=(.*)$/.exec(w.word);
     const flag = /^--([A-Za-z_][\w-]*)$/.exec(w.word);
-    if (eq && order.includes(eq[1]!)) args[eq[1]!] = eq[2];
-    else if (flag && order.includes(flag[1]!) && k + 1 < rest.length) args[flag[1]!] = rest[++k]!.word;
+    if (eq && names.includes(eq[1]!)) args[eq[1]!] = eq[2];
+    else if (flag && names.includes(flag[1]!) && k + 1 < rest.length) args[flag[1]!] = rest[++k]!.word;
     else positional.push(w);
   }
-  const free = order.filter((p) => !(p in args));
-  if (positional.length > 0 && free.length === 0) return undefined;
-  if (positional.length <= free.length) {
-    positional.forEach((w, idx) => (args[free[idx]!] = w.word));
-  } else {
-    // More words than parameters: the last parameter takes the rest of the line as written.
-    const last = free.length - 1;
-    for (let idx = 0; idx < last; idx++) args[free[idx]!] = positional[idx]!.word;
-    args[free[last]!] = unquote(line.slice(positional[last]!.at));
+  const free = order.filter((p) => !(p.name in args));
+  if (positional.length === 0) return { name, arguments: args };
+  if (free.length === 0) return undefined;
+  // One word per parameter when every word fits its parameter's type…
+  if (positional.length <= free.length && positional.every((w, i) => fits(w.word, free[i]!))) {
+    positional.forEach((w, i) => (args[free[i]!.name] = w.word));
+    return { name, arguments: args };
   }
+  // …else the required parameters take one word each and the last of them the rest of the line.
+  const takers = free.filter((p) => p.required);
+  const fill = takers.length > 0 ? takers : [free[0]!];
+  const last = Math.min(fill.length, positional.length) - 1;
+  for (let i = 0; i < last; i++) args[fill[i]!.name] = positional[i]!.word;
+  args[fill[last]!.name] = unquote(line.slice(positional[last]!.at));
   return { name, arguments: args };
 }
 

@@ -78,6 +78,7 @@ class GemmaReader {
       }
       return out;
     }
+    if (c === '"') return this.jsonString();
     let j = this.i;
     while (j < this.s.length && !',}]'.includes(this.s[j]!)) j++;
     const word = this.s.slice(this.i, j).trim();
@@ -87,6 +88,19 @@ class GemmaReader {
     if (word === 'null') return null;
     if (/^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$/.test(word)) return Number(word);
     return word.replace(/^"|"$/g, '');
+  }
+
+  /** A JSON-quoted string, which Gemma sometimes writes instead of its own delimiters. */
+  private jsonString(): string {
+    let j = this.i + 1;
+    while (j < this.s.length && this.s[j] !== '"') j += this.s[j] === '\\' ? 2 : 1;
+    const literal = this.s.slice(this.i, Math.min(j + 1, this.s.length));
+    this.i = Math.min(j + 1, this.s.length);
+    try {
+      return JSON.parse(literal.endsWith('"') && literal.length > 1 ? literal : `${literal}"`) as string;
+    } catch {
+      return literal.replace(/^"|"$/g, '');
+    }
   }
 
   private str(): string {

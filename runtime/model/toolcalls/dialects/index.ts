@@ -8,6 +8,7 @@ import { bareJson } from './bare-json.js';
 import { commandLine } from './command-line.js';
 import { gemma } from './gemma.js';
 import { pythonicList, pythonicReply } from './pythonic.js';
+import { react } from './react.js';
 import { deepseekKimi, functionary, functionaryStart, mistral, solarOpen } from './special-tokens.js';
 import { wrappedCalls } from './wrapped.js';
 import { xmlFunctions, xmlToolTags } from './xml.js';
@@ -22,6 +23,7 @@ export const DIALECTS: readonly Dialect[] = [
   wrappedCalls,
   xmlFunctions,
   xmlToolTags,
+  react,
   bareJson,
   yamlCalls,
   pythonicList,

@@ -165,13 +165,13 @@ export const mistral: Dialect = {
   },
 };
 
-function functionaryCallAt(text: string, nameStart: number, ctx: DetectContext, requireKnown: boolean): { call: RawCall; end: number } | undefined {
+function functionaryCallAt(text: string, nameStart: number, ctx: DetectContext, requireKnown: boolean, limit = text.length): { call: RawCall; end: number } | undefined {
   const m = /^([A-Za-z_][\w.\-]*)[ \t]*\r?\n/.exec(text.slice(nameStart, nameStart + 200));
   if (!m || m[1] === 'all') return undefined;
   if (requireKnown && !ctx.toolNames.has(m[1]!)) return undefined;
-  const argsAt = skipSpace(text, nameStart + m[0].length);
+  const argsAt = skipSpace(text, nameStart + m[0].length, limit);
   if (text[argsAt] !== '{') return undefined;
-  const span = scanBalanced(text, argsAt);
+  const span = scanBalanced(text, argsAt, limit);
   return { call: { name: m[1]!, arguments: text.slice(argsAt, span.end) }, end: span.end };
 }
 
@@ -180,8 +180,10 @@ export const functionary: Dialect = {
   strength: 'marked',
   detect(text, ctx) {
     const out: DialectMatch[] = [];
-    for (const at of findAll(text, '>>>')) {
-      const read = functionaryCallAt(text, at + 3, ctx, false);
+    const starts = findAll(text, '>>>');
+    for (let k = 0; k < starts.length; k++) {
+      const at = starts[k]!;
+      const read = functionaryCallAt(text, at + 3, ctx, false, k + 1 < starts.length ? starts[k + 1]! : text.length);
       if (read) out.push({ start: at, end: read.end, dialect: 'functionary-v3.2', calls: [read.call] });
     }
     return out;

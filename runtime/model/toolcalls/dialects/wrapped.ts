@@ -92,6 +92,10 @@ export function readBody(text: string, from: number, to: number, ctx: DetectCont
   const child = readChildTagCall(body);
   if (child) return { calls: [child], end: to };
 
+  // Wrappers nested in this one (Hunyuan: `<tool_calls><tool_call>NAME<tool_sep>…</tool_call></tool_calls>`).
+  const nested = wrappedCalls.detect(body, ctx).filter((m) => m.calls.every((c) => c.malformed === undefined));
+  if (nested.length) return { calls: nested.flatMap((m) => m.calls), end: from + nested[nested.length - 1]!.end };
+
   // Anything else with a JSON object somewhere in it (e.g. `<tools>` nested in `<tool_call>`).
   const json = jsonCallsIn(text, from, to, ctx, true);
   if (json.runs.length) return { calls: json.runs.flatMap((r) => r.calls), end: json.runs[json.runs.length - 1]!.end };

@@ -61,7 +61,7 @@ export const yamlCalls: Dialect = {
     if (out.length === 0) {
       const trimmed = text.trim();
       // A whole reply in YAML: at least two lines and no braces (JSON is read elsewhere).
-      if (trimmed.includes('\n') && !/^[{[]/.test(trimmed) && trimmed.length < 200_000) {
+      if (trimmed.includes('\n') && !/^[{[]/.test(trimmed) && trimmed.length < 20_000) {
         const calls = readYaml(trimmed, ctx);
         if (calls) out.push({ start: text.indexOf(trimmed), end: text.indexOf(trimmed) + trimmed.length, dialect: 'yaml', calls });
       }
