@@ -1,0 +1,95 @@
+/**
+ * The shop backend end to end: compile → install → tsc → start on SQLite → HTTP → its own
+ * `npm test`; then the same HTTP checks on PostgreSQL when one is configured.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileBoneSystem } from '../../../compiler/bone/compile.js';
+import { shopIr } from '../../unit/bone/emit/shop-ir.js';
+import { ensureDependencies, runProjectTests, startProject, typeCheck } from './generated-project.js';
+import { exerciseShop, JWT_SECRET } from './shop-checks.js';
+
+const PG_URL = process.env.SMALLCODE_TEST_PG_URL ?? (/^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '') ? process.env.DATABASE_URL : undefined);
+const PG_SKIP_REASON = 'no PostgreSQL: set SMALLCODE_TEST_PG_URL (source .ci/setup-postgres.sh starts one)';
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bone-e2e-shop-'));
+const out = path.join(root, 'shop');
+
+beforeAll(() => {
+  const result = compileBoneSystem(shopIr(), { outDir: out });
+  expect(result.ok, JSON.stringify(result.diagnostics)).toBe(true);
+  ensureDependencies(out);
+}, 300_000);
+
+afterAll(() => {
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+describe('generated shop backend', () => {
+  it('type-checks with tsc --noEmit', () => {
+    const result = typeCheck(out);
+    expect(result.ok, result.output).toBe(true);
+  }, 120_000);
+
+  it('serves its API on SQLite', async () => {
+    const server = await startProject(out, { DATABASE_URL: path.join(root, 'shop.db'), JWT_SECRET });
+    try {
+      expect(server.output()).toContain('migrations applied: 0001_init');
+      await exerciseShop(server.url);
+    } finally {
+      await server.stop();
+    }
+    // A restart reuses the same file: migrations are not applied twice, the data is still there.
+    const again = await startProject(out, { DATABASE_URL: path.join(root, 'shop.db'), JWT_SECRET });
+    try {
+      expect(again.output()).not.toContain('migrations applied');
+      const sellers = (await (await fetch(`${again.url}/sellers`)).json()) as { total: number };
+      expect(sellers.total).toBe(1);
+    } finally {
+      await again.stop();
+    }
+  }, 120_000);
+
+  it('passes its own generated tests (npm test)', () => {
+    const result = runProjectTests(out);
+    expect(result.ok, result.output.slice(-4000)).toBe(true);
+    expect(result.output).toMatch(/# fail 0/);
+  }, 180_000);
+
+  describe.skipIf(!PG_URL)(`on PostgreSQL${PG_URL ? '' : ` — skipped: ${PG_SKIP_REASON}`}`, () => {
+    let database = '';
+    let url = '';
+
+    beforeAll(async () => {
+      database = `bone_e2e_${process.pid}_${Date.now()}`;
+      const admin = new pg.Client({ connectionString: PG_URL });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE "${database}"`);
+      await admin.end();
+      const parsed = new URL(PG_URL!);
+      parsed.pathname = `/${database}`;
+      url = parsed.toString();
+    });
+
+    afterAll(async () => {
+      if (!database) return;
+      const admin = new pg.Client({ connectionString: PG_URL });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      await admin.end();
+    });
+
+    it('serves the same API with the same behaviour', async () => {
+      const server = await startProject(out, { DATABASE_URL: url, JWT_SECRET });
+      try {
+        expect(server.output()).toContain('database: postgres://');
+        await exerciseShop(server.url);
+      } finally {
+        await server.stop();
+      }
+    }, 120_000);
+  });
+});
