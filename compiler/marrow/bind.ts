@@ -308,6 +308,10 @@ class Binder {
       return v;
     };
     if (expr.type === 'Missing') return undefined;
+    if (envCall(expr)) {
+      this.diagnostics.report(MS.envMisuse, expr.span, [`'${spec.key}' is fixed when the file compiles; env() is allowed in model, context, budget and tool settings`]);
+      return undefined;
+    }
     switch (type.t) {
       case 'string':
         return expr.type === 'String' ? expr.value : mismatch('a string');

@@ -41,7 +41,8 @@ function ordered(n: CstNode, keys: string[]): CstElement[] {
 }
 
 function unquote(image: string): string {
-  const body = image.slice(1, -1);
+  const closed = image.length >= 2 && image.endsWith(image[0]!);
+  const body = closed ? image.slice(1, -1) : image.slice(1);
   return body.replace(/\\(.)/g, (_, c: string) => ({ n: '\n', t: '\t', r: '\r' })[c] ?? c);
 }
 
@@ -90,6 +91,12 @@ class AstBuilder {
   member(n: CstNode): MemberNode | undefined {
     const field = first(n, 'field');
     if (field) return this.field(field);
+    const colonless = first(n, 'fieldWithoutColon');
+    if (colonless) {
+      const out = this.field(colonless);
+      this.diagnostics.report(MS.syntaxError, out.value.span, [`expected ':' after '${out.key}'`]);
+      return out;
+    }
     const target = first(n, 'target');
     if (target) return this.target(target);
     const decl = first(n, 'declaration');

@@ -244,12 +244,14 @@ class Checker {
           return 'error';
         }
         let ok = true;
+        let misnamed = false;
         const given = new Map<string, Expr>();
         let position = 0;
         for (const arg of expr.args) {
           const param = arg.name ? fact.params.find((p) => p.name === arg.name) : fact.params[position++];
           if (!param) {
             ok = false;
+            misnamed = true;
             this.diagnostics.report(MS.badArguments, arg.nameSpan ?? arg.span, [arg.name
               ? `fact '${fact.name}' has no parameter '${arg.name}'${didYouMean(arg.name, fact.params.map((p) => p.name))}`
               : `fact '${fact.name}' takes at most ${fact.params.length} argument(s)`]);
@@ -265,7 +267,7 @@ class Checker {
           }
         }
         for (const param of fact.params) {
-          if (param.required && !given.has(param.name)) {
+          if (param.required && !given.has(param.name) && !misnamed) {
             ok = false;
             this.diagnostics.report(MS.badArguments, expr.span, [`fact '${fact.name}' needs '${param.name}'`]);
           }

@@ -44,12 +44,12 @@ export function checkSource(source: string, options: CompileOptions): CheckResul
     const span = Number.isNaN(token.startOffset) || token.startOffset === undefined
       ? { file: options.file, start: { offset: source.length, line: source.split('\n').length, column: 1 }, end: { offset: source.length, line: source.split('\n').length, column: 2 } }
       : spanOfTokens(options.file, token);
-    bag.report(MS.syntaxError, span, [friendlyParserMessage(error.message)]);
+    bag.report(MS.syntaxError, span, [friendlyParserMessage(error.message, error.rule)]);
   }
   const ast = buildAst(cst, options.file, source, bag);
   const program = bindFile(ast, bag);
   checkProgram(program, options, bag);
-  const diagnostics = dedupe(bag.sorted());
+  const diagnostics = withoutCascades(dedupe(bag.sorted()));
   return { file: options.file, ast, program, diagnostics, ok: !hasErrors(diagnostics), sourceHash: sourceHash(source) };
 }
 
@@ -72,7 +72,7 @@ export async function transpileToCommonJs(code: string, fileName: string): Promi
 }
 
 /** Chevrotain's messages name token types; users think in characters. */
-function friendlyParserMessage(message: string): string {
+function friendlyParserMessage(message: string, rule?: string): string {
   const names: Record<string, string> = {
     LCurly: "'{'", RCurly: "'}'", LParen: "'('", RParen: "')'", LBracket: "'['", RBracket: "']'", Colon: "':'", Comma: "','",
     Arrow: "'->'", Identifier: 'a name', StringLiteral: 'a string', NumberLiteral: 'a number', EOF: 'the end of the file', Less: "'<'", Greater: "'>'",
@@ -82,8 +82,40 @@ function friendlyParserMessage(message: string): string {
   if (expecting) return `expected ${names[expecting[1]!] ?? expecting[1]} but found ${expecting[2] === '' ? 'the end of the file' : `'${expecting[2]}'`}`;
   const oneOf = /Expecting: one of these possible Token sequences:/.test(first) || /Expecting: expecting at least one/.test(first);
   const found = /but found: '(.*)'/.exec(message);
+  if (found && rule && ['expression', 'andExpr', 'notExpr', 'unary', 'primary'].includes(rule)) return `expected a value but found ${found[1] === '' ? 'the end of the file' : `'${found[1]}'`}`;
+  if (found && rule === 'typeExpr') return `expected a type but found ${found[1] === '' ? 'the end of the file' : `'${found[1]}'`}`;
   if (found) return `unexpected ${found[1] === '' ? 'end of file' : `'${found[1]}'`}${oneOf ? ' here' : ''}`;
   return first.replace(/-->|<--/g, '').replace(/\s+/g, ' ').trim();
+}
+
+const SYNTAX = new Set(['MS001', 'MS002', 'MS003', 'MS004']);
+
+/**
+ * Error recovery resumes mid-line, so one mistake can surface as several messages. Keep the
+ * most precise syntax error per line ("expected X" beats "unexpected"), drop other errors on a
+ * line that already has a syntax error, and drop the trailing "expected end of file" that
+ * earlier errors cause.
+ */
+function withoutCascades(diagnostics: Diagnostic[]): Diagnostic[] {
+  const syntaxByLine = new Map<string, Diagnostic>();
+  for (const d of diagnostics) {
+    if (!SYNTAX.has(d.code)) continue;
+    const key = `${d.span.file}:${d.span.start.line}`;
+    const kept = syntaxByLine.get(key);
+    if (!kept || (d.code !== 'MS002' && kept.code === 'MS002') || (kept.code === 'MS002' && d.code === 'MS002' && d.message.startsWith('expected') && !kept.message.startsWith('expected'))) {
+      syntaxByLine.set(key, d);
+    }
+  }
+  const firstSyntax = Math.min(...[...syntaxByLine.values()].map((d) => d.span.start.offset));
+  const kept = new Set(syntaxByLine.values());
+  return diagnostics.filter((d) => {
+    const key = `${d.span.file}:${d.span.start.line}`;
+    if (SYNTAX.has(d.code)) {
+      if (!kept.has(d)) return false;
+      return !(d.message.includes('end of the file') === false && /expecting EOF/i.test(d.message) && d.span.start.offset > firstSyntax);
+    }
+    return d.severity !== 'error' || !syntaxByLine.has(key);
+  });
 }
 
 /** Recovery can report the same position twice; keep the first of each. */

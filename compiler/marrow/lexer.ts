@@ -1,7 +1,7 @@
 import { Lexer, type IToken } from 'chevrotain';
 import { DiagnosticBag, type SourceSpan } from '../common/index.js';
 import { MS } from './diagnostics.js';
-import { allTokens } from './tokens.js';
+import { allTokens, StringLiteral } from './tokens.js';
 
 let lexerInstance: Lexer | undefined;
 function lexerSingleton(): Lexer {
@@ -31,5 +31,9 @@ export function lex(source: string, file: string, diagnostics: DiagnosticBag): L
       end: { offset: token.startOffset + token.image.length, line: token.startLine ?? 1, column: (token.startColumn ?? 1) + token.image.length },
     }, [], 'close the string with the same quote on the same line');
   }
-  return { tokens: result.tokens };
+  const unterminated = result.groups['unterminated'] ?? [];
+  if (unterminated.length === 0) return { tokens: result.tokens };
+  // The parser sees an unterminated string as a string, so one missing quote is one error.
+  const asStrings = unterminated.map((t) => ({ ...t, tokenType: StringLiteral, tokenTypeIdx: StringLiteral.tokenTypeIdx! }));
+  return { tokens: [...result.tokens, ...asStrings].sort((a, b) => a.startOffset - b.startOffset) };
 }

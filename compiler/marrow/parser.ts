@@ -9,6 +9,9 @@ export const BACKEND_KINDS = new Set([
 /** Words that, right after a value, give it a unit: `4000 chars`, `env("X", 2000) tokens`. */
 export const SIZE_UNITS = new Set(['chars', 'tokens', 'bytes', 'lines', 'calls', 'turns']);
 
+/** Tokens that can only start a value: after a name they mean a field whose ':' is missing. */
+const VALUE_START = new Set([T.NumberLiteral, T.StringLiteral, T.Duration, T.Percent, T.RegexLiteral, T.True, T.False, T.Null, T.LBracket]);
+
 /**
  * The MarrowScript grammar, pure: no semantic actions, only a CST (build-ast.ts turns it into the
  * AST). Error recovery is on so one pass reports every syntax error in a file.
@@ -75,11 +78,17 @@ export class MarrowParser extends CstParser {
   });
 
   member = this.RULE('member', () => {
-    this.OR([
-      { GATE: () => this.LA(2).tokenType === T.Colon, ALT: () => this.SUBRULE(this.field) },
-      { ALT: () => this.SUBRULE(this.target) },
-      { ALT: () => this.SUBRULE(this.declaration) },
-    ]);
+    this.OR({
+      MAX_LOOKAHEAD: 2,
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { GATE: () => this.LA(2).tokenType === T.Colon, ALT: () => this.SUBRULE(this.field) },
+        { ALT: () => this.SUBRULE(this.target) },
+        // `key value` with the colon forgotten: parsed as a field, reported by build-ast.ts.
+        { GATE: () => VALUE_START.has(this.LA(2).tokenType), ALT: () => this.SUBRULE(this.fieldWithoutColon) },
+        { ALT: () => this.SUBRULE(this.declaration) },
+      ],
+    });
     this.OPTION(() => this.OR2([{ ALT: () => this.CONSUME(T.Comma) }, { ALT: () => this.CONSUME(T.Semicolon) }]));
   });
 
@@ -88,6 +97,11 @@ export class MarrowParser extends CstParser {
     this.CONSUME(T.Colon);
     this.SUBRULE(this.expression, { LABEL: 'value' });
     this.OPTION(() => this.SUBRULE(this.target));
+  });
+
+  fieldWithoutColon = this.RULE('fieldWithoutColon', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'key' });
+    this.SUBRULE(this.expression, { LABEL: 'value' });
   });
 
   /** `-> model` inside a router tier. */
@@ -293,14 +307,19 @@ export function marrowParser(): MarrowParser {
 
 export interface ParseOutcome {
   cst: CstNode;
-  errors: Array<{ message: string; token: IToken; previous?: IToken }>;
+  errors: Array<{ message: string; token: IToken; previous?: IToken; rule?: string }>;
 }
 
 export function parseTokens(tokens: IToken[]): ParseOutcome {
   const parser = marrowParser();
   parser.input = tokens;
   const cst = parser.file();
-  const errors = parser.errors.map((e) => ({ message: e.message, token: e.token, previous: (e as { previousToken?: IToken }).previousToken }));
+  const errors = parser.errors.map((e) => ({
+    message: e.message,
+    token: e.token,
+    previous: (e as { previousToken?: IToken }).previousToken,
+    rule: e.context?.ruleStack?.at(-1),
+  }));
   return { cst, errors };
 }
 
