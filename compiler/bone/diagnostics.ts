@@ -50,6 +50,7 @@ export const BoneDiagnostics = {
   UnknownCapability: error('BS035', "flow '{0}' calls unknown capability '{1}'{2}"),
   WrongArgumentCount: error('BS036', "capability '{0}' takes {1} argument(s) but {2} are given"),
   UnknownMember: error('BS037', "'{0}' has no member '{1}'{2}"),
+  UnknownFunction: error('BS038', "unknown function '{0}'{1}"),
 
   // Types
   TypeMismatch: error('BS040', "cannot compare {0} with {1} using '{2}'"),
@@ -99,6 +100,10 @@ export const BoneDiagnostics = {
   StableExtensionWithoutReturns: error('BS104', "stable extension point '{0}' must declare 'returns: <type>'"),
   ImportNotFound: error('BS110', "cannot import from '{0}': {1}"),
   ImportedNameMissing: error('BS111', "'{0}' does not declare '{1}'{2}"),
+  ImportCycle: warning('BS112', "'{0}' is already being imported (import cycle); its declarations are included once"),
+
+  // The compiler itself
+  InternalError: error('BS900', 'internal compiler error: {0} — please report this with the .bone file'),
 } as const;
 
 export type BoneDiagnosticName = keyof typeof BoneDiagnostics;
