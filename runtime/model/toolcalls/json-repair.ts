@@ -23,10 +23,30 @@ export function parseLenient(text: string): LenientParse | undefined {
   }
   if (depthOf(text) > MAX_REPAIR_DEPTH) return undefined;
   try {
-    return { value: JSON.parse(jsonrepair(text)), repaired: true };
+    return { value: JSON.parse(jsonrepair(dropDanglingKey(text))), repaired: true };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Output cut off right after `"key":` (or a comma) leaves a key with no value; repairing it
+ * would invent `null`, so the dangling key is dropped instead.
+ */
+function dropDanglingKey(text: string): string {
+  let end = text.length;
+  while (end > 0 && /\s/.test(text[end - 1]!)) end--;
+  if (text[end - 1] === ',') return text.slice(0, end - 1);
+  if (text[end - 1] !== ':') return text;
+  let i = end - 2;
+  while (i >= 0 && /\s/.test(text[i]!)) i--;
+  if (text[i] !== '"') return text;
+  i--;
+  while (i >= 0 && !(text[i] === '"' && text[i - 1] !== '\\')) i--;
+  if (i < 0) return text;
+  let j = i - 1;
+  while (j >= 0 && /\s/.test(text[j]!)) j--;
+  return text[j] === ',' ? text.slice(0, j) : text.slice(0, i);
 }
 
 function depthOf(text: string): number {

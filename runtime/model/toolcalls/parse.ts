@@ -47,13 +47,20 @@ const STRAY_MARKERS = [
   '<|END_OF_TURN_TOKEN|>', '<|CHATBOT_TOKEN|>', '<|START_RESPONSE|>', '<|END_RESPONSE|>', '<|START_TEXT|>', '<|END_TEXT|>',
   '<|content|>', '[END FINAL RESPONSE]', '<|begin|>assistant', '<|end|>', '<|message_sep|>',
   '<｜tool▁calls▁begin｜>', '<｜tool▁calls▁end｜>', '<|tool▁calls▁begin|>', '<|tool▁calls▁end|>', '<|tool_calls_section_begin|>', '<|tool_calls_section_end|>',
+  '<|tool_calls|>', '<｜tool▁outputs▁begin｜>', '<｜tool▁outputs▁end｜>', '<｜tool▁output▁begin｜>', '<｜tool▁output▁end｜>',
+  '<|channel>', '<channel|>',
   '</tool_call>', '</tools>', '</tool_calls>', '<|tool_call_end|>', '[/TOOL_CALLS]', '</function_calls>', '<response>', '</response>',
 ];
+
+/** A code fence left empty once the call inside it was taken out. */
+const EMPTY_FENCE = /```[\w-]*[ \t]*(?:\r?\n[ \t]*)*```/g;
 
 function cleanContent(text: string): string {
   let out = text;
   for (const marker of STRAY_MARKERS) if (out.includes(marker)) out = out.split(marker).join('');
-  return out.trim();
+  if (out.includes('```')) out = out.replace(EMPTY_FENCE, '');
+  out = out.trim();
+  return /^`{3}[\w-]*$/.test(out) ? '' : out;
 }
 
 const MAX_ERRORS = 10;

@@ -15,7 +15,7 @@ export const THINKING_MARKERS: ReadonlyArray<readonly [open: string, close: stri
   ['[THINK]', '[/THINK]'],
   ['<|START_THINKING|>', '<|END_THINKING|>'],
   ['<|inner_prefix|>', '<|inner_suffix|>'],
-  ['<|channel>thought', '<channel|>'],
+  ['<|channel>', '<channel|>'],
   ['<|think|>', '<|end|>'],
   ['<reasoning>', '</reasoning>'],
   ['◁think▷', '◁/think▷'],
@@ -68,7 +68,8 @@ export function splitThinking(text: string): ThinkingSplit {
     content += rest.slice(pos, best.at);
     const bodyStart = best.at + best.open.length;
     const closeAt = cursor.find(best.close, bodyStart);
-    const body = rest.slice(bodyStart, closeAt === -1 ? rest.length : closeAt).trim();
+    // Gemma names its thinking channel: `<|channel>thought\n…<channel|>`.
+    const body = rest.slice(bodyStart, closeAt === -1 ? rest.length : closeAt).replace(/^thought\b/, '').trim();
     if (body) reasoning.push(body);
     pos = closeAt === -1 ? rest.length : closeAt + best.close.length;
   }

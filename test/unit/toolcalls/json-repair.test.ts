@@ -19,6 +19,8 @@ describe('repairJson', () => {
     { name: 'a number with thousands separators', text: '12,111', value: 12111 },
     { name: 'a boolean literal', text: 'True', value: true },
     { name: 'an extra closing brace', text: '{"a": {}}}', value: { a: {} } },
+    { name: 'output cut after a key (the dangling key is dropped, not set to null)', text: '{"a": {"b": "c", "d":\n', value: { a: { b: 'c' } } },
+    { name: 'output cut after a comma', text: '{"path": "a.ts",', value: { path: 'a.ts' } },
   ];
   it.each(cases)('recovers $name', (c) => {
     expect(repairJson(c.text)).toEqual(c.value);
