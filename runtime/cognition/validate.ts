@@ -62,11 +62,11 @@ export function alignOutput(text: string, type: TypeRef): Alignment {
   const cleaned = cleanReply(text);
   if (cleaned !== text.trim()) fixes.push('removed reasoning or code fences around the answer');
   let raw: unknown = cleaned;
-  const structured = needsJson(type);
+  let structured = needsJson(type);
   if (structured) {
     const parsed = extractJson(cleaned, fixes);
     if (parsed === undefined) {
-      if (type.kind === 'list' || (type.kind === 'optional' && type.inner.kind === 'list')) raw = cleaned;
+      if (type.kind === 'list' || (type.kind === 'optional' && type.inner.kind === 'list')) structured = false;
       else return { ok: false, error: `expected JSON (${shapeOf(type)}), found: ${preview(cleaned)}`, fixes };
     } else raw = parsed;
   }
