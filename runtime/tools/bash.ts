@@ -41,7 +41,8 @@ export const bashTool = defineTool<z.infer<typeof args>>({
     }
     const root = await ctx.workspace.realRootPath();
     const cwd = result.cwd ? path.relative(root, result.cwd) : '';
-    const where = persist && cwd !== '' ? ` cwd: ${cwd.startsWith('..') ? result.cwd : cwd}` : '';
+    const outside = cwd === '..' || cwd.startsWith(`..${path.sep}`) || path.isAbsolute(cwd);
+    const where = persist && cwd !== '' ? ` cwd: ${outside ? result.cwd : cwd}` : '';
     return { ok: result.exitCode === 0, changedDisk: true, output: `${body}\n[exit code ${result.exitCode}${where}]` };
   },
 });

@@ -149,7 +149,11 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
           cached: true,
           filesCreated: [],
           filesEdited: [],
-          output: `[Same call as ${index - hit.call} call(s) ago and nothing has changed since; this is that result again. Do not repeat it: use what it says, or ask for something different.]\n${hit.output}`,
+          output: capOutput(
+            `[Same call as ${index - hit.call} call(s) ago and nothing has changed since; this is that result again. Do not repeat it: use what it says, or ask for something different.]\n${hit.output}`,
+            maxChars,
+            tool.capHint || undefined,
+          ),
         };
       }
     }
@@ -162,12 +166,15 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
     return { ok: result.ok, output, filesCreated: result.filesCreated ?? [], filesEdited: result.filesEdited ?? [] };
   }
 
+  let definitions: ToolDefinition[] | null = null;
   return {
-    definitions: () =>
-      [...tools.values()].map((t) => ({
+    // The agent asks on every model call; the schemas cannot change within a registry.
+    definitions: () => [
+      ...(definitions ??= [...tools.values()].map((t) => ({
         type: 'function' as const,
         function: { name: t.name, description: t.description(policy), parameters: toParameters(t.args) },
-      })),
+      }))),
+    ],
     has: (name) => tools.has(name),
     beginTurn: (turn) => snapshots.beginTurn(turn),
     async run(call, runOpts) {
@@ -187,6 +194,7 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
       try {
         return finish(await runTool(tool, call, runOpts?.signal));
       } catch (err) {
+        if (!tool.readOnly) cache.clear(); // it may have changed something before it failed
         return finish({ ok: false, output: capOutput(describeError(tool.name, err), maxChars), filesCreated: [], filesEdited: [] });
       }
     },

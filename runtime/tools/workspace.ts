@@ -235,7 +235,7 @@ export function looksBinary(bytes: Uint8Array): boolean {
 
 function isInside(root: string, p: string): boolean {
   const rel = path.relative(root, p);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 function toRel(root: string, abs: string): string {

@@ -11,6 +11,7 @@ describe('workspace containment', () => {
     await expect(ws.resolve('../x')).rejects.toThrow(/outside the project/);
     await expect(ws.resolve('sub/../../x')).rejects.toThrow(/outside the project/);
     await expect(ws.resolve('sub/../a.txt')).resolves.toMatchObject({ rel: 'a.txt' });
+    await expect(ws.resolve('..hidden-but-inside')).resolves.toMatchObject({ rel: '..hidden-but-inside' });
   });
 
   it('refuses absolute paths outside the root and accepts absolute paths inside it', async () => {
