@@ -19,6 +19,8 @@ import type { DetectContext, Dialect, DialectMatch, ParsedToolCall, ParseResult,
 interface Found {
   calls: Array<{ call: RawCall; dialect: string }>;
   remaining: string;
+  /** [start, end) of every region a dialect claimed with readable calls. */
+  regions: Array<[number, number]>;
 }
 
 function detect(text: string, ctx: DetectContext, dialects: readonly Dialect[]): Found {
@@ -28,16 +30,18 @@ function detect(text: string, ctx: DetectContext, dialects: readonly Dialect[]):
   });
   matches.sort((a, b) => a.start - b.start || a.order - b.order || b.end - a.end);
   const calls: Found['calls'] = [];
+  const regions: Found['regions'] = [];
   let remaining = '';
   let pos = 0;
   for (const m of matches) {
     if (m.start < pos || m.end <= m.start) continue;
+    if (m.calls.every((c) => c.malformed === undefined)) regions.push([m.start, m.end]);
     remaining += text.slice(pos, m.start);
     for (const call of m.calls) calls.push({ call, dialect: m.dialect });
     pos = m.end;
   }
   remaining += text.slice(pos);
-  return { calls, remaining };
+  return { calls, remaining, regions };
 }
 
 /** Tokens and orphan markers that carry no meaning once the calls are taken out. */
@@ -96,7 +100,10 @@ function parse(text: string, tools: ToolDefinition[]): ParseResult {
     reasoning.push(...harmony.reasoning);
     raw.push(...harmony.calls.map((call) => ({ call, dialect: 'gpt-oss-harmony' })));
   }
-  const thinking = splitThinking(visible);
+  // Calls are located once before thinking is removed, so that a thinking marker inside a call's
+  // arguments (a file that contains "</think>") is not mistaken for the end of thinking.
+  const located = /think|THINK|channel>|inner_|FINAL RESPONSE|◁/.test(visible) ? detect(visible, ctx, MARKED).regions : [];
+  const thinking = splitThinking(visible, located);
   const found = detect(thinking.content, ctx, DIALECTS);
   raw.push(...found.calls);
 

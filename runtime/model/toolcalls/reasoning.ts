@@ -29,7 +29,11 @@ export interface ThinkingSplit {
 }
 
 
-export function splitThinking(text: string): ThinkingSplit {
+/**
+ * `protectedRanges` are tool calls already found in the text: a thinking marker inside one (a
+ * file being written that contains `</think>`) is data, not a marker.
+ */
+export function splitThinking(text: string, protectedRanges: ReadonlyArray<readonly [number, number]> = []): ThinkingSplit {
   const reasoning: string[] = [];
   let rest = text;
 
@@ -40,7 +44,19 @@ export function splitThinking(text: string): ThinkingSplit {
     rest = rest.slice(finalAt + FINAL_RESPONSE_MARKER.length);
   }
 
-  const cursor = new ForwardFinder(rest);
+  const offset = text.length - rest.length;
+  const finder = new ForwardFinder(rest);
+  const cursor = {
+    find(marker: string, from: number): number {
+      let at = finder.find(marker, from);
+      for (;;) {
+        if (at === -1) return -1;
+        const range = containing(protectedRanges, at + offset);
+        if (!range) return at;
+        at = finder.find(marker, range[1] - offset);
+      }
+    },
+  };
   // Forced-open thinking: the earliest marker in the reply is a closing one.
   let firstOpen = Infinity;
   let firstClose: { at: number; marker: string } | undefined;
@@ -75,4 +91,18 @@ export function splitThinking(text: string): ThinkingSplit {
   }
   content += rest.slice(pos);
   return { content, reasoning };
+}
+
+/** The range containing `pos`, by binary search over ranges sorted by start. */
+function containing(ranges: ReadonlyArray<readonly [number, number]>, pos: number): readonly [number, number] | undefined {
+  let lo = 0;
+  let hi = ranges.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = ranges[mid]!;
+    if (pos < r[0]) hi = mid - 1;
+    else if (pos >= r[1]) lo = mid + 1;
+    else return r;
+  }
+  return undefined;
 }

@@ -120,6 +120,13 @@ describe('parseToolCalls: thinking', () => {
     expect(r.reasoning).toBe('I need the file');
   });
 
+  it('a thinking marker inside a call\'s arguments is data, not the end of thinking', () => {
+    const text = '<tool_call>{"name": "write_file", "arguments": {"path": "notes.md", "content": "Close the block with </think> and go on."}}</tool_call>';
+    const r = parseToolCalls(text, TOOLS);
+    expect(r.calls).toEqual([{ name: 'write_file', arguments: { path: 'notes.md', content: 'Close the block with </think> and go on.' } }]);
+    expect(r.reasoning).toBeUndefined();
+  });
+
   it('ignores a call drafted in thinking when the reply then makes its real call', () => {
     const text = 'Draft: <tool_call>{"name": "read_file", "arguments": {"path": "draft.ts"}}</tool_call>\n</think>\n<tool_call>{"name": "read_file", "arguments": {"path": "real.ts"}}</tool_call>';
     expect(parseToolCalls(text, TOOLS).calls).toEqual([{ name: 'read_file', arguments: { path: 'real.ts' } }]);
@@ -156,7 +163,7 @@ describe('parseToolCalls: replies without calls stay content', () => {
     { name: 'markdown links', text: 'See [the docs](https://example.com) and [read_file](x).' },
     { name: 'code that calls a function', text: 'Call it like this:\n```python\nresult = read_file(path="a.py")\nprint(result)\n```' },
     { name: 'Go braces', text: 'for { fmt.Println("hello") }', anyTool: true },
-    { name: 'a mention of <tool_call> in prose', text: 'The model should wrap calls in tags.', anyTool: true },
+    { name: 'a mention of <tool_call> in prose', text: 'I might call <tool_call> later, once I know more.', anyTool: true },
   ];
   it.each(noCall)('$name', (c) => {
     const r = parseToolCalls(c.text, c.anyTool ? [] : TOOLS);

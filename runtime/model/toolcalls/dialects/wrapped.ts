@@ -150,6 +150,8 @@ function detectWrapper(text: string, w: Wrapper, ctx: DetectContext): DialectMat
     const result = readBody(text, bodyStart, bodyEnd, ctx, w);
     if (result === undefined) continue;
     if ('unreadable' in result) {
+      // An unclosed marker followed by prose is a mention ("I might call <tool_call> later").
+      if (!closed && !/^\s*[[{<`]/.test(text.slice(bodyStart, bodyStart + 200))) continue;
       out.push({
         start,
         end: closed ? close!.at + close!.len : bodyEnd,
@@ -159,7 +161,8 @@ function detectWrapper(text: string, w: Wrapper, ctx: DetectContext): DialectMat
       continue;
     }
     if (w.weak && result.calls.length === 0) continue;
-    const end = closed ? close!.at + close!.len : w.close.length === 0 ? result.end : bodyEnd;
+    // An unclosed wrapper ends where its last call ends; what follows is prose again.
+    const end = closed ? close!.at + close!.len : result.end;
     out.push({ start, end, dialect: w.dialect, calls: result.calls });
   }
   return out;
