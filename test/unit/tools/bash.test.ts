@@ -61,7 +61,7 @@ describe('bash: one persistent shell per session', () => {
     const tools = makeRegistry(root, { policy: policyWith((p) => (p.tools.bash = { timeoutMs: 700 })) });
     await tools.run(bash('cd /tmp && export KEPT=yes'));
     const started = Date.now();
-    const slow = await tools.run(bash('echo started; (sleep 3; touch late-marker) & sleep 30'));
+    const slow = await tools.run(bash('echo started; (sleep 1.2; touch late-marker) & sleep 30'));
     expect(Date.now() - started).toBeLessThan(5000);
     expect(slow.ok).toBe(false);
     expect(slow.output).toContain('started');
@@ -70,7 +70,7 @@ describe('bash: one persistent shell per session', () => {
     expect(next.ok).toBe(true);
     expect(next.output).toContain(root);
     expect(next.output).toContain('KEPT=\n');
-    await new Promise((r) => setTimeout(r, 3500));
+    await new Promise((r) => setTimeout(r, 1500));
     expect(existsSync(path.join(root, 'late-marker'))).toBe(false); // the background child died too
     expect(existsSync('/tmp/late-marker')).toBe(false);
   }, 15_000);
