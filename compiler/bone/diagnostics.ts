@@ -33,6 +33,8 @@ export const BoneDiagnostics = {
   FileNotReadable: error('BS009', 'cannot read {0}: {1}'),
   UnknownClause: error('BS010', "unknown clause '{0}' in {1}{2}; expected {3}"),
   ExpectedExpression: error('BS011', 'expected an expression but found {0}'),
+  ReservedWord: error('BS013', "'{0}' is a reserved word and cannot be used as a name: rename it (e.g. '{0}_')"),
+  Placeholder: warning('BS012', "placeholder '{0}' is ignored: write the declarations it stands for"),
 
   // Duplicate and reserved names
   DuplicateDeclaration: error('BS020', "duplicate name '{0}': a {1} with this name is declared at line {2}"),

@@ -2,7 +2,7 @@
 import { Lexer, type IToken } from 'chevrotain';
 import { DiagnosticBag, spanOfTokens, positionAt } from '../common/index.js';
 import { BoneDiagnostics } from './diagnostics.js';
-import { allTokens, UnterminatedBlockComment, UnterminatedString } from './tokens.js';
+import { allTokens, Ellipsis, UnterminatedBlockComment, UnterminatedString } from './tokens.js';
 
 const boneLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false, skipValidations: true });
 
@@ -26,6 +26,10 @@ export function lex(source: string, file: string, diagnostics: DiagnosticBag): L
     }
     if (token.tokenType === UnterminatedBlockComment) {
       diagnostics.report(BoneDiagnostics.UnterminatedComment, spanOfTokens(file, { ...token, image: '/*', endOffset: token.startOffset + 1, endLine: token.startLine, endColumn: (token.startColumn ?? 1) + 1 }));
+      continue;
+    }
+    if (token.tokenType === Ellipsis) {
+      diagnostics.report(BoneDiagnostics.Placeholder, spanOfTokens(file, token), [token.image]);
       continue;
     }
     tokens.push(token);

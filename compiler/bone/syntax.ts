@@ -13,7 +13,14 @@ import { parseTokens, type SyntaxError } from './parser.js';
 export function parseBone(source: string, file: string, diagnostics: DiagnosticBag): BoneFile {
   const { tokens } = lex(source, file, diagnostics);
   const { cst, errors } = parseTokens(tokens);
-  for (const error of errors) reportSyntaxError(error, source, file, tokens, diagnostics);
+  // One syntax error per line: recovery often trips again right after the first mistake.
+  let lastLine = -1;
+  for (const error of errors) {
+    const line = Number.isFinite(error.token.startOffset) ? error.token.startLine ?? -1 : Number.MAX_SAFE_INTEGER;
+    if (line === lastLine) continue;
+    lastLine = line;
+    reportSyntaxError(error, source, file, tokens, diagnostics);
+  }
   return buildAst(cst, file);
 }
 
@@ -30,6 +37,8 @@ const CLAUSES_BY_RULE: Record<string, { place: string; clauses: string[] }> = {
   extensionPointDecl: { place: 'an extension point', clauses: ['returns', 'stable', 'default', 'implementation', 'language'] },
 };
 
+const RESERVED_WORDS = new Set(['true', 'false', 'null', 'and', 'or', 'not', 'in', 'contains']);
+
 const EXPRESSION_RULES = new Set(['expression', 'orExpression', 'andExpression', 'notExpression', 'comparison', 'additive', 'multiplicative', 'unary', 'primary', 'reference']);
 
 function reportSyntaxError(error: SyntaxError, source: string, file: string, tokens: IToken[], diagnostics: DiagnosticBag): void {
@@ -37,6 +46,11 @@ function reportSyntaxError(error: SyntaxError, source: string, file: string, tok
   const { facts, ruleName } = error;
   if (facts.kind === 'trailing') {
     diagnostics.report(BoneDiagnostics.TrailingInput, span, [facts.actual]);
+    return;
+  }
+  const next = tokens[tokens.indexOf(error.token) + 1];
+  if (RESERVED_WORDS.has(error.token.image) && next?.image === ':') {
+    diagnostics.report(BoneDiagnostics.ReservedWord, span, [error.token.image]);
     return;
   }
   const declaration = CLAUSES_BY_RULE[ruleName];

@@ -132,6 +132,8 @@ export const PlusAssign = createToken({ name: 'PlusAssign', pattern: /\+=/ });
 export const MinusAssign = createToken({ name: 'MinusAssign', pattern: /-=/ });
 export const AndAnd = createToken({ name: 'AndAnd', pattern: /&&/ });
 export const OrOr = createToken({ name: 'OrOr', pattern: /\|\|/ });
+/** `…` / `...` as a placeholder in sketches (`schema: { … }`): skipped with a warning. */
+export const Ellipsis = createToken({ name: 'Ellipsis', pattern: /…|\.\.\./ });
 export const DotDot = createToken({ name: 'DotDot', pattern: /\.\./ });
 export const LBrace = createToken({ name: 'LBrace', pattern: /\{/ });
 export const RBrace = createToken({ name: 'RBrace', pattern: /\}/ });
@@ -163,7 +165,7 @@ export const allTokens: TokenType[] = [
   // Longest keywords first, so `constraints` is not read as `constraint` + `s`.
   ...[...keywordTokens].sort((a, b) => (KEYWORD_SPELLING.get(b)!.length - KEYWORD_SPELLING.get(a)!.length)),
   Identifier, Name,
-  AppendAssign, Arrow, EqEq, NotEq, LtEq, GtEq, PlusAssign, MinusAssign, AndAnd, OrOr, DotDot,
+  AppendAssign, Arrow, EqEq, NotEq, LtEq, GtEq, PlusAssign, MinusAssign, AndAnd, OrOr, Ellipsis, DotDot,
   LBrace, RBrace, LBracket, RBracket, LParen, RParen, Less, Greater, Colon, Semicolon, Comma, Dot,
   Pipe, Assign, Plus, Minus, Star, Slash, Percent, Bang, Question, At,
 ];
@@ -173,7 +175,7 @@ export const KEYWORDS: readonly string[] = [...KEYWORD_SPELLING.values()];
 
 const PUNCTUATION_SPELLING = new Map<TokenType, string>([
   [AppendAssign, '<<='], [Arrow, '->'], [EqEq, '=='], [NotEq, '!='], [LtEq, '<='], [GtEq, '>='],
-  [PlusAssign, '+='], [MinusAssign, '-='], [AndAnd, '&&'], [OrOr, '||'], [DotDot, '..'],
+  [PlusAssign, '+='], [MinusAssign, '-='], [AndAnd, '&&'], [OrOr, '||'], [Ellipsis, '…'], [DotDot, '..'],
   [LBrace, '{'], [RBrace, '}'], [LBracket, '['], [RBracket, ']'], [LParen, '('], [RParen, ')'],
   [Less, '<'], [Greater, '>'], [Colon, ':'], [Semicolon, ';'], [Comma, ','], [Dot, '.'], [Pipe, '|'],
   [Assign, '='], [Plus, '+'], [Minus, '-'], [Star, '*'], [Slash, '/'], [Percent, '%'], [Bang, '!'],
