@@ -6,8 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../common/index.js';
-import { hasErrors } from '../common/index.js';
+import { formatDiagnostics, hasErrors } from '../common/index.js';
 import { emitProject, MIGRATION_DIRS, type BoneTarget, type PreviousOutput } from './emit/index.js';
+import { checkBone, checkBoneFile } from './index.js';
 import type { BoneSystem } from './ir.js';
 
 export interface CompileBoneOptions {
@@ -31,44 +32,19 @@ export interface CompileBoneResult {
   filesRemoved: string[];
 }
 
-/** What the front end hands over: the checked system, or diagnostics saying why not. */
-export interface FrontEndResult {
-  system?: BoneSystem;
-  diagnostics: Diagnostic[];
-}
-
 const MANIFEST_PATH = '.bone/files.json';
 
-/** The front end (compiler/bone/index.ts), loaded lazily so the back end works on IR alone. */
-async function checkSource(source: string, file: string): Promise<FrontEndResult> {
-  const frontEndModule = './index.js'; // the front end's entry; a variable until it exists in every checkout
-  const frontEnd = (await import(frontEndModule)) as unknown as {
-    checkBone: (source: string, file: string) => FrontEndResult | Promise<FrontEndResult> | { ir?: BoneSystem; system?: BoneSystem; diagnostics: Diagnostic[] };
-  };
-  const result = (await frontEnd.checkBone(source, file)) as { ir?: BoneSystem; system?: BoneSystem; diagnostics: Diagnostic[] };
-  return { system: result.system ?? result.ir, diagnostics: result.diagnostics ?? [] };
-}
-
 export async function compileBoneFile(file: string, opts: CompileBoneOptions): Promise<CompileBoneResult> {
-  let source: string;
-  try {
-    source = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    const diagnostic: Diagnostic = {
-      code: 'BS009',
-      severity: 'error',
-      message: `cannot read ${file}: ${(error as Error).message}`,
-      span: { file, start: { offset: 0, line: 1, column: 1 }, end: { offset: 0, line: 1, column: 1 } },
-    };
-    return failed([diagnostic], opts);
-  }
-  return compileBoneSource(source, file, opts);
+  const checked = await checkBoneFile(file);
+  if (!checked.ir || hasErrors(checked.diagnostics)) return failed(checked.diagnostics, opts);
+  const result = compileBoneSystem(checked.ir, opts);
+  return { ...result, diagnostics: [...checked.diagnostics, ...result.diagnostics] };
 }
 
 export async function compileBoneSource(source: string, file: string, opts: CompileBoneOptions): Promise<CompileBoneResult> {
-  const checked = await checkSource(source, file);
-  if (hasErrors(checked.diagnostics) || !checked.system) return failed(checked.diagnostics, opts);
-  const result = compileBoneSystem(checked.system, opts);
+  const checked = checkBone(source, file);
+  if (!checked.ir || hasErrors(checked.diagnostics)) return failed(checked.diagnostics, opts);
+  const result = compileBoneSystem(checked.ir, opts);
   return { ...result, diagnostics: [...checked.diagnostics, ...result.diagnostics] };
 }
 
@@ -152,4 +128,36 @@ export function compileBoneSystem(system: BoneSystem, opts: CompileBoneOptions):
     filesAdded: filesAdded.sort(),
     filesRemoved,
   };
+}
+
+/** Where `compile` writes when no output folder is given: `<file name without .bone>/` beside the file. */
+export function defaultOutDir(file: string): string {
+  return path.join(path.dirname(file), path.basename(file).replace(/\.bone$/i, '') || 'out');
+}
+
+/**
+ * The report people and small models read after a compile: what was written, the migration,
+ * and the next command — or, on errors, every diagnostic with its code frame and that nothing
+ * was generated.
+ */
+export function formatCompileReport(result: CompileBoneResult, file: string, sources: Record<string, string> = {}, cwd = process.cwd()): string {
+  const rel = (p: string) => path.relative(cwd, p) || '.';
+  const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = result.diagnostics.filter((d) => d.severity === 'warning').length;
+  const lines: string[] = [];
+  if (!result.ok) {
+    lines.push(`${file}: ${errors} error${errors === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''} — nothing was generated. Fix them and compile again.`);
+    lines.push('', formatDiagnostics(result.diagnostics, sources));
+    return lines.join('\n');
+  }
+  const out = rel(result.outDir);
+  const changed = result.filesWritten.length - result.filesAdded.length;
+  lines.push(
+    `compiled ${file} → ${out}/: ${result.filesAdded.length} added, ${changed} changed, ${result.filesUnchanged.length} unchanged${result.filesRemoved.length ? `, ${result.filesRemoved.length} removed` : ''}.`,
+  );
+  if (result.migrationsAdded.length) lines.push(`new migration: ${result.migrationsAdded.join(', ')} (migrations/sqlite and migrations/postgres)`);
+  if (result.filesWritten.length && result.filesWritten.length <= 12) lines.push(`written: ${result.filesWritten.join(', ')}`);
+  if (warnings) lines.push('', formatDiagnostics(result.diagnostics, sources));
+  lines.push('', `next: cd ${out} && npm install && npm test && npm start`);
+  return lines.join('\n');
 }

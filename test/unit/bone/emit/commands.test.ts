@@ -1,0 +1,112 @@
+/**
+ * The user-facing doors to the back end: `smallcode bone compile|check` (the command module) and
+ * the agent tools bone_compile / bone_check, on real files in a temporary project.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import bone from '../../../../runtime/cli/commands/bone.js';
+import { boneCheckTool } from '../../../../runtime/tools/bone_check.js';
+import { boneCompileTool } from '../../../../runtime/tools/bone_compile.js';
+
+const TODO = `system Todo {
+  entity Task {
+    owns: [title: string, done: bool = false, priority: uint = 1]
+    constraints: [title.length in 1..120, priority in 1..5]
+    states: open -> doing -> finished
+    auth: none
+  }
+}
+`;
+const BROKEN = `system Todo {
+  entity Task {
+    owns: [title: string, owner_id: uuid]
+    relation owner: belongs_to Usr
+  }
+}
+`;
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bone-commands-'));
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+fs.writeFileSync(path.join(root, 'todo.bone'), TODO);
+fs.writeFileSync(path.join(root, 'broken.bone'), BROKEN);
+
+async function cli(args: string[], options: Record<string, unknown> = {}) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const code = await bone({ args, options, cwd: root, env: {}, stdout, stderr });
+  return { code, out, err };
+}
+
+describe('smallcode bone', () => {
+  it('compile writes the project and says what to run next', async () => {
+    const { code, out } = await cli(['compile', 'todo.bone'], { o: 'todo-api' });
+    expect(code).toBe(0);
+    expect(out).toMatch(/compiled todo\.bone → todo-api\/: \d+ added, 0 changed, 0 unchanged/);
+    expect(out).toContain('new migration: 0001_init');
+    expect(out).toContain('next: cd todo-api && npm install && npm test');
+    expect(fs.existsSync(path.join(root, 'todo-api/src/entities/task.ts'))).toBe(true);
+    const again = await cli(['compile', 'todo.bone'], { o: 'todo-api', json: true });
+    const json = JSON.parse(again.out) as { ok: boolean; filesWritten: string[]; filesUnchanged: string[] };
+    expect(json.ok).toBe(true);
+    expect(json.filesWritten).toEqual([]);
+    expect(json.filesUnchanged).toContain('src/entities/task.ts');
+  });
+
+  it('a file with errors generates nothing and exits 1 with positions', async () => {
+    const { code, err } = await cli(['compile', 'broken.bone'], { o: 'broken-api' });
+    expect(code).toBe(1);
+    expect(err).toMatch(/broken\.bone:4:\d+: error BS\d+/);
+    expect(err).toContain('nothing was generated');
+    expect(fs.existsSync(path.join(root, 'broken-api'))).toBe(false);
+  });
+
+  it('check reports JSON diagnostics with positions', async () => {
+    const { code, out } = await cli(['check', 'broken.bone'], { json: true });
+    expect(code).toBe(1);
+    const report = JSON.parse(out) as { ok: boolean; diagnostics: Array<{ line: number; code: string; message: string }> };
+    expect(report.ok).toBe(false);
+    expect(report.diagnostics[0]).toMatchObject({ line: 4 });
+    expect(report.diagnostics[0]!.message).toContain('Usr');
+    expect((await cli(['check', 'todo.bone'])).code).toBe(0);
+  });
+
+  it('usage errors exit 2', async () => {
+    expect((await cli([])).code).toBe(2);
+    expect((await cli(['build', 'todo.bone'])).code).toBe(2);
+    expect((await cli(['compile', 'todo.bone'], { target: 'django' })).code).toBe(2);
+    expect((await cli(['compile', 'missing.bone'])).code).toBe(2);
+  });
+});
+
+describe('agent tools', () => {
+  it('bone_compile returns the files it created, relative to the project', async () => {
+    const result = await boneCompileTool.execute({ file: 'todo.bone', out_dir: 'api' }, { root });
+    expect(result.ok, result.output).toBe(true);
+    expect(result.filesCreated).toContain(path.join('api', 'src', 'entities', 'task.ts'));
+    expect(result.filesEdited).toEqual([]);
+    expect(result.output).toContain('npm install && npm test');
+  });
+
+  it('bone_compile refuses an output folder outside the project', async () => {
+    const result = await boneCompileTool.execute({ file: 'todo.bone', out_dir: '../elsewhere' }, { root });
+    expect(result.ok).toBe(false);
+    expect(result.output).toContain('outside the project');
+  });
+
+  it('bone_check lists every error with its line for the model to fix', async () => {
+    const result = await boneCheckTool.execute({ file: 'broken.bone' }, { root });
+    expect(result.ok).toBe(false);
+    expect(result.output).toMatch(/^broken\.bone: \d+ errors?\. Fix each/);
+    expect(result.output).toMatch(/1\. broken\.bone:4:\d+: error BS\d+/);
+    expect(result.output).toContain('relation owner: belongs_to Usr');
+    expect((await boneCheckTool.execute({ file: 'todo.bone' }, { root })).ok).toBe(true);
+    expect((await boneCheckTool.execute({}, { root })).output).toContain('give "file"');
+  });
+});
