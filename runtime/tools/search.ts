@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { z } from 'zod';
 import { recursiveGlob } from './find_files.js';
 import { defineTool, type ToolContext } from './tool.js';
-import type { ResolvedPath } from './workspace.js';
+import { SKIPPED_FOLDERS, STATE_DIR, type ResolvedPath } from './workspace.js';
 
 const args = z.object({
   pattern: z.string().min(1).describe('regex'),
@@ -72,8 +72,9 @@ function searchWithRipgrep(
       new Promise((resolve) => {
         const argv = ['--line-number', '--no-heading', '--with-filename', '--color', 'never', '--sort', 'path'];
         argv.push('--max-columns', String(MAX_LINE_CHARS), '--max-columns-preview', '--hidden', '--no-require-git');
-        for (const dir of ['.git', 'node_modules', '.smallcode']) if (!under.rel.split('/').includes(dir)) argv.push('--glob', `!${dir}`);
-        argv.push('--glob', '!.smallcode'); // never, even when asked
+        // Skipped unless the search is inside one of them; the state folder always.
+        for (const dir of SKIPPED_FOLDERS) if (!under.rel.split('/').includes(dir)) argv.push('--glob', `!${dir}`);
+        argv.push('--glob', `!${STATE_DIR}`);
         if (glob) argv.push('--glob', glob);
         if (literal) argv.push('--fixed-strings');
         argv.push('--regexp', pattern);

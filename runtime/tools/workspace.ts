@@ -12,7 +12,8 @@ import * as path from 'node:path';
 export const STATE_DIR = '.smallcode';
 
 /** Folders no listing or search walks into unless asked to explicitly. */
-const ALWAYS_SKIPPED = ['.git', 'node_modules', STATE_DIR];
+export const SKIPPED_FOLDERS = ['.git', 'node_modules'];
+const ALWAYS_SKIPPED = [...SKIPPED_FOLDERS, STATE_DIR];
 
 /** A refusal or failure the model can act on; the registry turns it into an ok:false result. */
 export class WorkspaceError extends Error {
