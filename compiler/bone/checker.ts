@@ -680,7 +680,7 @@ class Checker {
     const steps: BoneFlowStep[] = [];
     for (const step of decl.steps) {
       const previous = names.get(step.name.text);
-      if (previous) this.diagnostics.report(BoneDiagnostics.DuplicateDeclaration, step.name.span, [step.name.text, 'step', previous.name.span.start.line]);
+      if (previous) this.diagnostics.report(BoneDiagnostics.DuplicateDeclaration, step.name.span, [step.name.text, 'a step', previous.name.span.start.line]);
       names.set(step.name.text, step);
       const call = this.flowCall(step.call, env, (name) =>
         this.diagnostics.report(BoneDiagnostics.UnknownCapability, step.call.callee.span, [decl.name.text, name, didYouMean(name, this.symbols.capabilities.keys())]));

@@ -37,7 +37,7 @@ export const BoneDiagnostics = {
   Placeholder: warning('BS012', "placeholder '{0}' is ignored: write the declarations it stands for"),
 
   // Duplicate and reserved names
-  DuplicateDeclaration: error('BS020', "duplicate name '{0}': a {1} with this name is declared at line {2}"),
+  DuplicateDeclaration: error('BS020', "duplicate name '{0}': {1} with this name is declared at line {2}"),
   DuplicateField: error('BS021', "duplicate field '{0}' in {1} (first declared at line {2})"),
   DuplicateClause: error('BS022', "duplicate clause '{0}' in {1} (first at line {2})"),
   ReservedField: error('BS023', "field name '{0}' is reserved: every entity gets '{0}' automatically"),
@@ -50,7 +50,7 @@ export const BoneDiagnostics = {
   UnknownName: error('BS033', "unknown name '{0}'{1}"),
   UnknownEvent: error('BS034', "'{0}' emits undeclared event '{1}'{2}"),
   UnknownCapability: error('BS035', "flow '{0}' calls unknown capability '{1}'{2}"),
-  WrongArgumentCount: error('BS036', "capability '{0}' takes {1} argument(s) but {2} are given"),
+  WrongArgumentCount: error('BS036', "'{0}' takes {1} argument(s) but is given {2}"),
   UnknownMember: error('BS037', "'{0}' has no member '{1}'{2}"),
   UnknownFunction: error('BS038', "unknown function '{0}'{1}"),
 
@@ -72,7 +72,7 @@ export const BoneDiagnostics = {
   // State machines
   UnknownState: error('BS060', "entity '{0}' has no state '{1}'{2}"),
   UnreachableState: error('BS061', "state '{0}' of entity '{1}' can never be reached from the initial state '{2}'"),
-  NoStateMachine: error('BS062', "entity '{0}' has no 'states', so '{1}' has no state to read or set"),
+  NoStateMachine: error('BS062', "entity '{0}' has no 'states' clause, so it has no '{1}' to read or set"),
   DuplicateTransition: warning('BS063', "transition {0} -> {1} is declared twice"),
 
   // Relations

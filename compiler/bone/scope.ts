@@ -60,8 +60,8 @@ export interface Symbols {
 }
 
 const KIND_WORD: Record<DeclarationKind, string> = {
-  entity: 'entity', capability: 'capability', event: 'event', store: 'store', channel: 'channel', policy: 'policy',
-  flow: 'flow', constraint: 'constraint', extension_point: 'extension point', import: 'import',
+  entity: 'an entity', capability: 'a capability', event: 'an event', store: 'a store', channel: 'a channel', policy: 'a policy',
+  flow: 'a flow', constraint: 'a constraint', extension_point: 'an extension point', import: 'an import',
 };
 
 /** Collects declarations by name; a second declaration of a name is BS020 and is ignored. */

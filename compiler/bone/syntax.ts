@@ -44,7 +44,7 @@ const EXPRESSION_RULES = new Set(['expression', 'orExpression', 'andExpression',
 function reportSyntaxError(error: SyntaxError, source: string, file: string, tokens: IToken[], diagnostics: DiagnosticBag): void {
   const span = errorSpan(error.token, source, file, tokens);
   const { facts, ruleName } = error;
-  if (facts.kind === 'trailing') {
+  if (facts.kind === 'trailing' || (facts.kind === 'mismatch' && facts.expected[0] === 'end of file')) {
     diagnostics.report(BoneDiagnostics.TrailingInput, span, [facts.actual]);
     return;
   }

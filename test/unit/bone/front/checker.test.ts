@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { BONE_DIAGNOSTIC_CODES, BoneDiagnostics, checkBone, formatBoneDiagnostics } from '../../../../compiler/bone/index.js';
+import { DIAGNOSTIC_CASES } from './diagnostic-cases.js';
+import { check, codesAt } from './helpers.js';
+
+/** Files the import cases read; nothing touches the real disk. */
+const VIRTUAL_FILES: Record<string, string> = {
+  '/virtual/people.bone': 'system People { entity Seller { owns: [name: string] } }',
+  '/virtual/loop.bone': 'system Loop { import * from "./test.bone"\n entity L { owns: [x: uint] } }',
+};
+const checkCase = (source: string) =>
+  checkBone(source, '/virtual/test.bone', { readFile: (path) => VIRTUAL_FILES[path], fileExists: () => false });
+
+describe('bone checker: one case per diagnostic code', () => {
+  for (const c of DIAGNOSTIC_CASES) {
+    it(`${c.code} ${c.title}`, () => {
+      const result = checkCase(c.source);
+      const found = result.diagnostics.filter((d) => d.code === c.code).map((d) => `${d.span.start.line}:${d.span.start.column} ${d.message}`);
+      expect(found[0]).toBe(c.expected);
+      const severity = Object.values(BoneDiagnostics).find((t) => t.code === c.code)!.severity;
+      if (severity === 'error') expect(result.ir).toBeUndefined();
+    });
+  }
+
+  it('covers every code in the catalogue (except the internal-error and unreadable-file codes, tested in api.test.ts)', () => {
+    const covered = new Set(DIAGNOSTIC_CASES.map((c) => c.code));
+    const missing = BONE_DIAGNOSTIC_CODES.filter((code) => !covered.has(code) && code !== 'BS900' && code !== 'BS009');
+    expect(missing).toEqual([]);
+  });
+
+  it('gives every catalogue entry a unique code', () => {
+    expect(new Set(BONE_DIAGNOSTIC_CODES).size).toBe(BONE_DIAGNOSTIC_CODES.length);
+  });
+});
+
+describe('bone checker: behaviour', () => {
+  it('reports all errors at once, in file order', () => {
+    const result = check([
+      '  entity Listing { owns: [price: uint, title: string] constraints: [price > "x"] }',
+      '  capability buy(l: Listing) { effects: [l.title += 1] emits: Bought }',
+      '  flow f { step s: bye(l) }',
+    ].join('\n'));
+    expect(codesAt(result)).toEqual(['2:69 BS040', '3:42 BS042', '3:59 BS034', '4:20 BS035']);
+    expect(result.ir).toBeUndefined();
+  });
+
+  it('accepts declarations in any order (types may name entities declared later)', () => {
+    const result = check('  capability c(o: Order) { requires: [o.total > 0] }\n  entity Order { owns: [total: uint] }');
+    expect(result.diagnostics).toEqual([]);
+    expect(result.ir?.capabilities[0]?.params[0]).toMatchObject({ name: 'o', entity: 'Order' });
+  });
+
+  it('knows the implicit fields: id, created_at, updated_at, state, relation members and foreign keys', () => {
+    const result = check([
+      '  entity Seller { owns: [name: string] }',
+      '  entity Listing { owns: [price: uint] states: draft -> live relation seller: belongs_to Seller }',
+      '  capability c(l: Listing, s: Seller) {',
+      '    requires: [l.id != s.id, l.seller_id == s.id, l.seller == s, l.state == "draft", l.created_at < now()]',
+      '    effects: [l.seller_id = s.id, l.state = "live"]',
+      '  }',
+    ].join('\n'));
+    expect(result.diagnostics).toEqual([]);
+  });
+
+  it('checks state names in requires, effects and in-lists, with a suggestion', () => {
+    const result = check([
+      '  entity O { owns: [n: uint] states: pending -> paid -> shipped }',
+      '  capability c(o: O) { requires: [o.state in ["pendng", "paid"]] effects: [o.state = "shiped"] }',
+    ].join('\n'));
+    expect(result.diagnostics.map((d) => d.message)).toEqual([
+      "entity 'O' has no state 'pendng' (did you mean 'pending'?)",
+      "entity 'O' has no state 'shiped' (did you mean 'shipped'?)",
+    ]);
+  });
+
+  it('treats `a -> b | c` as a branch and cycles as reachable', () => {
+    const result = check('  entity D { owns: [n: uint] states: available -> assigned -> delivering -> available | offline }');
+    expect(result.diagnostics).toEqual([]);
+    expect(result.ir?.entities[0]?.states?.transitions.map((t) => `${t.from}->${t.to}`)).toEqual([
+      'available->assigned', 'assigned->delivering', 'delivering->available', 'delivering->offline',
+    ]);
+    expect(result.ir?.entities[0]?.states?.terminal).toEqual(['offline']);
+  });
+
+  it('type-checks arithmetic, comparisons and effects across parameters', () => {
+    const ok = check([
+      '  entity Buyer { owns: [balance: uint] }',
+      '  entity Listing { owns: [price: uint, stock: uint, rating: float] }',
+      '  capability buy(b: Buyer, l: Listing, q: uint) {',
+      '    requires: [b.balance >= l.price * q, l.rating > 0.5 or q == 1, not (q > l.stock)]',
+      '    effects: [l.stock -= q, b.balance -= l.price * q, l.rating = 4]',
+      '  }',
+    ].join('\n'));
+    expect(ok.diagnostics).toEqual([]);
+    const bad = check('  entity L { owns: [price: uint, at: timestamp] }\n  capability c(l: L) { requires: [l.price == l.at] }');
+    expect(bad.diagnostics.map((d) => d.message)).toEqual(["cannot compare 'l.price' (uint) with 'l.at' (timestamp) using '=='"]);
+  });
+
+  it('rejects a bare effect target with a hint at the entity-parameter form', () => {
+    const result = check('  entity P { owns: [hp: uint] }\n  capability register(name: string) { effects: [hp = 100] }');
+    expect(result.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([
+      "BS048 effect target 'hp' must be a field of an entity parameter, e.g. 'listing.stock'",
+    ]);
+  });
+
+  it('accepts a stable extension point with a default or an existing implementation file', () => {
+    const withDefault = check('  extension_point fee(x: uint) { returns: uint  stable: true  default: 0 }');
+    expect(withDefault.diagnostics).toEqual([]);
+    const withFile = check('  extension_point fee(x: uint) { returns: uint  stable: true  implementation: "ext/fee.ts" }', {
+      fileExists: (path) => path.endsWith('/ext/fee.ts'),
+    });
+    expect(withFile.diagnostics).toEqual([]);
+    expect(withFile.ir?.extensionPoints[0]).toMatchObject({ name: 'fee', stable: true, implementation: 'ext/fee.ts' });
+  });
+
+  it('calls extension points from expressions with their return type', () => {
+    const result = check([
+      '  entity O { owns: [total: uint] }',
+      '  extension_point fee(o: O) { returns: uint  default: 0 }',
+      '  capability c(o: O) { requires: [fee(o) < o.total] effects: [o.total += fee(o)] }',
+    ].join('\n'));
+    expect(result.diagnostics).toEqual([]);
+  });
+
+  it('merges imported declarations into the system and the IR', () => {
+    const files: Record<string, string> = { '/app/people.bone': 'system People {\n  entity Seller { owns: [name: string] }\n  entity Admin { owns: [name: string] }\n}' };
+    const result = checkBone('import { Seller } from "./people"\nsystem Shop {\n  entity Listing { owns: [x: uint] relation seller: belongs_to Seller }\n}', '/app/shop.bone', {
+      readFile: (path) => files[path],
+    });
+    expect(result.diagnostics).toEqual([]);
+    expect(result.ir?.entities.map((e) => e.name)).toEqual(['Listing', 'Seller']);
+    expect(result.ir?.imports).toMatchObject([{ names: ['Seller'], from: './people' }]);
+  });
+
+  it('reports errors inside an imported file against that file, with its code frame', () => {
+    const files: Record<string, string> = { '/app/people.bone': 'system People {\n  entity Seller { owns: [name: strin] }\n}' };
+    const result = checkBone('system Shop {\n  import * from "./people.bone"\n}', '/app/shop.bone', { readFile: (path) => files[path] });
+    expect(result.diagnostics.map((d) => `${d.span.file}:${d.span.start.line}:${d.span.start.column} ${d.code}`)).toEqual(['/app/people.bone:2:32 BS030']);
+    expect(formatBoneDiagnostics(result)).toContain('> 2 |   entity Seller { owns: [name: strin] }');
+  });
+
+  it('warnings alone still yield the IR', () => {
+    const result = check('  entity A { owns: [x: uint] states: [a -> b, a -> b] }');
+    expect(result.diagnostics.map((d) => d.severity)).toEqual(['warning']);
+    expect(result.ir).toBeDefined();
+  });
+});
