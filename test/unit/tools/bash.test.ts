@@ -58,8 +58,9 @@ describe('bash: one persistent shell per session', () => {
 
   it('kills a timed-out command with its children, restarts the shell and says the state was lost', async () => {
     const root = makeProject();
+    const elsewhere = makeOutsideDir();
     const tools = makeRegistry(root, { policy: policyWith((p) => (p.tools.bash = { timeoutMs: 700 })) });
-    await tools.run(bash('cd /tmp && export KEPT=yes'));
+    await tools.run(bash(`cd ${elsewhere} && export KEPT=yes`));
     const started = Date.now();
     const slow = await tools.run(bash('echo started; (sleep 1.2; touch late-marker) & sleep 30'));
     expect(Date.now() - started).toBeLessThan(5000);
@@ -72,7 +73,7 @@ describe('bash: one persistent shell per session', () => {
     expect(next.output).toContain('KEPT=\n');
     await new Promise((r) => setTimeout(r, 1500));
     expect(existsSync(path.join(root, 'late-marker'))).toBe(false); // the background child died too
-    expect(existsSync('/tmp/late-marker')).toBe(false);
+    expect(existsSync(path.join(elsewhere, 'late-marker'))).toBe(false);
   }, 15_000);
 
   it('starts a fresh shell after the command ran exit', async () => {
