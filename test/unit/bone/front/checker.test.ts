@@ -40,7 +40,7 @@ describe('bone checker: behaviour', () => {
       '  capability buy(l: Listing) { effects: [l.title += 1] emits: Bought }',
       '  flow f { step s: bye(l) }',
     ].join('\n'));
-    expect(codesAt(result)).toEqual(['2:69 BS040', '3:42 BS042', '3:59 BS034', '4:20 BS035']);
+    expect(codesAt(result)).toEqual(['2:69 BS040', '3:42 BS042', '3:63 BS034', '4:20 BS035']);
     expect(result.ir).toBeUndefined();
   });
 
