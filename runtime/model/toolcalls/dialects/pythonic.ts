@@ -8,7 +8,8 @@ import type { DetectContext, Dialect, DialectMatch, RawCall } from '../types.js'
 
 const MAX_DEPTH = 64;
 
-class Fail extends Error {}
+/** Thrown to abandon a parse; a shared plain object, because building Errors (stack traces) is slow. */
+const FAIL: unique symbol = Symbol('pythonic parse failed');
 
 export class PythonicReader {
   /** How far the last failed attempt got: callers charge it to their work budget. */
@@ -36,10 +37,10 @@ export class PythonicReader {
     try {
       this.ws();
       let name = this.ident();
-      if (!name) throw new Fail();
+      if (!name) throw FAIL;
       if (name.endsWith('.call')) name = name.slice(0, -5);
       this.ws();
-      if (this.s[this.i] !== '(') throw new Fail();
+      if (this.s[this.i] !== '(') throw FAIL;
       this.i++;
       const args: Record<string, unknown> = {};
       const positional: unknown[] = [];
@@ -61,7 +62,7 @@ export class PythonicReader {
         }
         this.ws();
         if (this.s[this.i] === ',') this.i++;
-        else if (this.s[this.i] !== ')') throw new Fail();
+        else if (this.s[this.i] !== ')') throw FAIL;
       }
       if (positional.length === 1 && isObject(positional[0]) && Object.keys(args).length === 0) {
         return { name, arguments: positional[0] };
@@ -69,7 +70,7 @@ export class PythonicReader {
       if (positional.length > 0) return { name, arguments: args, malformed: 'positional arguments are not supported; name every argument (name=value)' };
       return { name, arguments: args };
     } catch (err) {
-      if (!(err instanceof Fail)) throw err;
+      if (err !== FAIL) throw err;
       this.furthest = Math.max(this.furthest, this.i);
       this.i = start;
       return undefined;
@@ -77,10 +78,10 @@ export class PythonicReader {
   }
 
   value(depth: number): unknown {
-    if (depth > MAX_DEPTH) throw new Fail();
+    if (depth > MAX_DEPTH) throw FAIL;
     this.ws();
     const c = this.s[this.i];
-    if (c === undefined) throw new Fail();
+    if (c === undefined) throw FAIL;
     if (c === '"' || c === "'") return this.str();
     if ((c === 'r' || c === 'b' || c === 'f') && (this.s[this.i + 1] === '"' || this.s[this.i + 1] === "'")) {
       this.i++;
@@ -99,7 +100,7 @@ export class PythonicReader {
         out.push(this.value(depth + 1));
         this.ws();
         if (this.s[this.i] === ',') this.i++;
-        else if (this.s[this.i] !== close) throw new Fail();
+        else if (this.s[this.i] !== close) throw FAIL;
       }
     }
     if (c === '{') {
@@ -113,12 +114,12 @@ export class PythonicReader {
         }
         const key = this.value(depth + 1);
         this.ws();
-        if (this.s[this.i] !== ':') throw new Fail();
+        if (this.s[this.i] !== ':') throw FAIL;
         this.i++;
         out[String(key)] = this.value(depth + 1);
         this.ws();
         if (this.s[this.i] === ',') this.i++;
-        else if (this.s[this.i] !== '}') throw new Fail();
+        else if (this.s[this.i] !== '}') throw FAIL;
       }
     }
     const num = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/.exec(this.s.slice(this.i, this.i + 64));
@@ -127,7 +128,7 @@ export class PythonicReader {
       return Number(num[0]);
     }
     const word = this.ident();
-    if (word === undefined) throw new Fail();
+    if (word === undefined) throw FAIL;
     if (word === 'True' || word === 'true') return true;
     if (word === 'False' || word === 'false') return false;
     if (word === 'None' || word === 'null') return null;
@@ -160,7 +161,7 @@ export class PythonicReader {
       out += ch;
       this.i++;
     }
-    throw new Fail();
+    throw FAIL;
   }
 }
 

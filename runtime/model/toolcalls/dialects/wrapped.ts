@@ -117,7 +117,7 @@ function findOpenings(text: string, w: Wrapper): number[] {
   return out;
 }
 
-function findClose(text: string, w: Wrapper, from: number, finder: ForwardFinder, lowerFinder: ForwardFinder | undefined): { at: number; len: number } | undefined {
+function findClose(w: Wrapper, from: number, finder: ForwardFinder, lowerFinder: ForwardFinder | undefined): { at: number; len: number } | undefined {
   let best: { at: number; len: number } | undefined;
   for (const c of w.close) {
     const at = w.caseInsensitive ? lowerFinder!.find(c.toLowerCase(), from) : finder.find(c, from);
@@ -144,7 +144,7 @@ function detectWrapper(text: string, w: Wrapper, ctx: DetectContext): DialectMat
       if (next === undefined || !w.requireNext.includes(next)) continue;
     }
     const limit = k + 1 < starts.length ? starts[k + 1]! : text.length;
-    const close = findClose(text, w, bodyStart, finder, lowerFinder);
+    const close = findClose(w, bodyStart, finder, lowerFinder);
     const closed = close !== undefined && close.at < limit;
     const bodyEnd = closed ? close!.at : limit;
     const result = readBody(text, bodyStart, bodyEnd, ctx, w);

@@ -67,8 +67,7 @@ function readXmlBody(op: Opener, body: string): RawCall {
   const trimmed = body.trim();
   if (trimmed.startsWith('{')) return { name, arguments: trimmed };
   if (op.equalsForm) return { name, arguments: readEqualsParameters(body), textValues: true };
-  const prefix = op.tag.endsWith('invoke') ? op.tag.slice(0, -'invoke'.length) : '';
-  return { name, arguments: readNamedParameters(body, prefix), textValues: true };
+  return { name, arguments: readNamedParameters(body), textValues: true };
 }
 
 /** `<parameter=KEY>value</parameter>` pairs; a missing close ends at the next `<parameter=`. */
@@ -93,7 +92,7 @@ function readEqualsParameters(body: string): Record<string, string> {
 const NAMED_PARAM = /<((?:｜DSML｜)|(?:[A-Za-z]+:))?(param(?:eter)?)\s+name\s*=\s*"([^"]*)"([^>]*)>/g;
 
 /** `<parameter name="KEY">value</parameter>` / `<param name=…>`, with an optional tag prefix. */
-function readNamedParameters(body: string, _prefix: string): Record<string, unknown> {
+function readNamedParameters(body: string): Record<string, unknown> {
   const args: Record<string, unknown> = {};
   const finder = new ForwardFinder(body);
   const opens: Array<{ start: number; valueStart: number; close: string; key: string; attrs: string }> = [];
