@@ -179,10 +179,12 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
     beginTurn: (turn) => snapshots.beginTurn(turn),
     async run(call, runOpts) {
       const started = performance.now();
+      // Every answer is capped here, refusals included; tool output was already capped with its hint.
       const finish = (o: Omit<ToolOutcome, 'name' | 'ms'>): ToolOutcome => ({
         name: call.name,
         ms: Math.round(performance.now() - started),
         ...o,
+        output: capOutput(o.output, maxChars),
       });
       const tool = tools.get(call.name);
       if (!tool) {
@@ -195,7 +197,7 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
         return finish(await runTool(tool, call, runOpts?.signal));
       } catch (err) {
         if (!tool.readOnly) cache.clear(); // it may have changed something before it failed
-        return finish({ ok: false, output: capOutput(describeError(tool.name, err), maxChars), filesCreated: [], filesEdited: [] });
+        return finish({ ok: false, output: describeError(tool.name, err), filesCreated: [], filesEdited: [] });
       }
     },
     async dispose() {

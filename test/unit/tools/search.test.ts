@@ -34,6 +34,8 @@ describe.each([
     expect((await tools.run(search({ pattern: 'helper', path: 'src/lib.ts' }))).output).toBe('src/lib.ts:1:export function helper(n: number) {');
     const md = await tools.run(search({ pattern: 'helper', glob: '*.md' }));
     expect(md.output).toBe('src/notes.md:1:helper docs');
+    const nested = await tools.run(search({ pattern: 'function helper', glob: 'src/**/*.ts' }));
+    expect(nested.output).toBe('src/lib.ts:1:export function helper(n: number) {');
   });
 
   it('searches an invalid regex as plain text and says so', async () => {
