@@ -4,7 +4,7 @@ import type { ContextInfo } from '../model/server.js';
 import { parseToolCalls, repairToolCall, type ParsedToolCall, type ToolCallError } from '../model/toolcalls/index.js';
 import type { CompletionResult, RawToolCall } from '../model/types.js';
 import type { ToolOutcome, ToolRegistry } from '../tools/index.js';
-import { History } from './history.js';
+import { History, type HistoryEntry } from './history.js';
 import type { AgentPolicy } from './policy.js';
 import { renderPrompt, systemPrompt, type SystemPromptInput } from './prompt.js';
 import { addUsage, type EmitFn, type RunResult } from './types.js';
@@ -19,6 +19,8 @@ export interface AgentOptions {
   /** Project summary, AGENTS.md and test command for the system prompt. */
   knowledge: Omit<SystemPromptInput, 'root' | 'textTools'>;
   emit?: EmitFn;
+  /** Called for every entry added to the history (sessions are saved from here, turn by turn). */
+  onEntry?: (entry: HistoryEntry) => void;
 }
 
 /**
@@ -32,6 +34,22 @@ export class Agent {
 
   constructor(private readonly opts: AgentOptions) {
     this.history.setSystem(this.buildSystemPrompt());
+    this.history.onAdd = (entry) => this.opts.onEntry?.(entry);
+  }
+
+  /** Continues a saved conversation: its entries follow the current system prompt. */
+  restore(entries: readonly HistoryEntry[]): void {
+    for (const entry of entries) if (entry.kind !== 'system') this.history.entries.push(entry);
+    this.turn = Math.max(this.turn, ...entries.map((e) => e.turn));
+  }
+
+  /** Forgets the conversation (the system prompt stays). */
+  clear(): void {
+    this.history.entries.splice(1);
+  }
+
+  get currentTurn(): number {
+    return this.turn;
   }
 
   private buildSystemPrompt(): string {

@@ -18,9 +18,11 @@ export interface HistoryEntry {
  */
 export class History {
   readonly entries: HistoryEntry[] = [];
+  onAdd?: (entry: HistoryEntry) => void;
 
   add(entry: HistoryEntry): void {
     this.entries.push(entry);
+    this.onAdd?.(entry);
   }
 
   setSystem(content: string): void {

@@ -4,8 +4,8 @@ import { applyConfigToPolicy, loadConfig, type SmallCodeConfig } from '../config
 import { ModelClient } from '../model/client.js';
 import { chooseModel, detectContext, discoverServer, type ContextInfo, type ServerInfo } from '../model/server.js';
 import { countTokens, loadTokenizer } from '../model/tokens.js';
-import { createToolRegistry, type ToolRegistry } from '../tools/index.js';
-import { Agent } from './agent.js';
+import { createToolRegistry, type ToolRegistry, type ToolRegistryOptions } from '../tools/index.js';
+import { Agent, type AgentOptions } from './agent.js';
 import { DEFAULT_POLICY, type AgentPolicy } from './policy.js';
 import { summarizeProject } from './project-summary.js';
 import type { SystemPromptInput } from './prompt.js';
@@ -21,6 +21,11 @@ export interface SessionOptions {
   /** Lets the user pick a model when the server lists several (interactive mode). */
   pickModel?: (ids: string[]) => Promise<string | undefined>;
   emit?: EmitFn;
+  /** Gate for shell commands (interactive approval); headless runs leave it unset. */
+  approve?: ToolRegistryOptions['approve'];
+  onEntry?: AgentOptions['onEntry'];
+  /** Reuse a session id (resuming a saved session). */
+  sessionId?: string;
 }
 
 /** Everything one session runs on, assembled once: config, endpoint, window, tools, agent. */
@@ -87,11 +92,11 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     thinkingDisable: config.thinkingDisable,
     log: (line) => opts.emit?.('notice', { message: line }),
   });
-  const id = newSessionId();
-  const tools = createToolRegistry({ root, policy, sessionId: id, env });
+  const id = opts.sessionId ?? newSessionId();
+  const tools = createToolRegistry({ root, policy, sessionId: id, env, approve: opts.approve });
   await tokenizer;
   const knowledge = await gatherKnowledge(root, config, env);
-  const agent = new Agent({ root, config, policy, client, tools, context, knowledge, emit: opts.emit });
+  const agent = new Agent({ root, config, policy, client, tools, context, knowledge, emit: opts.emit, onEntry: opts.onEntry });
   return {
     id,
     root,
