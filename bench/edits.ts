@@ -7,7 +7,7 @@
  * (policy_dependent) are reported apart, with the direction in which our policy differs.
  * Also scores where searches match (edits-match-level.jsonl).
  */
-import { applyEdits, EditBlockSyntaxError, EditError, findMatch, parseEditBlocks, type Edit } from '../runtime/edit/index.js';
+import { applyEdits, EditBlockSyntaxError, EditError, editsFromUnifiedDiff, findMatch, mergeElidedRewrite, parseEditBlocks, type Edit } from '../runtime/edit/index.js';
 import { printTable, readJsonl } from './lib/corpora.js';
 
 const KINDS = ['exact', 'whitespace', 'indent', 'escape', 'elision', 'ambiguous', 'nomatch', 'multi', 'other'] as const;
@@ -41,6 +41,9 @@ function editsOf(r: EditRecord): Edit[] | string {
   if (r.search === null && !r.blocks && r.raw_edit !== undefined && BLOCK_FORMATS.has(r.format ?? '')) {
     return parseEditBlocks(r.raw_edit).map((b) => ({ search: b.search, replace: b.replace, ...(b.startLine ? { nearLine: b.startLine } : {}) }));
   }
+  if (r.search === null && !r.blocks && r.raw_edit !== undefined && r.format === 'udiff') {
+    return editsFromUnifiedDiff(r.raw_edit).map((e) => ({ search: e.search, replace: e.replace }));
+  }
   if (r.blocks) {
     const anchored = r.blocks.find((b) => b.anchor_context !== undefined);
     if (anchored) return `unsupported: apply_patch '@@ ${anchored.anchor_context}' context anchor`;
@@ -59,6 +62,16 @@ function sameText(a: string, b: string, compare?: string): boolean {
 }
 
 function runEdit(r: EditRecord): Outcome {
+  if (r.format === 'continue-lazy-whole-file' && r.raw_edit !== undefined) {
+    try {
+      const out = mergeElidedRewrite(r.original, r.raw_edit);
+      if (r.expected !== null && sameText(out, r.expected, r.compare)) return { ok: true, got: 'applied' };
+      return { ok: false, got: 'applied', reason: `wrong result: ${JSON.stringify(out).slice(0, 160)}` };
+    } catch (err) {
+      if (!(err instanceof EditError)) return { ok: false, got: 'crash', reason: `crashed: ${(err as Error).stack}` };
+      return { ok: false, got: `refused:${err.kind}`, reason: `refused (${err.kind}): ${err.message.slice(0, 120)}` };
+    }
+  }
   let edits: Edit[] | string;
   try {
     edits = editsOf(r);

@@ -9,6 +9,8 @@ import { foldLineEndings, isBlank, lineOfOffset, preview, prepareText, type Prep
 
 export { EditError, formatEditError } from './errors.js';
 export { EditBlockSyntaxError, looksLikeEditBlocks, parseEditBlocks, type EditBlock } from './blocks.js';
+export { editsFromUnifiedDiff, looksLikeUnifiedDiff, type DiffEdit } from './udiff.js';
+export { hasElisions, mergeElidedRewrite } from './lazy.js';
 export type { EditErrorKind, EditCandidate, ClosestRegion } from './errors.js';
 
 export interface Edit {

@@ -1,0 +1,279 @@
+/**
+ * Whole-file rewrites with elisions: a model asked for the full file writes
+ * `// ... existing code ...` where it left code out. Writing that text would delete the code;
+ * here the placeholders are filled with the file's lines they stand for.
+ *
+ * The rewrite is aligned to the file line by line (a small edit-distance alignment): lines
+ * match, are new, are changed (similar enough), or are deleted; a placeholder swallows a run of
+ * original lines at no cost, but only whole blocks: every swallowed line is indented at least as
+ * deep as the placeholder, a closing line (`}`, `</div>`, `end`) at the placeholder's depth only
+ * after its opening line, and the line after the run is shallower or a new item at the same
+ * depth. That keeps a placeholder from ending in the middle of a function, which is what makes
+ * the alignment pick the reading a human would. Placeholders that cannot be placed, or a file
+ * too large to align, are refused rather than guessed.
+ */
+import { EditError } from './errors.js';
+import { isElisionLine } from './normalize.js';
+import { boundedDistance } from './similarity.js';
+import { isBlank, leadingWhitespace, prepareText } from './text.js';
+
+/** Past this many cells (rewrite lines × file lines) the rewrite is refused rather than aligned. */
+const MAX_CELLS = 1_500_000;
+// Costs of the alignment. Deleting code the model did not write a placeholder for is the
+// expensive mistake; so is writing a line that exists once in the file as if it were new (it is
+// almost always the anchor the model copied). Changed lines are cheap: models edit near
+// placeholders all the time.
+const COST_INSERT = 1;
+const COST_INSERT_KNOWN = 4;
+const COST_DELETE = 3;
+const COST_CHANGE = 0.5;
+const COST_BLANK = 0.5;
+const CHANGE_SIMILARITY = 0.45;
+const KNOWN_MIN_CHARS = 6;
+
+export function hasElisions(text: string): boolean {
+  return text.split('\n').some(isElisionLine);
+}
+
+/**
+ * The rewrite with every elision placeholder replaced by the original lines it stands for.
+ * A rewrite without placeholders is returned as it is (it is the whole new file). Keeps the
+ * file's line endings and BOM. Throws EditError (no_match) when a placeholder cannot be placed.
+ */
+export function mergeElidedRewrite(original: string, rewrite: string): string {
+  const rewriteDoc = prepareText(rewrite);
+  if (!rewriteDoc.lines.some(isElisionLine)) return rewrite;
+  const doc = prepareText(original);
+  const O = doc.lines;
+  const R = rewriteDoc.lines;
+  if (O.length === 0) throw new EditError('no_match', 'the new content has "..." placeholders for existing code, but the file is empty: write the full content');
+
+  // Lines equal at the start need no alignment (often most of the file). Not at the end: new
+  // code after the last placeholder often ends like the file does ("return this; }").
+  let head = 0;
+  while (head < O.length && head < R.length && !isElisionLine(R[head]!) && O[head]!.trimEnd() === R[head]!.trimEnd()) head++;
+  if ((R.length - head + 1) * (O.length - head + 1) > MAX_CELLS) {
+    throw new EditError('no_match', `the new content has "..." placeholders for existing code, and the changed part of the file is too large (${O.length - head} lines) to place them: change the file with patch instead`);
+  }
+  const middle = align(O.slice(head), R.slice(head));
+  const plan: Step[] | null = middle && [
+    ...R.slice(0, head).map((_, r): Step => ({ kind: 'keep', r })),
+    ...middle.map((step): Step => (step.kind === 'elided' ? { kind: 'elided', from: step.from + head, to: step.to + head } : step.kind === 'delete' ? { kind: 'delete', o: step.o + head } : { ...step, r: step.r + head })),
+  ];
+  if (!plan) throw new EditError('no_match', 'the "..." placeholders in the new content could not be matched to whole blocks of the file: change the file with patch instead');
+
+  const out: string[] = [];
+  plan.forEach((step, k) => {
+    if (step.kind === 'keep' || step.kind === 'new' || step.kind === 'change') {
+      // A blank line right after a run that already ended with one would double the gap.
+      const previous = plan[k - 1];
+      if (isBlank(R[step.r]!) && previous?.kind === 'elided' && previous.to > previous.from && isBlank(O[previous.to - 1]!)) return;
+      out.push(R[step.r]!);
+    } else if (step.kind === 'elided') {
+      // A placeholder that stands for nothing takes the blank line written before it along.
+      if (step.from === step.to) {
+        if (out.length && isBlank(out[out.length - 1]!)) out.pop();
+        return;
+      }
+      let from = step.from;
+      if (out.length && isBlank(out[out.length - 1]!)) while (from < step.to && isBlank(O[from]!)) from++;
+      out.push(...O.slice(from, step.to));
+    }
+  });
+  const body = out.join('\n') + (rewriteDoc.endsWithNewline || (doc.endsWithNewline && !rewriteDoc.lines.length) ? '\n' : '');
+  const bom = original.startsWith('\uFEFF') ? '\uFEFF' : '';
+  return bom + (doc.eol === '\r\n' ? body.replace(/\n/g, '\r\n') : body);
+}
+
+type Step =
+  | { kind: 'keep' | 'new' | 'change'; r: number }
+  | { kind: 'delete'; o: number }
+  | { kind: 'elided'; from: number; to: number };
+
+/** Minimum-cost alignment of the rewrite R to the original O; null if a placeholder cannot fit. */
+function align(O: string[], R: string[]): Step[] | null {
+  const n = O.length;
+  const m = R.length;
+  const W = n + 1;
+  const oKey = O.map((l) => l.trimEnd());
+  const rKey = R.map((l) => l.trimEnd());
+  const oIndent = O.map((l) => (isBlank(l) ? Infinity : indentWidth(l)));
+  const marker = R.map(isElisionLine);
+  const markerIndent = R.map((l) => indentWidth(l));
+  // First non-blank original line at or after j (n when none): where a placeholder's run may end.
+  const nextSolid = new Int32Array(n + 1);
+  nextSolid[n] = n;
+  for (let j = n - 1; j >= 0; j--) nextSolid[j] = isBlank(O[j]!) ? nextSolid[j + 1]! : j;
+
+  const closer = O.map(isCloser);
+  // D: best cost with R[0..i) and O[0..j) consumed. E: inside placeholder R[i], having swallowed
+  // up to j; E1 when the last swallowed line at the placeholder's own indentation opened a block
+  // (so a closing line at that indentation may follow), E0 otherwise.
+  const D = new Float64Array((m + 1) * W).fill(Infinity);
+  const E0 = new Float64Array((m + 1) * W).fill(Infinity);
+  const E1 = new Float64Array((m + 1) * W).fill(Infinity);
+  const start0 = new Int32Array((m + 1) * W); // where the run in E0 / E1 began
+  const start1 = new Int32Array((m + 1) * W);
+  const fromD = new Uint8Array((m + 1) * W); // how D was reached
+  const closedFrom = new Int32Array((m + 1) * W); // for a closed placeholder: where its run began
+  D[0] = 0;
+  // Lines as numbers: equal text, equal id; cheap to compare in the n·m loop.
+  const ids = new Map<string, number>();
+  const idOf = (line: string) => {
+    const t = line.trim();
+    let id = ids.get(t);
+    if (id === undefined) ids.set(t, (id = ids.size));
+    return id;
+  };
+  const oId = Int32Array.from(O, idOf);
+  const rId = Int32Array.from(R, idOf);
+  const text = [...ids.keys()];
+  const tokenIds = new Map<string, number>();
+  const tokenOf = (id: number) => {
+    const t = firstToken(text[id]!);
+    let k = tokenIds.get(t);
+    if (k === undefined) tokenIds.set(t, (k = tokenIds.size));
+    return k;
+  };
+  const oToken = Int32Array.from(oId, tokenOf);
+  const rToken = Int32Array.from(rId, tokenOf);
+  const counts = new Int32Array(ids.size);
+  for (let j = 0; j < n; j++) counts[oId[j]!]!++;
+  const insertCost = (i: number) => {
+    // A blank line next to a placeholder is layout around it, free to keep.
+    if (isBlank(R[i]!)) return marker[i - 1] || marker[i + 1] ? 0 : COST_BLANK;
+    return counts[rId[i]!] === 1 && text[rId[i]!]!.length >= KNOWN_MIN_CHARS ? COST_INSERT_KNOWN : COST_INSERT;
+  };
+  const similarCache = new Map<number, boolean>();
+  const similar = (i: number, j: number) => {
+    if (rToken[i] !== oToken[j]) return false;
+    const cacheKey = rId[i]! * ids.size + oId[j]!;
+    let known = similarCache.get(cacheKey);
+    if (known === undefined) similarCache.set(cacheKey, (known = lineChanged(text[rId[i]!]!, text[oId[j]!]!)));
+    return known;
+  };
+  const lineChanged = (a: string, b: string) => {
+    if (a === '' || b === '') return false;
+    // One line grown or trimmed from the other (an attribute added, an argument removed).
+    const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+    if (short.length >= 0.3 * long.length && isSubsequence(short, long)) return true;
+    const budget = Math.floor((1 - CHANGE_SIMILARITY) * long.length);
+    return boundedDistance(a, b, budget) <= budget;
+  };
+
+  for (let i = 0; i <= m; i++) {
+    for (let j = 0; j <= n; j++) {
+      const here = i * W + j;
+      // Close a placeholder whose run ends before O[j], only where a block ends: the next line
+      // is shallower, or at the same depth and not the closing line of an enclosing block.
+      if (i > 0 && marker[i - 1]) {
+        const at = (i - 1) * W + j;
+        const after = nextSolid[j]!;
+        const level = markerIndent[i - 1]!;
+        if (after === n || oIndent[after]! < level || (oIndent[after] === level && !closer[after])) {
+          const e = Math.min(E0[at]!, E1[at]!);
+          if (e < D[here]!) {
+            D[here] = e;
+            fromD[here] = 5;
+            closedFrom[here] = E0[at]! <= E1[at]! ? start0[at]! : start1[at]!;
+          }
+        }
+      }
+      const d = D[here]!;
+      if (d === Infinity && !(i < m && marker[i])) continue;
+      if (i < m && marker[i]) {
+        // Open the placeholder's run here, or extend the runs that reached here by O[j].
+        if (d < E0[here]!) {
+          E0[here] = d;
+          start0[here] = j;
+        }
+        if (j < n) {
+          const level = markerIndent[i]!;
+          // Between equally good readings, earlier placeholders swallow more ("..." up to the
+          // new code), which is how people read them.
+          const tieBreak = -(m - i) * 1e-9;
+          const extend = (cost: number, start: number, to: Float64Array, toStart: Int32Array) => {
+            cost += tieBreak;
+            if (cost < to[here + 1]!) {
+              to[here + 1] = cost;
+              toStart[here + 1] = start;
+            }
+          };
+          if (isBlank(O[j]!) || oIndent[j]! > level) {
+            extend(E0[here]!, start0[here]!, E0, start0);
+            extend(E1[here]!, start1[here]!, E1, start1);
+          } else if (oIndent[j] === level) {
+            if (closer[j]) extend(E1[here]!, start1[here]!, E0, start0);
+            else {
+              extend(E0[here]!, start0[here]!, E1, start1);
+              extend(E1[here]!, start1[here]!, E1, start1);
+            }
+          }
+        }
+        continue;
+      }
+      if (d === Infinity) continue;
+      if (i < m && j < n) {
+        const same = rId[i] === oId[j] && rKey[i] === oKey[j];
+        const cost = same ? 0 : similar(i, j) ? COST_CHANGE : Infinity;
+        relax(D, fromD, (i + 1) * W + j + 1, d + cost, same ? 1 : 2);
+      }
+      if (i < m) relax(D, fromD, (i + 1) * W + j, d + insertCost(i), 3);
+      if (j < n) relax(D, fromD, i * W + j + 1, d + (isBlank(O[j]!) ? COST_BLANK : COST_DELETE), 4);
+    }
+  }
+  if (D[m * W + n] === Infinity) return null;
+
+  // Walk back from the end, collecting what happened to each line.
+  const steps: Step[] = [];
+  let i = m;
+  let j = n;
+  while (i > 0 || j > 0) {
+    const how = fromD[i * W + j];
+    if (how === 1 || how === 2) {
+      steps.push({ kind: how === 1 ? 'keep' : 'change', r: i - 1 });
+      i--;
+      j--;
+    } else if (how === 3) {
+      steps.push({ kind: 'new', r: i - 1 });
+      i--;
+    } else if (how === 4) {
+      steps.push({ kind: 'delete', o: j - 1 });
+      j--;
+    } else if (how === 5) {
+      const from = closedFrom[i * W + j]!;
+      steps.push({ kind: 'elided', from, to: j });
+      i--;
+      j = from;
+    } else return null;
+  }
+  return steps.reverse();
+}
+
+function relax(D: Float64Array, from: Uint8Array, at: number, cost: number, how: number): void {
+  if (cost < D[at]!) {
+    D[at] = cost;
+    from[at] = how;
+  }
+}
+
+function isSubsequence(short: string, long: string): boolean {
+  let k = 0;
+  for (let i = 0; i < long.length && k < short.length; i++) if (long[i] === short[k]) k++;
+  return k === short.length;
+}
+
+function firstToken(line: string): string {
+  return /^[\w$]+|^\S{1,2}/.exec(line)?.[0] ?? '';
+}
+
+/** A line that closes a block: `}`, `});`, `]`, `)`, `</div>`, `/>`, `end`, `fi`, `done`. */
+function isCloser(line: string): boolean {
+  return /^(?:[}\])]|<\/|\/>|(?:end|fi|done|esac)\b)/.test(line.trim());
+}
+
+function indentWidth(line: string): number {
+  let w = 0;
+  for (const ch of leadingWhitespace(line)) w += ch === '\t' ? 4 : 1;
+  return w;
+}
