@@ -30,6 +30,7 @@ export function lowerSystem(checked: CheckedSystem, file: string, imports: reado
   const system: BoneSystem = {
     irVersion: BONE_IR_VERSION,
     name: checked.system.name.text,
+    ...(checked.system.domain ? { domain: checked.system.domain.text } : {}),
     file,
     imports: imports.map(lowerImport),
     entities,
@@ -42,7 +43,6 @@ export function lowerSystem(checked: CheckedSystem, file: string, imports: reado
     constraints: checked.constraints.map((c): BoneGlobalConstraint => ({ ...c, entities: entitiesRead(c.condition.expr) })),
     extensionPoints: checked.extensionPoints,
   };
-  if (checked.system.domain) system.domain = checked.system.domain.text;
   return system;
 }
 
