@@ -84,6 +84,7 @@ export class Agent {
         result.turns++;
         this.emit('turn_start', { turn: this.turn });
         this.opts.tools.beginTurn(this.turn);
+        const turnStarted = Date.now();
         const reply = await this.complete(signal);
         addUsage(result.usage, reply.usage);
 
@@ -94,6 +95,7 @@ export class Agent {
             continue;
           }
           this.history.add({ message: { role: 'assistant', content }, turn: this.turn, kind: 'assistant' });
+          this.emit('turn_end', { turn: this.turn, ms: Date.now() - turnStarted, usage: reply.usage, toolCalls: 0, finishReason: reply.finishReason });
           result.response = content.trim();
           result.success = true;
           break;
@@ -111,6 +113,7 @@ export class Agent {
           outcomes.push({ call, outcome });
         }
         this.record(reply, content, calls, outcomes, errors);
+        this.emit('turn_end', { turn: this.turn, ms: Date.now() - turnStarted, usage: reply.usage, toolCalls: calls.length, finishReason: reply.finishReason });
       }
       if (!result.success) result.error = `stopped after ${policy.loop.maxTurns} turns without a final answer`;
     } catch (err) {
@@ -131,7 +134,7 @@ export class Agent {
   private async complete(signal?: AbortSignal): Promise<CompletionResult> {
     const { policy, context } = this.opts;
     const budget = Math.max(1024, context.window - policy.context.replyReserveTokens);
-    this.history.fit(budget, this.turn, policy.context.keepRecentTurns);
+    if (this.opts.config.survivalKit) this.history.fit(budget, this.turn, policy.context.keepRecentTurns);
     try {
       return await this.opts.client.complete({
         messages: this.history.messages(),
@@ -152,6 +155,7 @@ export class Agent {
   /** Native tool calls when the server sent them, else calls written as text in any dialect. */
   private interpret(reply: CompletionResult): { calls: ParsedToolCall[]; errors: ToolCallError[]; content: string } {
     const defs = this.opts.tools.definitions();
+    if (!this.opts.config.survivalKit) return strictNativeCalls(reply);
     if (reply.toolCalls.length > 0) {
       const calls: ParsedToolCall[] = [];
       const errors: ToolCallError[] = [];
@@ -210,4 +214,23 @@ export class Agent {
   private note(text: string): void {
     this.history.add({ message: { role: 'user', content: text }, turn: this.turn, kind: 'note' });
   }
+}
+
+/**
+ * With the survival kit off (SMALLCODE_SURVIVAL_KIT=false, for measuring what the kit is worth):
+ * only native tool calls with valid JSON arguments count; nothing is parsed from text or repaired.
+ */
+function strictNativeCalls(reply: CompletionResult): { calls: ParsedToolCall[]; errors: ToolCallError[]; content: string } {
+  const calls: ParsedToolCall[] = [];
+  const errors: ToolCallError[] = [];
+  for (const raw of reply.toolCalls) {
+    try {
+      const args: unknown = JSON.parse(raw.arguments || '{}');
+      if (args === null || typeof args !== 'object' || Array.isArray(args)) throw new Error('arguments are not an object');
+      calls.push({ name: raw.name, arguments: args as Record<string, unknown>, id: raw.id });
+    } catch (err) {
+      errors.push({ kind: 'malformed', tool: raw.name, message: `The arguments of your ${raw.name} call are not valid JSON (${(err as Error).message}).` });
+    }
+  }
+  return { calls, errors, content: reply.content.trim() };
 }

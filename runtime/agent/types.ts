@@ -28,6 +28,7 @@ export interface AgentEvents {
   text: { kind: 'content' | 'reasoning'; text: string };
   tool_start: { name: string; args: Record<string, unknown> };
   tool_end: { name: string; ms: number; ok: boolean; output: string; cached?: boolean };
+  turn_end: { turn: number; ms: number; usage: Usage; toolCalls: number; finishReason: string };
   notice: { message: string };
   error: { message: string };
 }

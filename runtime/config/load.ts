@@ -38,6 +38,7 @@ export interface SmallCodeConfig {
   tempAdapt: boolean;
   trustDecay: boolean;
   shellPersist: boolean;
+  survivalKit: boolean;
   keys: { anthropic?: string; openai?: string; deepseek?: string };
   /** Where each value came from, for `smallcode config` style diagnostics. */
   sources: Record<string, 'env' | '.env' | 'smallcode.toml' | 'default'>;
@@ -196,6 +197,7 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<SmallCodeConf
     tempAdapt: b('SMALLCODE_TEMP_ADAPT'),
     trustDecay: b('SMALLCODE_TRUST_DECAY'),
     shellPersist: b('SMALLCODE_SHELL_PERSIST'),
+    survivalKit: b('SMALLCODE_SURVIVAL_KIT'),
     keys: { anthropic: s('ANTHROPIC_API_KEY'), openai: s('OPENAI_API_KEY'), deepseek: s('DEEPSEEK_API_KEY') },
     sources,
   };

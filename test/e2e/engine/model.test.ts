@@ -177,3 +177,25 @@ describe('library API', () => {
     }
   });
 });
+
+describe('survival kit off (baseline for benchmarks)', () => {
+  it('ignores tool calls written as text and does not repair broken native arguments', async () => {
+    const { session, server } = await setup(
+      {
+        turns: [
+          { toolCalls: [{ name: 'write_file', arguments: "{'path': 'a.txt', 'content': 'a',}" }] },
+          { content: '<tool_call>{"name": "write_file", "arguments": {"path": "b.txt", "content": "b"}}</tool_call>' },
+        ],
+      },
+      { SMALLCODE_SURVIVAL_KIT: 'false' },
+    );
+    const result = await session.agent.run('write files');
+    expect(result.toolCalls).toEqual([]);
+    expect(lastUserText(server.chatRequests()[1]!.body.messages)).toMatch(/not valid JSON/);
+    expect(result.response).toContain('<tool_call>'); // taken as the answer, as a strict client would
+  });
+});
+
+function lastUserText(messages: Array<{ role: string; content: string }>): string {
+  return [...messages].reverse().find((m) => m.role === 'user')!.content;
+}
