@@ -172,7 +172,7 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
     definitions: () => [
       ...(definitions ??= [...tools.values()].map((t) => ({
         type: 'function' as const,
-        function: { name: t.name, description: t.description(policy), parameters: toParameters(t.args) },
+        function: { name: t.name, description: t.description(policy), parameters: t.parameters ?? toParameters(t.args) },
       }))),
     ],
     has: (name) => tools.has(name),
@@ -225,7 +225,7 @@ function describeInvalidArgs(tool: Tool, error: z.ZodError): string {
     const field = issue.path.length ? issue.path.join('.') : '(arguments)';
     return `'${field}': ${issue.message.replace(/^Invalid input: /, '')}`;
   });
-  const shape = toParameters(tool.args) as { properties?: Record<string, { type?: string }>; required?: string[] };
+  const shape = (tool.parameters ?? toParameters(tool.args)) as { properties?: Record<string, { type?: string }>; required?: string[] };
   const fields = Object.entries(shape.properties ?? {}).map(
     ([name, p]) => `${name}${shape.required?.includes(name) ? '' : '?'}: ${p.type ?? 'any'}`,
   );

@@ -50,11 +50,46 @@ export interface Tool<Args = any> {
   writeTarget?(args: Args): string;
   /** How to see what the result cap left out. */
   capHint: string;
+  /** A hand-written JSON schema sent instead of the one generated from `args`. */
+  parameters?: Record<string, unknown>;
   execute(args: Args, ctx: ToolContext): Promise<ToolResult>;
 }
 
 export function defineTool<Args>(tool: Tool<Args>): Tool<Args> {
   return tool;
+}
+
+/** A tool written without zod or the workspace: a JSON schema and `execute(args, { root })`. */
+export interface PlainTool {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+  /** Default false: a call that creates or edits files clears the dedup cache. */
+  readOnly?: boolean;
+  execute(
+    args: Record<string, unknown>,
+    ctx: { root: string },
+  ): Promise<{ ok: boolean; output: string; filesCreated?: string[]; filesEdited?: string[] }>;
+}
+
+/**
+ * Wraps a plain tool (e.g. the BoneScript tools) so the registry applies its policies to it.
+ * Its arguments reach it unvalidated: it checks them itself, and does its own containment.
+ */
+export function fromPlainTool(plain: PlainTool): Tool<Record<string, unknown>> {
+  return {
+    name: plain.name,
+    description: () => plain.description,
+    parameters: plain.parameters,
+    args: z.record(z.string(), z.unknown()),
+    readOnly: plain.readOnly ?? false,
+    capHint: '',
+    async execute(args, ctx) {
+      const result = await plain.execute(args, { root: await ctx.workspace.realRootPath() });
+      const changed = (result.filesCreated?.length ?? 0) + (result.filesEdited?.length ?? 0) > 0;
+      return { ...result, changedDisk: changed };
+    },
+  };
 }
 
 /**

@@ -38,6 +38,28 @@ describe('tool registry', () => {
     expect((await tools.run({ name: 'shout', arguments: { path: '../x' } })).output).toMatch(/outside the project/);
   });
 
+  it('runs a plain tool (JSON schema, execute(args, { root })) under the same policies', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const { fromPlainTool } = await import('../../../runtime/tools/index.js');
+    const parameters = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] };
+    const touch = fromPlainTool({
+      name: 'touch',
+      description: 'Create an empty file.',
+      parameters,
+      async execute(args, { root }) {
+        await writeFile(path.join(root, String(args.name)), '');
+        return { ok: true, output: `made ${args.name}`, filesCreated: [String(args.name)] };
+      },
+    });
+    const root = makeProject({ 'a.txt': '' });
+    const tools = makeRegistry(root, { extraTools: [touch] });
+    expect(tools.definitions().at(-1)).toEqual({ type: 'function', function: { name: 'touch', description: 'Create an empty file.', parameters } });
+    const find = { name: 'find_files', arguments: { pattern: '*.txt' } };
+    expect((await tools.run(find)).output).toBe('a.txt');
+    expect(await tools.run({ name: 'touch', arguments: { name: 'b.txt' } })).toMatchObject({ ok: true, filesCreated: ['b.txt'] });
+    expect((await tools.run(find)).output).toBe('a.txt\nb.txt'); // its write cleared the cache
+  });
+
   it('answers an unknown tool with the closest name and the list', async () => {
     const r = await makeRegistry(makeProject()).run({ name: 'read_fil', arguments: {} });
     expect(r).toMatchObject({ ok: false, name: 'read_fil', filesCreated: [], filesEdited: [] });
