@@ -102,7 +102,21 @@ function findExact(doc: PreparedText, s: string, fixReplace: (r: string) => stri
       },
     });
   }
+  if (matches.length > 1) {
+    // "x = 1" inside "max = 10" and as a line of its own: the model copied the line.
+    const wholeLines = matches.filter((m) => isWholeLines(text, m.start, m.end));
+    if (wholeLines.length === 1) return wholeLines;
+  }
   return matches.length ? matches : null;
+}
+
+/** Only whitespace between the match and the line breaks around it. */
+function isWholeLines(text: string, start: number, end: number): boolean {
+  const before = text.lastIndexOf('\n', start - 1) + 1;
+  if (text.slice(before, start).trim() !== '') return false;
+  if (text[end - 1] === '\n') return true;
+  const after = text.indexOf('\n', end);
+  return text.slice(end, after === -1 ? text.length : after).trim() === '';
 }
 
 interface Comparator {
@@ -231,7 +245,8 @@ function trimBlankEdges(block: LineBlock): { block: LineBlock; fixReplace: (r: L
 /** `  hello  ` found as `hello`: a one-line search with stray spaces around it. */
 function findTrimmedSubstring(doc: PreparedText, s: string): Found | null {
   const t = s.trim();
-  if (t === s || t === '' || t.includes('\n')) return null;
+  // A search with a line break is about lines; trimming it would match part of a line.
+  if (t === s || t === '' || s.includes('\n')) return null;
   const matches = findExact(doc, t, (r) => r.trim());
   return matches ? named(matches, 'trimmed') : null;
 }
@@ -246,6 +261,7 @@ const WORD = /[\p{L}\p{N}_$]/u;
 function findIgnoringWhitespace(doc: PreparedText, s: string): Found | null {
   const needle = s.replace(/\s+/g, '');
   if (needle === '') return null;
+  const lineShaped = s.trim().includes('\n') || s.endsWith('\n');
   const text = doc.normalized;
   const { squeezed, positions } = squeezeWhitespace(doc);
   const matches: Located[] = [];
@@ -254,6 +270,8 @@ function findIgnoringWhitespace(doc: PreparedText, s: string): Found | null {
     const end = positions[at + needle.length - 1]! + 1;
     if (WORD.test(needle[0]!) && start > 0 && WORD.test(text[start - 1]!)) continue;
     if (WORD.test(needle[needle.length - 1]!) && end < text.length && WORD.test(text[end]!)) continue;
+    // A search written as lines must cover whole lines, not the front of a longer one.
+    if (lineShaped && !isWholeLines(text, start, end)) continue;
     matches.push({ start, end, line: lineIndexAt(doc, start), render: (r) => foldLineEndings(r) });
   }
   return matches.length ? named(matches, 'ignore-whitespace') : null;

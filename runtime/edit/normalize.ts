@@ -47,9 +47,12 @@ const PUNCTUATION: Array<[RegExp, string]> = [
   [/[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g, ' '],
 ];
 
-/** Typographic quotes, dashes and spaces folded to their ASCII look-alikes. */
+/**
+ * Typographic quotes, dashes and spaces folded to their ASCII look-alikes, zero-width
+ * characters dropped, and composed/decomposed accents made the same (NFC).
+ */
 export function foldPunctuation(text: string): string {
-  let out = text;
+  let out = text.normalize('NFC').replace(/[\u200B-\u200D\u2060]/g, '');
   for (const [pattern, ascii] of PUNCTUATION) out = out.replace(pattern, ascii);
   return out;
 }

@@ -164,3 +164,20 @@ describe('odd input never crashes', () => {
     }
   });
 });
+
+describe('a search that is also part of other lines', () => {
+  it('is taken as the one line it equals', () => {
+    expect(applyEdit('    max = 10\n    x = 1\n', { search: 'x = 1', replace: 'x = 2' })).toBe('    max = 10\n    x = 2\n');
+  });
+
+  it('is still ambiguous when it equals several lines', () => {
+    expect(refusal(() => applyEdit('x = 1\nmax = 10\nx = 1\n', { search: 'x = 1', replace: 'x = 2' })).kind).toBe('ambiguous');
+  });
+});
+
+describe('a search written as a whole line', () => {
+  it('does not match the front of a longer line', () => {
+    const file = 'This is a sample text.\nAnother line.\n';
+    expect(refusal(() => applyEdit(file, { search: 'This is a sample text\n', replace: 'Replaced.\n' })).kind).toBe('no_match');
+  });
+});

@@ -149,6 +149,15 @@ const cases: Case[] = [
     strategy: 'fuzzy',
   },
 
+  {
+    name: 'decomposed accents in the file, composed in the search',
+    file: 'const name = "Jose\u0301";\nok();\n',
+    search: 'const name = "Jos\u00e9";\n',
+    replace: 'const name = "Ana";\n',
+    expected: 'const name = "Ana";\nok();\n',
+    strategy: 'punctuation',
+  },
+
   // BOM and unicode
   { name: 'BOM kept, search matches after it', file: '\uFEFFusing System;\nclass T {}\n', search: 'using System;', replace: 'using Up;', expected: '\uFEFFusing Up;\nclass T {}\n', strategy: 'exact' },
   { name: 'emoji and accents', file: 'const s = "caf\u00e9 \uD83D\uDE80";\n', search: '"caf\u00e9 \uD83D\uDE80"', replace: '"th\u00e9 \uD83C\uDF0D"', expected: 'const s = "th\u00e9 \uD83C\uDF0D";\n', strategy: 'exact' },
