@@ -46,6 +46,11 @@ import { buildEntityFields, collectSymbols, entityOf, RELATION_KINDS, resolveTyp
 export interface CheckOptions {
   /** Whether a file exists (extension-point implementations); defaults to the real file system. */
   fileExists?: (path: string) => boolean;
+  /**
+   * Whether an extension point already has an implementation outside the `.bone` file — e.g. a
+   * filled marked region in the previously generated output, which the compiler knows about.
+   */
+  extensionImplemented?: (name: string) => boolean;
 }
 
 export interface CheckedField {
@@ -135,7 +140,10 @@ class Checker {
     buildEntityFields(this.symbols, diagnostics, this.fieldTypes);
     this.exprs = new ExpressionChecker(this.symbols, diagnostics, sources, system.span.file);
     this.fileExists = options.fileExists ?? ((path) => existsSync(path));
+    this.extensionImplemented = options.extensionImplemented ?? (() => false);
   }
+
+  private readonly extensionImplemented: (name: string) => boolean;
 
   run(): CheckedSystem {
     const result: CheckedSystem = {
@@ -740,7 +748,9 @@ class Checker {
     }
     if (ext.stable) {
       if (!decl.returns) this.diagnostics.report(BoneDiagnostics.StableExtensionWithoutReturns, decl.name.span, [decl.name.text]);
-      if (!fallback && !implementation) this.diagnostics.report(BoneDiagnostics.StableExtensionNotImplemented, decl.name.span, [decl.name.text]);
+      if (!fallback && !implementation && !this.extensionImplemented(decl.name.text)) {
+        this.diagnostics.report(BoneDiagnostics.StableExtensionNotImplemented, decl.name.span, [decl.name.text]);
+      }
     }
     return ext;
   }

@@ -29,6 +29,12 @@ export interface BoneCheckOptions {
   readFile?: (path: string) => string | undefined;
   /** Whether an extension point's `implementation:` file exists. Defaults to the real file system. */
   fileExists?: (path: string) => boolean;
+  /**
+   * Whether an extension point is already implemented outside the `.bone` file (a filled marked
+   * region in the previous output). A stable extension point needs this, a `default:` or an
+   * `implementation:` file (BS102).
+   */
+  extensionImplemented?: (name: string) => boolean;
 }
 
 /** Checks one `.bone` source. Never throws: every problem is a diagnostic. */
@@ -86,7 +92,10 @@ function runFrontEnd(source: string, file: string, options: BoneCheckOptions, di
   const read = options.readFile ?? defaultReadFile;
   const imported = importedDeclarations(imports, file, { readFile: read, diagnostics, sources, active: new Set([file]) });
   const merged: A.SystemDecl = { ...system, declarations: [...system.declarations, ...imported] };
-  const checkOptions = options.fileExists ? { fileExists: options.fileExists } : {};
+  const checkOptions = {
+    ...(options.fileExists ? { fileExists: options.fileExists } : {}),
+    ...(options.extensionImplemented ? { extensionImplemented: options.extensionImplemented } : {}),
+  };
   const checked = checkSystem(merged, sources, diagnostics, checkOptions);
   if (diagnostics.hasErrors) return undefined;
   return lowerSystem(checked, file, imports);

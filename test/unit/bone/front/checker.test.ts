@@ -113,6 +113,12 @@ describe('bone checker: behaviour', () => {
     expect(withFile.ir?.extensionPoints[0]).toMatchObject({ name: 'fee', stable: true, implementation: 'ext/fee.ts' });
   });
 
+  it('accepts a stable extension point implemented in the previous output (as the compiler reports it)', () => {
+    const body = '  extension_point fee(x: uint) { returns: uint  stable: true }';
+    expect(check(body).diagnostics.map((d) => d.code)).toEqual(['BS102']);
+    expect(check(body, { extensionImplemented: (name) => name === 'fee' }).diagnostics).toEqual([]);
+  });
+
   it('calls extension points from expressions with their return type', () => {
     const result = check([
       '  entity O { owns: [total: uint] }',
