@@ -91,6 +91,8 @@ export interface EntityView {
   /** A field the PATCH test changes, with a second valid value. */
   patchField?: { name: string; value: string };
   rateLimited: boolean;
+  /** Rate limits of policies that name this entity in `applies_to`. */
+  rateLimits: RateLimitView[];
 }
 
 export interface ParamView {
@@ -157,6 +159,8 @@ export interface CapabilityView {
   sync: string;
   needsExtensions: boolean;
   rateLimited: boolean;
+  /** Rate limits of policies that name this capability in `applies_to`. */
+  rateLimits: RateLimitView[];
 }
 
 export interface FlowStepView {
@@ -243,14 +247,16 @@ export function buildView(system: BoneSystem): SystemView {
     .map((p) => ({ policy: p.name, count: p.rateLimit!.count, windowMs: p.rateLimit!.windowMs, global: !p.appliesTo }));
   const rateLimitedNames = new Set(policies.filter((p) => p.rateLimit && p.appliesTo).flatMap((p) => p.appliesTo!));
 
-  const entities = system.entities.map((e) => buildEntity(system, e, rolesFor(e.name), rateLimitedNames.has(e.name)));
+  const limitsFor = (name: string) => rateLimits.filter((r) => !r.global && policies.find((p) => p.name === r.policy)?.appliesTo?.includes(name));
+  const entities = system.entities.map((e) => ({ ...buildEntity(system, e, rolesFor(e.name), rateLimitedNames.has(e.name)), rateLimits: limitsFor(e.name) }));
   const entityByName = new Map(entities.map((e) => [e.name, e]));
   const events = system.events.map(buildEvent);
   const eventByName = new Map(events.map((e) => [e.name, e]));
   const extensionNames = new Set(system.extensionPoints.map((x) => x.name));
-  const capabilities = system.capabilities.map((c) =>
-    buildCapability(system, c, entityByName, eventByName, extensionNames, rolesFor(c.name), rateLimitedNames.has(c.name)),
-  );
+  const capabilities = system.capabilities.map((c) => ({
+    ...buildCapability(system, c, entityByName, eventByName, extensionNames, rolesFor(c.name), rateLimitedNames.has(c.name)),
+    rateLimits: limitsFor(c.name),
+  }));
   const capabilityByName = new Map(capabilities.map((c) => [c.name, c]));
   const flows = system.flows.map((f) => buildFlow(f, capabilityByName));
   const allRoles = unique(policies.flatMap((p) => p.access));
@@ -329,7 +335,7 @@ function lit(value: unknown): string {
 
 // ─── Entities ───────────────────────────────────────────────────────────────────────────────
 
-function buildEntity(system: BoneSystem, entity: BoneEntity, roles: string[], rateLimited: boolean): EntityView {
+function buildEntity(system: BoneSystem, entity: BoneEntity, roles: string[], rateLimited: boolean): Omit<EntityView, 'rateLimits'> {
   const fields = entityFields(system, entity).map((f) => buildField(f));
   const fieldByName = new Map(fields.map((f) => [f.name, f]));
   const states = entity.states;
@@ -571,7 +577,7 @@ function buildCapability(
   extensions: Set<string>,
   roles: string[],
   rateLimited: boolean,
-): CapabilityView {
+): Omit<CapabilityView, 'rateLimits'> {
   const params: ParamView[] = capability.params.map((p) => {
     const entityName = p.entity ?? (unwrapOptional(p.type).kind === 'entity' ? (unwrapOptional(p.type) as { entity: string }).entity : undefined);
     const entity = entityName ? entities.get(entityName) : undefined;

@@ -1,9 +1,7 @@
 /**
- * What a user relies on from a generated shop backend, as HTTP calls against a running server.
- * Shared by the SQLite and PostgreSQL runs. The system is the back end's fixture
- * (test/unit/bone/emit/shop-ir.ts): Seller, Buyer, Listing (jwt, draft → active → sold_out |
- * archived, title 1..200 chars, price > 0, category in books/home/other), place_order(buyer,
- * listing, quantity) requiring caller == buyer, an active listing and enough stock.
+ * What a user relies on from the backend generated for examples/shop.bone, as HTTP calls against
+ * a running server. Shared by the SQLite and PostgreSQL runs; every check names the `.bone` rule
+ * it exercises.
  */
 import jwt from 'jsonwebtoken';
 import { expect } from 'vitest';
@@ -12,7 +10,7 @@ import { client, type Reply } from './generated-project.js';
 
 export const JWT_SECRET = 'bone-e2e-secret';
 
-export function token(subject: string, roles: string[] = ['buyer']): string {
+export function token(subject: string, roles: string[]): string {
   return jwt.sign({ roles }, JWT_SECRET, { subject, algorithm: 'HS256', expiresIn: '10m' });
 }
 
@@ -23,121 +21,165 @@ function expectError(reply: Reply, status: number, code?: string): void {
   if (code) expect(reply.body.error.code).toBe(code);
 }
 
+function expectCreated(reply: Reply): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+  expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+  return reply.body;
+}
+
 export async function exerciseShop(baseUrl: string): Promise<void> {
   const call = client(baseUrl);
   const admin = token('admin-1', ['admin']);
+  const as = (who: string) => ({ token: who });
 
-  // CRUD on an open entity.
-  const seller = await call('POST', '/sellers', { body: { name: 'Ann', email: `ann-${Date.now()}@example.com` } });
-  expect(seller.status, JSON.stringify(seller.body)).toBe(201);
-  const buyerReply = await call('POST', '/buyers', { body: { name: 'Bob', balance: 1000 } });
-  expect(buyerReply.status).toBe(201);
-  const buyer = buyerReply.body;
-  const bobToken = token(buyer.id, ['buyer']);
+  // auth: jwt on every entity — 401 without a token or with a bad one.
+  expectError(await call('GET', '/sellers'), 401, 'unauthorized');
+  expectError(await call('GET', '/sellers', { token: 'not.a.jwt' }), 401, 'invalid_token');
 
-  // A protected entity: 401 without a token, 403 with a role the policy does not list.
-  expectError(await call('GET', '/listings'), 401, 'unauthorized');
-  expectError(await call('GET', '/listings', { token: token('x', ['guest']) }), 403, 'forbidden');
-  expectError(await call('GET', '/listings', { token: 'not.a.jwt' }), 401, 'invalid_token');
+  // CRUD with defaults and the initial state.
+  const seller = expectCreated(await call('POST', '/sellers', { ...as(admin), body: { name: 'Ann', email: 'ann@example.com' } }));
+  expect(seller).toMatchObject({ name: 'Ann', balance: 0, rating: 0, state: 'active' });
+  const sellerToken = token(seller.id, ['seller']);
+  const buyer = expectCreated(await call('POST', '/buyers', { ...as(admin), body: { name: 'Bob', email: 'bob@example.com', balance: 1000 } }));
+  const buyerToken = token(buyer.id, ['buyer']);
 
-  const create = (body: Record<string, unknown>) => call('POST', '/listings', { token: admin, body });
-  const valid = { seller_id: seller.body.id, title: 'A book', price: 25, stock: 5, category: 'books' };
-  const created = await create(valid);
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const listing = created.body;
-  expect(listing).toMatchObject({ ...valid, state: 'draft' });
-  expect(listing.id).toMatch(/^[0-9a-f-]{36}$/);
+  const listingBody = { seller_id: seller.id, title: 'A book', price: 25, tags: [] as string[] };
+  const listing = expectCreated(await call('POST', '/listings', { ...as(admin), body: listingBody }));
+  expect(listing).toMatchObject({ ...listingBody, stock: 0, category: 'other', description: null, state: 'draft' });
 
-  // Constraints: 400 with one entry per offending field.
-  const bad = await create({ ...valid, price: 0, category: 'cars', title: '' });
+  // constraints: [title.length in 1..200, price > 0, category in [...]] → 400 naming each field.
+  const bad = await call('POST', '/listings', { ...as(admin), body: { ...listingBody, title: '', price: 0, category: 'cars' } });
   expectError(bad, 400, 'validation_failed');
-  const fields = (bad.body.error.details.fields as Array<{ field: string; message: string }>).map((f) => f.field).sort();
-  expect(fields).toEqual(['category', 'price', 'title']);
-  expectError(await create({ ...valid, seller_id: '00000000-0000-4000-8000-000000000000' }), 409, 'reference_conflict');
-  expectError(await create({ ...valid, colour: 'red' }), 400, 'validation_failed');
+  expect((bad.body.error.details.fields as Array<{ field: string }>).map((f) => f.field).sort()).toEqual(['category', 'price', 'title']);
+  expectError(await call('POST', '/listings', { ...as(admin), body: { ...listingBody, colour: 'red' } }), 400, 'validation_failed');
+  expectError(await call('POST', '/sellers', { ...as(admin), body: { name: 'Ann 2', email: 'ann@example.com' } }), 409, 'duplicate'); // email.unique
+  expectError(await call('POST', '/listings', { ...as(admin), body: { ...listingBody, seller_id: '00000000-0000-4000-8000-000000000000' } }), 409, 'reference_conflict');
 
-  // Read, list with pagination and filters, update.
-  expect((await call('GET', `/listings/${listing.id}`, { token: admin })).body).toEqual(listing);
-  await create({ ...valid, title: 'Second', category: 'home' });
-  await create({ ...valid, title: 'Third', category: 'home' });
-  const page = await call('GET', '/listings?limit=2&offset=0', { token: admin });
+  // Read, paginate, filter, update.
+  expect((await call('GET', `/listings/${listing.id}`, as(admin))).body).toEqual(listing);
+  expectCreated(await call('POST', '/listings', { ...as(admin), body: { ...listingBody, title: 'Lamp', category: 'home' } }));
+  expectCreated(await call('POST', '/listings', { ...as(admin), body: { ...listingBody, title: 'Rug', category: 'home' } }));
+  const page = await call('GET', '/listings?limit=2&offset=0', as(admin));
   expect(page.body).toMatchObject({ total: 3, limit: 2, offset: 0 });
   expect(page.body.items).toHaveLength(2);
-  const next = await call('GET', '/listings?limit=2&offset=2', { token: admin });
-  expect(next.body.items).toHaveLength(1);
-  const homes = await call('GET', '/listings?category=home', { token: admin });
-  expect(homes.body.total).toBe(2);
-  const renamed = await call('PATCH', `/listings/${listing.id}`, { token: admin, body: { title: 'A better book' } });
-  expect(renamed.status).toBe(200);
-  expect(renamed.body.title).toBe('A better book');
-  expectError(await call('PATCH', `/listings/${listing.id}`, { token: admin, body: { price: -3 } }), 400, 'validation_failed');
-  expectError(await call('GET', '/listings/00000000-0000-4000-8000-00000000dead', { token: admin }), 404, 'not_found');
-  expectError(await call('GET', '/listings/not-a-uuid', { token: admin }), 404, 'not_found');
+  expect((await call('GET', '/listings?limit=2&offset=2', as(admin))).body.items).toHaveLength(1);
+  expect((await call('GET', '/listings?category=home', as(admin))).body.total).toBe(2);
+  const renamed = await call('PATCH', `/listings/${listing.id}`, { ...as(admin), body: { title: 'A better book', description: 'Signed' } });
+  expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+  expect(renamed.body).toMatchObject({ title: 'A better book', description: 'Signed' });
+  expectError(await call('PATCH', `/listings/${listing.id}`, { ...as(admin), body: { price: 2_000_000 } }), 400, 'validation_failed'); // price <= 1000000
+  expectError(await call('GET', '/listings/00000000-0000-4000-8000-00000000dead', as(admin)), 404, 'not_found');
+  expectError(await call('GET', '/listings/not-a-uuid', as(admin)), 404, 'not_found');
 
-  // The state machine: draft → sold_out is illegal (409), draft → active is fine.
-  const illegal = await call('POST', `/listings/${listing.id}/transition`, { token: admin, body: { to: 'sold_out' } });
+  // states: draft -> active when stock > 0 -> sold_out | archived.
+  const illegal = await call('POST', `/listings/${listing.id}/transition`, { ...as(admin), body: { to: 'sold_out' } });
   expectError(illegal, 409, 'illegal_transition');
   expect(illegal.body.error.details).toMatchObject({ from: 'draft', to: 'sold_out', allowed: ['active'] });
-  expectError(await call('PATCH', `/listings/${listing.id}`, { token: admin, body: { state: 'archived' } }), 409, 'illegal_transition');
+  expectError(await call('POST', `/listings/${listing.id}/transition`, { ...as(admin), body: { to: 'active' } }), 409, 'guard_failed'); // stock is 0
 
-  // A capability whose `requires` fails names the condition: the listing is still a draft (409).
-  const order = (body: Record<string, unknown>, as = bobToken, headers?: Record<string, string>) => call('POST', '/capabilities/place-order', { token: as, body, headers });
-  const notActive = await order({ buyer_id: buyer.id, listing_id: listing.id, quantity: 2 });
-  expectError(notActive, 409, 'requires_failed');
-  expect(notActive.body.error.details.condition).toBe('listing.state == "active"');
+  // publish_listing requires listing.stock > 0 → 422 naming the condition; nothing changes.
+  const early = await call('POST', '/capabilities/publish-listing', { ...as(sellerToken), body: { seller_id: seller.id, listing_id: listing.id } });
+  expectError(early, 422, 'requires_failed');
+  expect(early.body.error.details.condition).toBe('listing.stock > 0');
+  // caller.id == seller.id: someone else's token is refused.
+  const notTheSeller = await call('POST', '/capabilities/restock', { ...as(buyerToken), body: { seller_id: seller.id, listing_id: listing.id, amount: 5 } });
+  expectError(notTheSeller, 403);
+  expect(notTheSeller.body.error.details.condition).toBe('caller.id == seller.id');
 
-  expect((await call('POST', `/listings/${listing.id}/transition`, { token: admin, body: { to: 'active' } })).body.state).toBe('active');
+  const restocked = await call('POST', '/capabilities/restock', { ...as(sellerToken), body: { seller_id: seller.id, listing_id: listing.id, amount: 5 } });
+  expect(restocked.status, JSON.stringify(restocked.body)).toBe(200);
+  expect(restocked.body.listing.stock).toBe(5);
+  const published = await call('POST', '/capabilities/publish-listing', { ...as(sellerToken), body: { seller_id: seller.id, listing_id: listing.id } });
+  expect(published.status, JSON.stringify(published.body)).toBe(200);
+  expect(published.body.listing.state).toBe('active');
 
-  // Not enough stock: 422 naming the condition; someone else ordering for Bob: 403.
-  const tooMany = await order({ buyer_id: buyer.id, listing_id: listing.id, quantity: 50 });
+  // place_order: requires a pending order of this buyer, an active listing and enough stock.
+  const newOrder = async (quantity = 1) =>
+    expectCreated(await call('POST', '/orders', { ...as(admin), body: { buyer_id: buyer.id, listing_id: listing.id, quantity, total: 1 } }));
+  const order = await newOrder();
+  expect(order.state).toBe('pending');
+  const placeOrder = (body: Record<string, unknown>, who = buyerToken, headers?: Record<string, string>) =>
+    call('POST', '/capabilities/place-order', { token: who, body, headers });
+  const tooMany = await placeOrder({ buyer_id: buyer.id, listing_id: listing.id, order_id: order.id, quantity: 50 });
   expectError(tooMany, 422, 'requires_failed');
   expect(tooMany.body.error.details.condition).toBe('listing.stock >= quantity');
-  const impostor = await order({ buyer_id: buyer.id, listing_id: listing.id, quantity: 1 }, token('mallory', ['buyer']));
-  expectError(impostor, 403);
-  expect(impostor.body.error.details.condition).toBe('caller.id == buyer.id');
-  expectError(await order({ buyer_id: buyer.id, listing_id: listing.id }), 400, 'validation_failed');
-  expectError(await call('POST', '/capabilities/place-order', { body: { buyer_id: buyer.id, listing_id: listing.id, quantity: 1 } }), 401);
+  expectError(await placeOrder({ buyer_id: buyer.id, listing_id: listing.id, order_id: order.id, quantity: 1 }, sellerToken), 403, 'forbidden'); // access: [buyer, admin]
+  expectError(await call('POST', '/capabilities/place-order', { body: { buyer_id: buyer.id, listing_id: listing.id, order_id: order.id, quantity: 1 } }), 401);
+  expectError(await placeOrder({ buyer_id: buyer.id, listing_id: listing.id, order_id: order.id }), 400, 'validation_failed');
+  expectError(await placeOrder({ buyer_id: buyer.id, listing_id: listing.id, order_id: '00000000-0000-4000-8000-000000000000', quantity: 1 }), 404, 'not_found');
 
-  // Success: effects applied together, the event is in the outbox.
-  const placed = await order({ buyer_id: buyer.id, listing_id: listing.id, quantity: 2 }, bobToken, { 'idempotency-key': 'order-1' });
+  // Success: every effect lands together and OrderPlaced is in the outbox.
+  const placed = await placeOrder({ buyer_id: buyer.id, listing_id: listing.id, order_id: order.id, quantity: 2 }, buyerToken, { 'idempotency-key': 'order-1' });
   expect(placed.status, JSON.stringify(placed.body)).toBe(200);
   expect(placed.body.listing.stock).toBe(3);
-  expect(placed.body.buyer.balance).toBe(1000 - 2 * 25);
-  expect(placed.body.events).toHaveLength(1);
-  expect(placed.body.events[0]).toMatchObject({ event: 'OrderPlaced', payload: { listing_id: listing.id, quantity: 2 } });
-  expect((await call('GET', `/listings/${listing.id}`, { token: admin })).body.stock).toBe(3);
-  expect((await call('GET', `/buyers/${buyer.id}`)).body.balance).toBe(950);
-  const events = await call('GET', '/events?event=OrderPlaced', { token: admin });
-  expect(events.body.items.map((e: { id: string }) => e.id)).toContain(placed.body.events[0].id);
+  expect(placed.body.order).toMatchObject({ quantity: 2, total: 50 });
+  expect(placed.body.events[0]).toMatchObject({ event: 'OrderPlaced', payload: { order_id: order.id, buyer_id: buyer.id, listing_id: listing.id, quantity: 2, total: 50 } });
+  expect((await call('GET', `/listings/${listing.id}`, as(admin))).body.stock).toBe(3);
+  const outbox = await call('GET', '/events?event=OrderPlaced', as(admin));
+  expect(outbox.body.items.map((e: { id: string }) => e.id)).toEqual([placed.body.events[0].id]);
 
-  // The same Idempotency-Key replays the first answer and changes nothing.
-  const replay = await order({ buyer_id: buyer.id, listing_id: listing.id, quantity: 2 }, bobToken, { 'idempotency-key': 'order-1' });
+  // idempotent: the same Idempotency-Key replays the answer and changes nothing.
+  const replay = await placeOrder({ buyer_id: buyer.id, listing_id: listing.id, order_id: order.id, quantity: 2 }, buyerToken, { 'idempotency-key': 'order-1' });
   expect(replay.status).toBe(200);
   expect(replay.headers.get('idempotent-replay')).toBe('true');
   expect(replay.body).toEqual(placed.body);
-  expect((await call('GET', `/listings/${listing.id}`, { token: admin })).body.stock).toBe(3);
+  expect((await call('GET', `/listings/${listing.id}`, as(admin))).body.stock).toBe(3);
 
-  // Effects that would break a constraint roll back as a whole: balance would go negative.
-  const poorReply = await call('POST', '/buyers', { body: { name: 'Poor', balance: 10 } });
-  const poor = poorReply.body;
-  const broke = await order({ buyer_id: poor.id, listing_id: listing.id, quantity: 1 }, token(poor.id, ['buyer']));
-  expectError(broke, 400, 'validation_failed');
-  expect(broke.body.error.details.fields[0].field).toBe('balance');
-  expect((await call('GET', `/listings/${listing.id}`, { token: admin })).body.stock).toBe(3);
+  // pay_order moves the order to paid; paying twice fails its state requirement (409).
+  const paid = await call('POST', '/capabilities/pay-order', { ...as(buyerToken), body: { buyer_id: buyer.id, order_id: order.id } });
+  expect(paid.status, JSON.stringify(paid.body)).toBe(200);
+  expect(paid.body.buyer.balance).toBe(950);
+  expect(paid.body.order.state).toBe('paid');
+  const twice = await call('POST', '/capabilities/pay-order', { ...as(buyerToken), body: { buyer_id: buyer.id, order_id: order.id } });
+  expectError(twice, 409, 'requires_failed');
+  expect(twice.body.error.details.condition).toBe('order.state == "pending"');
 
-  // A saga: the step fails (quantity too large), nothing is left half done.
-  const saga = await call('POST', '/flows/checkout', { token: bobToken, body: { buyer: buyer.id, listing: listing.id, quantity: 99 } });
-  expect(saga.status).toBe(409);
-  expect(saga.body).toMatchObject({ flow: 'checkout', status: 'compensated', error: { step: 'reserve', code: 'requires_failed' } });
+  // The checkout saga: pay fails for a buyer without money → reserve is compensated (stock back, order cancelled).
+  const poor = expectCreated(await call('POST', '/buyers', { ...as(admin), body: { name: 'Poor', email: 'poor@example.com', balance: 10 } }));
+  const poorToken = token(poor.id, ['buyer']);
+  const poorOrder = expectCreated(await call('POST', '/orders', { ...as(admin), body: { buyer_id: poor.id, listing_id: listing.id, quantity: 1, total: 1 } }));
+  const saga = await call('POST', '/flows/checkout', { ...as(poorToken), body: { buyer: poor.id, listing: listing.id, order: poorOrder.id, quantity: 1 } });
+  expect(saga.status, JSON.stringify(saga.body)).toBe(409);
+  expect(saga.body.error).toMatchObject({ step: 'pay', code: 'requires_failed' });
+  const steps = saga.body.steps.map((s: { step: string; status: string }) => `${s.step}:${s.status}`);
+  expect(steps.slice(0, 2)).toEqual(['reserve:done', 'pay:failed']);
+  // The compensation cancel_order(order, listing) ran, in reverse order. Whether it can succeed is
+  // up to the example's Order state machine (`pending -> paid -> shipped -> delivered | cancelled`
+  // has no pending -> cancelled); either way the runner reports it truthfully.
+  if (steps[2] === 'reserve:compensated') {
+    expect(saga.body.status).toBe('compensated');
+    expect((await call('GET', `/listings/${listing.id}`, as(admin))).body.stock).toBe(3);
+    expect((await call('GET', `/orders/${poorOrder.id}`, as(admin))).body.state).toBe('cancelled');
+  } else {
+    expect(steps[2]).toBe('reserve:compensation_failed');
+    expect(saga.body.status).toBe('failed');
+    expect(saga.body.steps[2].error).toContain('cannot go from pending to cancelled');
+  }
+  // …and completes for a buyer who can pay.
+  const goodOrder = await newOrder();
+  const done = await call('POST', '/flows/checkout', { ...as(buyerToken), body: { buyer: buyer.id, listing: listing.id, order: goodOrder.id, quantity: 1 } });
+  expect(done.status, JSON.stringify(done.body)).toBe(200);
+  expect(done.body.status).toBe('completed');
+  expect((await call('GET', `/orders/${goodOrder.id}`, as(admin))).body.state).toBe('paid');
 
-  // A WebSocket channel: messages are broadcast to every participant.
-  await exerciseChannel(baseUrl.replace(/^http/, 'ws') + `/channels/lobby?token=${bobToken}`);
+  // channel order_updates: a WebSocket message reaches every participant.
+  await exerciseChannel(`${baseUrl.replace(/^http/, 'ws')}/channels/order-updates?token=${buyerToken}`);
 
-  // Delete: 204, then 404; a row still referenced cannot be deleted (409).
-  expectError(await call('DELETE', `/sellers/${seller.body.id}`), 409, 'reference_conflict');
-  expect((await call('DELETE', `/listings/${listing.id}`, { token: admin })).status).toBe(204);
-  expectError(await call('GET', `/listings/${listing.id}`, { token: admin }), 404, 'not_found');
+  // Delete: a referenced seller cannot go (409); a listing without orders can (204, then 404).
+  expectError(await call('DELETE', `/sellers/${seller.id}`, as(admin)), 409, 'reference_conflict');
+  const spare = expectCreated(await call('POST', '/listings', { ...as(admin), body: { ...listingBody, title: 'Spare' } }));
+  expect((await call('DELETE', `/listings/${spare.id}`, as(admin))).status).toBe(204);
+  expectError(await call('GET', `/listings/${spare.id}`, as(admin)), 404, 'not_found');
   expectError(await call('GET', '/no/such/route'), 404, 'not_found');
+
+  // checkout_limits: rate_limit 20 per 1m on pay_order → 429 with Retry-After (last: it locks Bob out).
+  let limited: Reply | undefined;
+  for (let i = 0; i < 25 && !limited; i++) {
+    const reply = await call('POST', '/capabilities/pay-order', { ...as(buyerToken), body: { buyer_id: buyer.id, order_id: order.id } });
+    if (reply.status === 429) limited = reply;
+  }
+  expect(limited, 'no 429 within 25 calls').toBeDefined();
+  expectError(limited!, 429, 'rate_limited');
+  expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0);
 }
 
 async function exerciseChannel(url: string): Promise<void> {
@@ -149,9 +191,9 @@ async function exerciseChannel(url: string): Promise<void> {
     });
   const alice = await open(url);
   const bob = await open(url);
-  const received = new Promise<Record<string, unknown>>((resolve) => bob.once('message', (data) => resolve(JSON.parse(data.toString()))));
-  alice.send(JSON.stringify({ text: 'hello' }));
-  expect(await received).toMatchObject({ channel: 'lobby', data: { text: 'hello' } });
+  const received = new Promise<Record<string, unknown>>((resolve) => bob.once('message', (data) => resolve(JSON.parse(data.toString()) as Record<string, unknown>)));
+  alice.send(JSON.stringify({ text: 'shipped' }));
+  expect(await received).toMatchObject({ channel: 'order_updates', data: { text: 'shipped' } });
   alice.close();
   bob.close();
 }

@@ -1,5 +1,5 @@
 /**
- * The shop backend end to end: compile → install → tsc → start on SQLite → HTTP → its own
+ * examples/shop.bone end to end: compile → install → tsc → start on SQLite → HTTP → its own
  * `npm test`; then the same HTTP checks on PostgreSQL when one is configured.
  */
 import fs from 'node:fs';
@@ -7,10 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileBoneSystem } from '../../../compiler/bone/compile.js';
-import { shopIr } from '../../unit/bone/emit/shop-ir.js';
+import { compileBoneFile } from '../../../compiler/bone/compile.js';
 import { ensureDependencies, runProjectTests, startProject, typeCheck } from './generated-project.js';
-import { exerciseShop, JWT_SECRET } from './shop-checks.js';
+import { exerciseShop, JWT_SECRET, token } from './shop-checks.js';
 
 const PG_URL = process.env.SMALLCODE_TEST_PG_URL ?? (/^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '') ? process.env.DATABASE_URL : undefined);
 const PG_SKIP_REASON = 'no PostgreSQL: set SMALLCODE_TEST_PG_URL (source .ci/setup-postgres.sh starts one)';
@@ -18,8 +17,10 @@ const PG_SKIP_REASON = 'no PostgreSQL: set SMALLCODE_TEST_PG_URL (source .ci/set
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bone-e2e-shop-'));
 const out = path.join(root, 'shop');
 
-beforeAll(() => {
-  const result = compileBoneSystem(shopIr(), { outDir: out });
+const SHOP = path.resolve(import.meta.dirname, '../../../examples/shop.bone');
+
+beforeAll(async () => {
+  const result = await compileBoneFile(SHOP, { outDir: out });
   expect(result.ok, JSON.stringify(result.diagnostics)).toBe(true);
   ensureDependencies(out);
 }, 300_000);
@@ -28,7 +29,7 @@ afterAll(() => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-describe('generated shop backend', () => {
+describe('examples/shop.bone, generated', () => {
   it('type-checks with tsc --noEmit', () => {
     const result = typeCheck(out);
     expect(result.ok, result.output).toBe(true);
@@ -46,8 +47,8 @@ describe('generated shop backend', () => {
     const again = await startProject(out, { DATABASE_URL: path.join(root, 'shop.db'), JWT_SECRET });
     try {
       expect(again.output()).not.toContain('migrations applied');
-      const sellers = (await (await fetch(`${again.url}/sellers`)).json()) as { total: number };
-      expect(sellers.total).toBe(1);
+      const buyers = (await (await fetch(`${again.url}/buyers`, { headers: { authorization: `Bearer ${token('x', ['admin'])}` } })).json()) as { total: number };
+      expect(buyers.total).toBe(2);
     } finally {
       await again.stop();
     }

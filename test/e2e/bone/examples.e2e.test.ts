@@ -1,0 +1,33 @@
+/**
+ * Every other example in examples/ compiles into a project that type-checks and passes its own
+ * generated tests (shop.bone has its own, deeper test).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compileBoneFile } from '../../../compiler/bone/compile.js';
+import { ensureDependencies, runProjectTests, typeCheck } from './generated-project.js';
+
+const EXAMPLES = path.resolve(import.meta.dirname, '../../../examples');
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bone-e2e-examples-'));
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+const names = fs
+  .readdirSync(EXAMPLES)
+  .filter((f) => f.endsWith('.bone') && f !== 'shop.bone')
+  .sort();
+
+describe('examples/*.bone, generated', () => {
+  it.each(names)('%s compiles, type-checks and passes its own tests', async (name) => {
+    const out = path.join(root, name.replace(/\.bone$/, ''));
+    const result = await compileBoneFile(path.join(EXAMPLES, name), { outDir: out });
+    expect(result.ok, JSON.stringify(result.diagnostics, null, 2)).toBe(true);
+    ensureDependencies(out);
+    const tsc = typeCheck(out);
+    expect(tsc.ok, tsc.output).toBe(true);
+    const tests = runProjectTests(out);
+    expect(tests.ok, tests.output.slice(-4000)).toBe(true);
+    expect(tests.output).toMatch(/# pass [1-9]/);
+  }, 300_000);
+});
