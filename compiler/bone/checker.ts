@@ -128,6 +128,7 @@ class Checker {
   private readonly symbols: Symbols;
   private readonly exprs: ExpressionChecker;
   private readonly fieldTypes = new Map<A.FieldDecl, BoneType>();
+  private readonly derivedFields = new Map<EntitySymbol, BoneDerivedField[]>();
   private readonly fileExists: (path: string) => boolean;
 
   constructor(
@@ -152,6 +153,10 @@ class Checker {
     };
     // State names and extension return types first: expressions anywhere may refer to them.
     for (const entity of this.symbols.entities.values()) entity.states = collectStateNames(entity.decl);
+    for (const entity of this.symbols.entities.values()) {
+      this.exprs.file = entity.decl.span.file;
+      this.derivedFields.set(entity, this.derived(entity));
+    }
     for (const ext of this.symbols.extensionPoints.values()) {
       if (ext.returns) this.exprs.extensionReturnTypes.set(ext.name.text, resolveType(ext.returns, this.symbols, silentBag()));
     }
@@ -354,6 +359,17 @@ class Checker {
       }
       if (ok) indexes.push(index);
     }
+    const derived = this.derivedFields.get(symbol) ?? [];
+    const checked: CheckedEntity = { symbol, fields, constraints, auth, relations, indexes, derived };
+    if (states) checked.states = states;
+    return checked;
+  }
+
+  /** Derived fields join the entity's members before any expression is checked, so any expression can read them. */
+  private derived(symbol: EntitySymbol): BoneDerivedField[] {
+    const { decl } = symbol;
+    const owner = `entity '${symbol.name}'`;
+    const self: ExprEnv = { kind: 'self', entity: symbol };
     const derived: BoneDerivedField[] = [];
     for (const item of decl.derived) {
       const expr = this.exprs.check(item.expr, self);
@@ -369,9 +385,7 @@ class Checker {
       symbol.fields.set(item.name.text, { name: item.name.text, type, origin: 'derived', span: item.name.span });
       derived.push({ name: item.name.text, type, expr, loc: irLocation(item.span) });
     }
-    const checked: CheckedEntity = { symbol, fields, constraints, auth, relations, indexes, derived };
-    if (states) checked.states = states;
-    return checked;
+    return derived;
   }
 
   /** `a | b -> c`: every state of one group goes to every state of the next. */

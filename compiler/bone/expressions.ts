@@ -246,8 +246,9 @@ export class ExpressionChecker {
         return UNKNOWN;
       }
     }
-    if (isScalar(left.type, 'float') || isScalar(right.type, 'float') || op === '/') return isScalar(left.type, 'float') || isScalar(right.type, 'float') ? scalar('float') : scalar('int');
-    if (isScalar(left.type, 'int') || isScalar(right.type, 'int') || op === '-') return op === '-' && isScalar(left.type, 'uint') && isScalar(right.type, 'uint') ? scalar('int') : scalar('int');
+    // Division is not integer division in the generated code; subtraction can go below zero.
+    if (isScalar(left.type, 'float') || isScalar(right.type, 'float') || op === '/') return scalar('float');
+    if (isScalar(left.type, 'int') || isScalar(right.type, 'int') || op === '-') return scalar('int');
     return scalar('uint');
   }
 

@@ -50,6 +50,15 @@ describe('bone checker: behaviour', () => {
     expect(result.ir?.capabilities[0]?.params[0]).toMatchObject({ name: 'o', entity: 'Order' });
   });
 
+  it('lets constraints and capabilities declared earlier read derived fields', () => {
+    const result = check([
+      '  capability c(o: Order) { requires: [o.total > 0] }',
+      '  entity Order { owns: [price: uint, quantity: uint] constraints: [total <= 1000] derived total: price * quantity }',
+    ].join('\n'));
+    expect(result.diagnostics).toEqual([]);
+    expect(result.ir?.entities[0]?.derived[0]).toMatchObject({ name: 'total', type: { kind: 'scalar', scalar: 'uint' } });
+  });
+
   it('knows the implicit fields: id, created_at, updated_at, state, relation members and foreign keys', () => {
     const result = check([
       '  entity Seller { owns: [name: string] }',
