@@ -8,12 +8,16 @@ import path from 'node:path';
 import type { Diagnostic } from '../common/index.js';
 import { formatDiagnostics, hasErrors } from '../common/index.js';
 import { emitProject, MIGRATION_DIRS, type BoneTarget, type PreviousOutput } from './emit/index.js';
+import { implementationPath } from './emit/model.js';
+import { readRegions } from './emit/regions.js';
 import { checkBone, checkBoneFile } from './index.js';
 import type { BoneSystem } from './ir.js';
 
 export interface CompileBoneOptions {
   outDir: string;
   target?: BoneTarget;
+  /** Where `implementation:` paths of extension points are resolved (the .bone file's folder). */
+  sourceDir?: string;
 }
 
 export interface CompileBoneResult {
@@ -35,17 +39,36 @@ export interface CompileBoneResult {
 const MANIFEST_PATH = '.bone/files.json';
 
 export async function compileBoneFile(file: string, opts: CompileBoneOptions): Promise<CompileBoneResult> {
-  const checked = await checkBoneFile(file);
+  const checked = await checkBoneFile(file, { extensionImplemented: implementedIn(opts.outDir) });
   if (!checked.ir || hasErrors(checked.diagnostics)) return failed(checked.diagnostics, opts);
-  const result = compileBoneSystem(checked.ir, opts);
+  const result = compileBoneSystem(checked.ir, { ...opts, sourceDir: path.dirname(path.resolve(file)) });
   return { ...result, diagnostics: [...checked.diagnostics, ...result.diagnostics] };
 }
 
 export async function compileBoneSource(source: string, file: string, opts: CompileBoneOptions): Promise<CompileBoneResult> {
-  const checked = checkBone(source, file);
+  const checked = checkBone(source, file, { extensionImplemented: implementedIn(opts.outDir) });
   if (!checked.ir || hasErrors(checked.diagnostics)) return failed(checked.diagnostics, opts);
-  const result = compileBoneSystem(checked.ir, opts);
+  const result = compileBoneSystem(checked.ir, { ...opts, sourceDir: path.dirname(path.resolve(file)) });
   return { ...result, diagnostics: [...checked.diagnostics, ...result.diagnostics] };
+}
+
+/**
+ * A stable extension point counts as implemented when the previous output's src/extensions.ts
+ * has its region filled with someone's code (not the generated "not implemented" body).
+ */
+function implementedIn(outDir: string): (name: string) => boolean {
+  let regions: ReturnType<typeof readRegions> | undefined;
+  return (name) => {
+    if (!regions) {
+      try {
+        regions = readRegions(fs.readFileSync(path.join(outDir, 'src', 'extensions.ts'), 'utf8'));
+      } catch {
+        regions = new Map();
+      }
+    }
+    const body = regions.get(name)?.body.trim() ?? '';
+    return body !== '' && !body.includes('NotImplementedError');
+  };
 }
 
 function failed(diagnostics: Diagnostic[], opts: CompileBoneOptions): CompileBoneResult {
@@ -75,6 +98,23 @@ export function compileBoneSystem(system: BoneSystem, opts: CompileBoneOptions):
   const outDir = path.resolve(opts.outDir);
   const previous = readPrevious(outDir);
   const emitted = emitProject(system, previous, opts.target ?? 'express');
+  // `implementation: "extensions/fee.ts"` modules are copied into the project, which imports them.
+  for (const point of system.extensionPoints) {
+    if (!point.implementation) continue;
+    const from = path.resolve(opts.sourceDir ?? process.cwd(), point.implementation);
+    try {
+      emitted.files.push({ path: implementationPath(point.implementation), content: fs.readFileSync(from, 'utf8') });
+    } catch (error) {
+      emitted.diagnostics.push({
+        code: 'BSE004',
+        severity: 'error',
+        message: `cannot read the implementation of extension point '${point.name}' (${from}): ${(error as Error).message}`,
+        span: { file: system.file, start: { offset: 0, line: point.loc.line, column: point.loc.column }, end: { offset: 0, line: point.loc.endLine, column: point.loc.endColumn } },
+      });
+    }
+  }
+  emitted.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  if (hasErrors(emitted.diagnostics)) return { ...failed(emitted.diagnostics, opts), diagnostics: emitted.diagnostics };
   const filesWritten: string[] = [];
   const filesUnchanged: string[] = [];
   const filesAdded: string[] = [];

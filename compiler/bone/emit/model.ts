@@ -285,9 +285,16 @@ export function buildView(system: BoneSystem): SystemView {
       const params = x.params.map((p) => `${safeIdentifier(p.name)}: ${p.entity ? p.entity : tsType(p.type)}`).join(', ');
       const returnsTs = x.returns ? tsType(x.returns) : 'void';
       const defaultCtx: ExprContext = { ref: (r) => pathAccess(safeIdentifier(r.name ?? r.path[0] ?? ''), r.name ? r.path : r.path.slice(1)) };
-      const defaultBody = x.default
-        ? `return ${exprToTs(x.default, defaultCtx)};`
-        : `throw new NotImplementedError(${JSON.stringify(x.name)});`;
+      const argNames = x.params.map((p) => safeIdentifier(p.name)).join(', ');
+      const defaultBody = x.implementation
+        ? [
+            `const implementation = (await import(${lit(`./${implementationPath(x.implementation).replace(/^src\//, '').replace(/\.ts$/, '.js')}`)})) as Record<string, unknown>;`,
+            `  const run = (${unique([x.name, camelCase(x.name), 'default']).map((n) => `implementation[${lit(n)}]`).join(' ?? ')}) as (...args: unknown[]) => unknown;`,
+            `  return (await run(${argNames})) as ${returnsTs};`,
+          ].join('\n')
+        : x.default
+          ? `return ${exprToTs(x.default, defaultCtx)};`
+          : `throw new NotImplementedError(${JSON.stringify(x.name)});`;
       return { name: x.name, fnName: safeIdentifier(camelCase(x.name)), paramsTs: params, returnsTs, defaultBody, stable: x.stable };
     }),
     extensionImports: unique(system.extensionPoints.flatMap((x) => x.params.map((p) => (p.entity ? entityByName.get(p.entity) : undefined)).filter((e): e is EntityView => !!e))),
@@ -323,6 +330,12 @@ export function negate(ts: string): string {
     return `!${ts}`;
   }
   return `!(${ts})`;
+}
+
+/** Where an extension point's `implementation:` module is copied in the generated project. */
+export function implementationPath(implementation: string): string {
+  const base = implementation.split(/[\\/]/).pop() ?? implementation;
+  return `src/impl/${base}`;
 }
 
 function unique<T>(items: readonly T[]): T[] {

@@ -110,3 +110,45 @@ describe('agent tools', () => {
     expect((await boneCheckTool.execute({}, { root })).output).toContain('give "file"');
   });
 });
+
+describe('stable extension points', () => {
+  const STABLE = `system Fees {
+  entity Task {
+    owns: [title: string, price: uint = 0]
+    auth: none
+  }
+  extension_point fee(task: Task) {
+    returns: uint
+    stable: true
+  }
+}
+`;
+  const WITH_MODULE = STABLE.replace('stable: true', 'stable: true\n    implementation: "fee.ts"');
+
+  it('must be implemented: first in the .bone file or, after a compile, in the marked region', async () => {
+    const dir = path.join(root, 'stable');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'fees.bone'), STABLE);
+    const { compileBoneFile } = await import('../../../../compiler/bone/compile.js');
+    const out = path.join(dir, 'out');
+    const refused = await compileBoneFile(path.join(dir, 'fees.bone'), { outDir: out });
+    expect(refused.ok).toBe(false);
+    expect(refused.diagnostics.map((d) => d.code)).toContain('BS102');
+
+    // With a module: it is copied into the project and the region calls it.
+    fs.writeFileSync(path.join(dir, 'fee.ts'), 'export function fee(task: { price: number }): number {\n  return Math.ceil(task.price / 10);\n}\n');
+    fs.writeFileSync(path.join(dir, 'fees.bone'), WITH_MODULE);
+    const compiled = await compileBoneFile(path.join(dir, 'fees.bone'), { outDir: out });
+    expect(compiled.ok, JSON.stringify(compiled.diagnostics)).toBe(true);
+    expect(fs.readFileSync(path.join(out, 'src/impl/fee.ts'), 'utf8')).toContain('Math.ceil');
+    const extensions = fs.readFileSync(path.join(out, 'src/extensions.ts'), 'utf8');
+    expect(extensions).toContain("await import(\"./impl/fee.js\")");
+
+    // A region someone filled by hand implements it too, so the module can go.
+    fs.writeFileSync(path.join(out, 'src/extensions.ts'), extensions.replace(/(\/\/ <bone:extension fee>\n)[\s\S]*?(\n\s*\/\/ <\/bone:extension fee>)/, '$1  return task.price > 100 ? 5 : 1;$2'));
+    fs.writeFileSync(path.join(dir, 'fees.bone'), STABLE);
+    const again = await compileBoneFile(path.join(dir, 'fees.bone'), { outDir: out });
+    expect(again.ok, JSON.stringify(again.diagnostics)).toBe(true);
+    expect(fs.readFileSync(path.join(out, 'src/extensions.ts'), 'utf8')).toContain('return task.price > 100 ? 5 : 1;');
+  });
+});
