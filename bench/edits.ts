@@ -7,7 +7,7 @@
  * (policy_dependent) are reported apart, with the direction in which our policy differs.
  * Also scores where searches match (edits-match-level.jsonl).
  */
-import { applyEdits, EditBlockSyntaxError, EditError, editsFromUnifiedDiff, findMatch, mergeElidedRewrite, parseEditBlocks, type Edit } from '../runtime/edit/index.js';
+import { applyEdits, EditBlockSyntaxError, EditError, editsFromUnifiedDiff, findMatch, mergeElidedRewrite, parseApplyPatch, parseEditBlocks, type Edit } from '../runtime/edit/index.js';
 import { printTable, readJsonl } from './lib/corpora.js';
 
 const KINDS = ['exact', 'whitespace', 'indent', 'escape', 'elision', 'ambiguous', 'nomatch', 'multi', 'other'] as const;
@@ -45,9 +45,13 @@ function editsOf(r: EditRecord): Edit[] | string {
     return editsFromUnifiedDiff(r.raw_edit).map((e) => ({ search: e.search, replace: e.replace }));
   }
   if (r.blocks) {
-    const anchored = r.blocks.find((b) => b.anchor_context !== undefined);
-    if (anchored) return `unsupported: apply_patch '@@ ${anchored.anchor_context}' context anchor`;
-    return r.blocks.map((b) => ({ search: b.search, replace: b.replace, ...(b.replace_all ? { replaceAll: true } : {}) }));
+    return r.blocks.map((b) => ({
+      search: b.search,
+      replace: b.replace,
+      ...(b.replace_all ? { replaceAll: true } : {}),
+      ...(b.anchor_context !== undefined ? { after: b.anchor_context } : {}),
+      ...(b.anchor_end_of_file ? { atEnd: true } : {}),
+    }));
   }
   if (r.search !== null && r.replace !== null) return [{ search: r.search, replace: r.replace, ...(replaceAll ? { replaceAll: true } : {}), ...nearLine }];
   return `unsupported: ${r.format ?? 'raw'} text is not a search/replace pair`;
@@ -90,6 +94,37 @@ function runEdit(r: EditRecord): Outcome {
     if (r.expect_error) return { ok: true, got: `refused:${err.kind}` };
     return { ok: false, got: `refused:${err.kind}`, reason: `refused (${err.kind}): ${err.message.slice(0, 120)}` };
   }
+}
+
+/**
+ * End to end from the model's text: records whose raw edit is block text, an apply_patch patch
+ * or a unified diff, parsed by our parsers and applied, against the expected result.
+ */
+function fromText(records: EditRecord[]): { checked: number; recovered: number; failures: string[] } {
+  let checked = 0;
+  let recovered = 0;
+  const failures: string[] = [];
+  for (const r of records) {
+    if (r.raw_edit === undefined || r.policy_dependent) continue;
+    let parse: (() => Edit[]) | undefined;
+    if (BLOCK_FORMATS.has(r.format ?? '')) parse = () => parseEditBlocks(r.raw_edit!).map(({ path: _path, startLine, ...e }) => ({ ...e, ...(startLine ? { nearLine: startLine } : {}) }));
+    else if (r.format === 'apply_patch') {
+      parse = () => parseApplyPatch(r.raw_edit!).flatMap((op) => (op.kind === 'update' ? op.edits : []));
+    } else if (r.format === 'udiff') parse = () => editsFromUnifiedDiff(r.raw_edit!);
+    if (!parse) continue;
+    checked++;
+    let outcome: string;
+    try {
+      const out = applyEdits(r.original, parse());
+      outcome = r.expect_error ? 'applied' : r.expected !== null && sameText(out, r.expected, r.compare) ? 'ok' : 'wrong';
+    } catch (err) {
+      if (!(err instanceof EditError) && !(err instanceof EditBlockSyntaxError)) throw err;
+      outcome = r.expect_error ? 'ok' : `refused: ${err.message.slice(0, 80)}`;
+    }
+    if (outcome === 'ok') recovered++;
+    else failures.push(`${r.id} [${r.format}] ${outcome}`);
+  }
+  return { checked, recovered, failures };
 }
 
 /**
@@ -259,6 +294,7 @@ function main(): void {
   const matchSummary = { total: matchResults.length, pass: count('pass'), fail: count('fail'), policy: count('policy'), na: count('n/a') };
 
   const parser = parserAgreement(records);
+  const textual = fromText(records);
   const failures = scored.filter((x) => !x.outcome.ok).map(({ r, outcome }) => ({ id: r.id, kind: r.kind, reason: outcome.reason ?? '' }));
 
   if (json) {
@@ -269,6 +305,7 @@ function main(): void {
           policyDependent: policyRows,
           matchLevel: { ...matchSummary, rate: matchSummary.pass / (matchSummary.pass + matchSummary.fail) },
           blockParser: parser,
+          fromText: textual,
           failures,
           matchFailures: matchResults.filter((m) => m.verdict === 'fail'),
         },
@@ -295,6 +332,8 @@ function main(): void {
   );
   console.log(`\nBlock parser: ${parser.agree}/${parser.checked} block texts parse to the corpus's search/replace pairs.`);
   for (const d of parser.disagree) console.log(`  ${d}`);
+  console.log(`\nFrom the model's text (block text, apply_patch, unified diff; policy-dependent excluded): ${textual.recovered}/${textual.checked} recovered (${pct(textual.recovered, textual.checked)}).`);
+  for (const f of textual.failures) console.log(`  ${f}`);
   const matchFailures = matchResults.filter((m) => m.verdict === 'fail');
   if (verbose || failures.length <= 40) {
     console.log('\nNot recovered:');

@@ -4,13 +4,15 @@
  */
 import { closestRegion } from './closest.js';
 import { EditError, type EditCandidate } from './errors.js';
-import { ElisionMismatch, findAll, type Found } from './match.js';
-import { foldLineEndings, isBlank, lineOfOffset, preview, prepareText, type PreparedText } from './text.js';
+import { ElisionMismatch, findAll, type Found, type Located } from './match.js';
+import { foldPunctuation } from './normalize.js';
+import { foldLineEndings, isBlank, lineOfOffset, preview, prepareText, toLineBlock, type PreparedText } from './text.js';
 
 export { EditError, formatEditError } from './errors.js';
 export { EditBlockSyntaxError, looksLikeEditBlocks, parseEditBlocks, type EditBlock } from './blocks.js';
 export { editsFromUnifiedDiff, looksLikeUnifiedDiff, type DiffEdit } from './udiff.js';
 export { hasElisions, mergeElidedRewrite } from './lazy.js';
+export { looksLikeApplyPatch, parseApplyPatch, type PatchOperation } from './apply-patch.js';
 export type { EditErrorKind, EditCandidate, ClosestRegion } from './errors.js';
 
 export interface Edit {
@@ -24,6 +26,14 @@ export interface Edit {
    * nearest. A unique match elsewhere is still taken.
    */
   nearLine?: number;
+  /**
+   * A line that comes before the search text (apply_patch's `@@ def bar():` context): the match
+   * must start at or after the first line equal to it (ignoring surrounding whitespace), and
+   * the first such match is taken.
+   */
+  after?: string;
+  /** The search text ends the file (apply_patch's `*** End of File`); an empty search appends. */
+  atEnd?: boolean;
 }
 
 /** Character offsets into the text as given (BOM and CRLF included). */
@@ -65,6 +75,7 @@ export function applyEditDetailed(text: string, edit: Edit): AppliedEdit {
   const { search, replace } = edit;
   if (foldLineEndings(search) === foldLineEndings(replace)) throw noChange();
   const doc = prepareText(text);
+  if (isBlank(search) && edit.atEnd && !isBlank(doc.normalized)) return appendAtEnd(doc, edit);
   if (isBlank(search)) {
     // Only an empty file may be filled from an empty search; anything else would be a guess
     // (overwrite? insert at the top?) that silently destroys or misplaces code.
@@ -113,8 +124,12 @@ export function applyEdits(text: string, edits: Edit[]): string {
   return out;
 }
 
-function locate(doc: PreparedText, search: string, options: { replaceAll?: boolean; nearLine?: number }): Found {
-  const found = findAll(doc, search);
+function locate(doc: PreparedText, search: string, options: Omit<Edit, 'search' | 'replace'>): Found {
+  const accept = placement(doc, options);
+  let found = findAll(doc, search, accept);
+  if (found && options.after !== undefined && found.matches.length > 1 && !options.replaceAll) {
+    found = { strategy: `${found.strategy}, after '${options.after.trim()}'`, matches: [found.matches[0]!] };
+  }
   if (!found) {
     const closest = closestRegion(doc, search);
     throw new EditError('no_match', closest ? `search text not found; closest region is lines ${closest.startLine}-${closest.endLine}` : 'search text not found', closest ? { closest } : {});
@@ -131,6 +146,38 @@ function locate(doc: PreparedText, search: string, options: { replaceAll?: boole
     throw new EditError('ambiguous', `search text matches ${candidates.length} places (lines ${candidates.map((c) => c.line).join(', ')})`, { candidates });
   }
   return found;
+}
+
+/** Where a match may be, from the edit's `after` and `atEnd`. */
+function placement(doc: PreparedText, options: Omit<Edit, 'search' | 'replace'>): (m: Located) => boolean {
+  let from = 0;
+  if (options.after !== undefined && options.after.trim() !== '') {
+    const anchor = foldPunctuation(options.after.trim());
+    const at = doc.lines.findIndex((l) => foldPunctuation(l.trim()) === anchor);
+    if (at === -1) {
+      const closest = closestRegion(doc, options.after);
+      throw new EditError('no_match', `the context line '${options.after.trim()}' was not found`, closest ? { closest } : {});
+    }
+    from = at;
+  }
+  const atEnd = options.atEnd === true;
+  return (m) => m.line >= from && (!atEnd || doc.normalized.slice(m.end).trim() === '');
+}
+
+/** An empty search anchored at the end of the file: the replacement is appended. */
+function appendAtEnd(doc: PreparedText, edit: Edit): AppliedEdit {
+  // The blank lines written as the (empty) search stand for the end of the file, not new lines.
+  const blankLines = toLineBlock(edit.search).lines.length;
+  const block = toLineBlock(edit.replace);
+  let lines = block.lines;
+  for (let k = 0; k < blankLines && lines.length && isBlank(lines[lines.length - 1]!); k++) lines = lines.slice(0, -1);
+  const addition = lines.join('\n') + (lines.length ? '\n' : '');
+  const separator = doc.endsWithNewline ? '' : '\n';
+  const appended = (separator + addition).replace(/\n/g, doc.eol);
+  const text = doc.original + appended;
+  if (text === doc.original) throw noChange();
+  const startLine = doc.lines.length + 1;
+  return { text, strategy: 'append', startLine, endLine: startLine + Math.max(0, lines.length - 1), replacements: 1 };
 }
 
 function strategyName(doc: PreparedText, found: Found, search: string): string {

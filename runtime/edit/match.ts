@@ -32,22 +32,38 @@ export const FUZZY_MIN_CHARS = 40;
 /** A second place within this much similarity of the best one makes a fuzzy match ambiguous. */
 const FUZZY_RIVAL_MARGIN = 0.05;
 
-export function findAll(doc: PreparedText, search: string): Found | null {
+/**
+ * The matches of the first strategy that finds the search. `accept` narrows where a match may
+ * be (after an anchor line, at the end of the file); a strategy whose matches are all outside
+ * counts as finding nothing.
+ */
+export function findAll(doc: PreparedText, search: string, accept: (m: Located) => boolean = () => true): Found | null {
   const s = foldLineEndings(stripBom(search));
-  const found =
-    findPlain(doc, s, (r) => r, '') ??
-    findTrimmedSubstring(doc, s) ??
-    findIgnoringWhitespace(doc, s) ??
-    findRepaired(doc, s) ??
-    findElided(doc, s) ??
-    findFuzzy(doc, s);
-  return found;
+  const strategies: Array<() => Found | null> = [
+    () => findPlain(doc, s, (r) => r, '', accept),
+    () => findTrimmedSubstring(doc, s),
+    () => findIgnoringWhitespace(doc, s),
+    () => findRepaired(doc, s, accept),
+    () => findElided(doc, s),
+    () => findFuzzy(doc, s),
+  ];
+  for (const strategy of strategies) {
+    const found = narrow(strategy(), accept);
+    if (found) return found;
+  }
+  return null;
+}
+
+function narrow(found: Found | null, accept: (m: Located) => boolean): Found | null {
+  if (!found) return null;
+  const matches = found.matches.filter(accept);
+  return matches.length ? { strategy: found.strategy, matches } : null;
 }
 
 /** Exact text, then whole lines under looser comparisons, with and without blank edge lines. */
-function findPlain(doc: PreparedText, s: string, fixReplace: (r: string) => string, prefix: string): Found | null {
-  const exact = findExact(doc, s, fixReplace);
-  if (exact) return named(exact, prefix + 'exact');
+function findPlain(doc: PreparedText, s: string, fixReplace: (r: string) => string, prefix: string, accept: (m: Located) => boolean): Found | null {
+  const exact = narrow(named(findExact(doc, s, fixReplace) ?? [], prefix + 'exact'), accept);
+  if (exact) return exact;
   const block = toLineBlock(s);
   if (!block.lines.some((l) => !isBlank(l))) return null;
   const variants: Array<[string, LineBlock, (r: LineBlock) => LineBlock]> = [['', block, (r) => r]];
@@ -55,7 +71,7 @@ function findPlain(doc: PreparedText, s: string, fixReplace: (r: string) => stri
   if (trimmed) variants.push(['blank-edges+', trimmed.block, trimmed.fixReplace]);
   for (const comparator of COMPARATORS) {
     for (const [variantName, variant, fixBlock] of variants) {
-      const matches = findLines(doc, variant, comparator, (r) => fixBlock(toLineBlock(fixReplace(r))));
+      const matches = findLines(doc, variant, comparator, (r) => fixBlock(toLineBlock(fixReplace(r)))).filter(accept);
       if (matches.length) return { strategy: prefix + variantName + comparator.name, matches };
     }
   }
@@ -296,7 +312,7 @@ function squeezeWhitespace(doc: PreparedText): { squeezed: string; positions: In
 }
 
 /** The search repaired (line numbers stripped, escapes undone) and matched again. */
-function findRepaired(doc: PreparedText, s: string): Found | null {
+function findRepaired(doc: PreparedText, s: string, accept: (m: Located) => boolean): Found | null {
   const block = toLineBlock(s);
   const numbered = stripLineNumbers(block.lines);
   if (numbered) {
@@ -306,13 +322,13 @@ function findRepaired(doc: PreparedText, s: string): Found | null {
       const stripped = stripLineNumbers(rb.lines);
       return stripped ? stripped.join('\n') + (rb.endsWithNewline ? '\n' : '') : r;
     };
-    const found = findPlain(doc, repaired, fixReplace, 'line-numbers+');
+    const found = findPlain(doc, repaired, fixReplace, 'line-numbers+', accept);
     if (found) return found;
   }
   if (hasEscapes(s)) {
     const unescaped = unescapeText(s);
     // The replacement was written by the same hand: undo its escaping too.
-    const found = findPlain(doc, unescaped, (r) => unescapeText(r), 'unescaped+');
+    const found = findPlain(doc, unescaped, (r) => unescapeText(r), 'unescaped+', accept);
     if (found) return found;
   }
   return null;
