@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
 import { DiagnosticBag, hasErrors, spanOfTokens, type Diagnostic } from '../common/index.js';
 import type { MarrowFile } from './ast.js';
 import { bindFile } from './bind.js';
 import { buildAst } from './build-ast.js';
 import { checkProgram, type CheckOptions } from './checker.js';
 import { MS } from './diagnostics.js';
-import { COMPILER_VERSION, emitModule, loadTsMorph } from './emitter.js';
+import { emitModule, loadTsMorph } from './emitter.js';
+import { sourceHash } from './hash.js';
 import { lex } from './lexer.js';
 import { parseTokens } from './parser.js';
 import type { Program } from './program.js';
@@ -30,9 +30,7 @@ export interface CompileResult extends CheckResult {
   code?: string;
 }
 
-export function sourceHash(source: string): string {
-  return `sha256:${createHash('sha256').update(COMPILER_VERSION).update('\0').update(source).digest('hex').slice(0, 16)}`;
-}
+export { sourceHash };
 
 /** Lex → parse → AST → bind → check. Never throws on bad input; never loads ts-morph. */
 export function checkSource(source: string, options: CompileOptions): CheckResult {

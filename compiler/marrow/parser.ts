@@ -17,8 +17,9 @@ const VALUE_START = new Set([T.NumberLiteral, T.StringLiteral, T.Duration, T.Per
  * AST). Error recovery is on so one pass reports every syntax error in a file.
  */
 export class MarrowParser extends CstParser {
-  constructor() {
-    super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: 'full', maxLookahead: 3 });
+  /** `validate: false` skips Chevrotain's grammar self-checks (slow at start-up); a unit test runs them. */
+  constructor(options: { validate?: boolean } = {}) {
+    super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: 'full', maxLookahead: 3, skipValidations: options.validate === false });
     this.performSelfAnalysis();
   }
 
@@ -301,7 +302,7 @@ export class MarrowParser extends CstParser {
 let parserInstance: MarrowParser | undefined;
 /** Chevrotain parsers are expensive to build and reusable: one per process. */
 export function marrowParser(): MarrowParser {
-  parserInstance ??= new MarrowParser();
+  parserInstance ??= new MarrowParser({ validate: false });
   return parserInstance;
 }
 

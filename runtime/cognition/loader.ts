@@ -156,8 +156,8 @@ interface LayerFileInput {
 }
 
 async function loadLayerFile(input: LayerFileInput): Promise<{ info: LayerInfo; layer?: LayerDefinition }> {
-  const compiler = await import('../../compiler/marrow/compile.js');
-  const hash = compiler.sourceHash(input.source);
+  const { sourceHash } = await import('../../compiler/marrow/hash.js');
+  const hash = sourceHash(input.source);
   const info: LayerInfo = { origin: input.origin, file: input.file, path: input.path, hash, status: 'failed', declarations: [], diagnostics: [] };
   const evaluate = (cjs: string, filename: string, from: LayerInfo['from'], compiledAt: string, diagnostics: Diagnostic[]) => {
     const layer = evaluateLayerModule(cjs, filename);
@@ -183,7 +183,8 @@ async function loadLayerFile(input: LayerFileInput): Promise<{ info: LayerInfo; 
       const meta = JSON.parse(readFileSync(cachedMeta, 'utf8')) as { diagnostics: Diagnostic[] };
       return evaluate(readFileSync(cached, 'utf8'), cached, 'cache', statSync(cached).mtime.toISOString(), meta.diagnostics);
     }
-    // 3. Compile now (loads ts-morph once).
+    // 3. Compile now (loads the compiler and ts-morph once).
+    const compiler = await import('../../compiler/marrow/compile.js');
     const checked = compiler.checkSource(input.source, input.checkOptions);
     if (!checked.ok) {
       info.diagnostics = checked.diagnostics;

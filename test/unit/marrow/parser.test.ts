@@ -116,3 +116,10 @@ describe('MarrowScript parser', () => {
     expect(r.program.guards[0]!.span.start).toMatchObject({ line: 2, column: 9 });
   });
 });
+
+describe('MarrowScript grammar', () => {
+  it('passes Chevrotain self-analysis (skipped at start-up for speed)', async () => {
+    const { MarrowParser } = await import('../../../compiler/marrow/parser.js');
+    expect(() => new MarrowParser({ validate: true })).not.toThrow();
+  });
+});

@@ -95,30 +95,36 @@ export const layer = defineLayer({
       by: (f: Facts): number => f.session.failure_rate,
       minCalls: 3,
       fallback: "local",
-      tiers: [{
-        name: "primary",
-        max: 0.3,
-        model: "local",
-      }, {
-        name: "medium",
-        max: 0.6,
-        model: "medium",
-      }, {
-        name: "heavy",
-        model: "strong",
-      }],
+      tiers: [
+        {
+          name: "primary",
+          max: 0.3,
+          model: "local",
+        },
+        {
+          name: "medium",
+          max: 0.6,
+          model: "medium",
+        },
+        {
+          name: "heavy",
+          model: "strong",
+        },
+      ],
       loc: "agents/core.marrow:21",
     },
   },
   prompts: {
     classify_task: {
       name: "classify_task",
-      params: [{
-        name: "message",
-        type: {
-          kind: "string",
+      params: [
+        {
+          name: "message",
+          type: {
+            kind: "string",
+          },
         },
-      }],
+      ],
       returns: {
         kind: "enum",
         values: ["coding", "editing", "search", "question", "chat"],
@@ -137,10 +143,12 @@ export const layer = defineLayer({
         jitter: false,
       },
       validate: [],
-      onInvalid: [{
-        kind: "fallback",
-        heuristic: true,
-      }],
+      onInvalid: [
+        {
+          kind: "fallback",
+          heuristic: true,
+        },
+      ],
       constraints: [],
       idempotent: false,
       maxTokens: 8,
@@ -149,46 +157,55 @@ export const layer = defineLayer({
     },
     diagnose_error: {
       name: "diagnose_error",
-      params: [{
-        name: "command",
-        type: {
-          kind: "string",
+      params: [
+        {
+          name: "command",
+          type: {
+            kind: "string",
+          },
         },
-      }, {
-        name: "output",
-        type: {
-          kind: "string",
+        {
+          name: "output",
+          type: {
+            kind: "string",
+          },
         },
-      }, {
-        name: "exit_code",
-        type: {
-          kind: "int",
+        {
+          name: "exit_code",
+          type: {
+            kind: "int",
+          },
         },
-      }],
+      ],
       returns: {
         kind: "record",
-        fields: [{
-          name: "category",
-          type: {
-            kind: "enum",
-            values: ["missing_dependency", "syntax_error", "type_error", "test_failure", "not_found", "permission", "timeout", "other"],
+        fields: [
+          {
+            name: "category",
+            type: {
+              kind: "enum",
+              values: ["missing_dependency", "syntax_error", "type_error", "test_failure", "not_found", "permission", "timeout", "other"],
+            },
           },
-        }, {
-          name: "cause",
-          type: {
-            kind: "string",
+          {
+            name: "cause",
+            type: {
+              kind: "string",
+            },
           },
-        }, {
-          name: "fix",
-          type: {
-            kind: "string",
+          {
+            name: "fix",
+            type: {
+              kind: "string",
+            },
           },
-        }, {
-          name: "confidence",
-          type: {
-            kind: "float",
+          {
+            name: "confidence",
+            type: {
+              kind: "float",
+            },
           },
-        }],
+        ],
       },
       router: "by_failure",
       template: "diagnose_error",
@@ -204,12 +221,15 @@ export const layer = defineLayer({
         jitter: false,
       },
       validate: ["schema_only"],
-      onInvalid: [{
-        kind: "repair",
-      }, {
-        kind: "fallback",
-        heuristic: true,
-      }],
+      onInvalid: [
+        {
+          kind: "repair",
+        },
+        {
+          kind: "fallback",
+          heuristic: true,
+        },
+      ],
       constraints: [],
       idempotent: false,
       maxTokens: 300,
@@ -218,17 +238,20 @@ export const layer = defineLayer({
     },
     summarize_history: {
       name: "summarize_history",
-      params: [{
-        name: "history",
-        type: {
-          kind: "string",
+      params: [
+        {
+          name: "history",
+          type: {
+            kind: "string",
+          },
         },
-      }, {
-        name: "max_chars",
-        type: {
-          kind: "int",
+        {
+          name: "max_chars",
+          type: {
+            kind: "int",
+          },
         },
-      }],
+      ],
       returns: {
         kind: "string",
       },
@@ -236,12 +259,15 @@ export const layer = defineLayer({
       template: "summarize_history",
       timeoutMs: 60000,
       validate: ["non_empty"],
-      onInvalid: [{
-        kind: "retry",
-      }, {
-        kind: "fallback",
-        heuristic: true,
-      }],
+      onInvalid: [
+        {
+          kind: "retry",
+        },
+        {
+          kind: "fallback",
+          heuristic: true,
+        },
+      ],
       constraints: ["keep file paths, decisions and open problems", "no greetings"],
       idempotent: false,
       maxTokens: 800,
@@ -283,196 +309,215 @@ export const layer = defineLayer({
     },
   },
   manifest: {
-    declarations: [{
-      kind: "agent",
-      name: "smallcode",
-      loc: "agents/core.marrow:4",
-      settings: {
-        default_model: "local",
+    declarations: [
+      {
+        kind: "agent",
+        name: "smallcode",
+        loc: "agents/core.marrow:4",
+        settings: {
+          default_model: "local",
+        },
       },
-    }, {
-      kind: "model",
-      name: "local",
-      loc: "agents/core.marrow:8",
-      settings: {
-        provider: "openai_compat",
-        endpoint: "env(\"SMALLCODE_BASE_URL\", \"http://localhost:1234/v1\")",
-        name: "env(\"SMALLCODE_MODEL\")",
-        context_window: "auto",
-        temperature: "0.2",
-        timeout: "env(\"SMALLCODE_MODEL_TIMEOUT\", 300s)",
-        retry: "{ max_attempts: 4, backoff: exponential, interval: 500ms, jitter: true }",
+      {
+        kind: "model",
+        name: "local",
+        loc: "agents/core.marrow:8",
+        settings: {
+          provider: "openai_compat",
+          endpoint: "env(\"SMALLCODE_BASE_URL\", \"http://localhost:1234/v1\")",
+          name: "env(\"SMALLCODE_MODEL\")",
+          context_window: "auto",
+          temperature: "0.2",
+          timeout: "env(\"SMALLCODE_MODEL_TIMEOUT\", 300s)",
+          retry: "{ max_attempts: 4, backoff: exponential, interval: 500ms, jitter: true }",
+        },
       },
-    }, {
-      kind: "model",
-      name: "medium",
-      loc: "agents/core.marrow:17",
-      settings: {
-        name: "env(\"SMALLCODE_MODEL_MEDIUM\")",
-        optional: "true",
+      {
+        kind: "model",
+        name: "medium",
+        loc: "agents/core.marrow:17",
+        settings: {
+          name: "env(\"SMALLCODE_MODEL_MEDIUM\")",
+          optional: "true",
+        },
       },
-    }, {
-      kind: "model",
-      name: "strong",
-      loc: "agents/core.marrow:18",
-      settings: {
-        name: "env(\"SMALLCODE_MODEL_STRONG\")",
-        optional: "true",
+      {
+        kind: "model",
+        name: "strong",
+        loc: "agents/core.marrow:18",
+        settings: {
+          name: "env(\"SMALLCODE_MODEL_STRONG\")",
+          optional: "true",
+        },
       },
-    }, {
-      kind: "router",
-      name: "by_failure",
-      loc: "agents/core.marrow:21",
-      settings: {
-        by: "session.failure_rate",
-        min_calls: "3",
-        fallback: "local",
-        "tier primary": "{ max: 0.3 -> local }",
-        "tier medium": "{ max: 0.6 -> medium }",
-        "tier heavy": "{ -> strong }",
+      {
+        kind: "router",
+        name: "by_failure",
+        loc: "agents/core.marrow:21",
+        settings: {
+          by: "session.failure_rate",
+          min_calls: "3",
+          fallback: "local",
+          "tier primary": "{ max: 0.3 -> local }",
+          "tier medium": "{ max: 0.6 -> medium }",
+          "tier heavy": "{ -> strong }",
+        },
       },
-    }, {
-      kind: "budget",
-      name: "budget",
-      loc: "agents/core.marrow:31",
-      settings: {
-        thinking: "env(\"SMALLCODE_THINKING_BUDGET\", 2000) tokens",
-        max_turns: "25",
+      {
+        kind: "budget",
+        name: "budget",
+        loc: "agents/core.marrow:31",
+        settings: {
+          thinking: "env(\"SMALLCODE_THINKING_BUDGET\", 2000) tokens",
+          max_turns: "25",
+        },
       },
-    }, {
-      kind: "context",
-      name: "context",
-      loc: "agents/core.marrow:36",
-      settings: {
-        tool_result_max: "4000 chars",
-        evict_at: "80%",
-        keep_recent_turns: "4",
-        reply_reserve: "1024 tokens",
-        default_window: "8192 tokens",
-        compress: "summarize_history",
+      {
+        kind: "context",
+        name: "context",
+        loc: "agents/core.marrow:36",
+        settings: {
+          tool_result_max: "4000 chars",
+          evict_at: "80%",
+          keep_recent_turns: "4",
+          reply_reserve: "1024 tokens",
+          default_window: "8192 tokens",
+          compress: "summarize_history",
+        },
       },
-    }, {
-      kind: "prompt",
-      name: "classify_task",
-      loc: "agents/core.marrow:46",
-      signature: "prompt classify_task(message: string) -> enum(\"coding\", \"editing\", \"search\", \"question\", \"chat\")",
-      settings: {
-        model: "local",
-        template: "\"classify_task\"",
-        timeout: "3s",
-        max_tokens: "8 tokens",
-        temperature: "0",
-        cache: "{ key: hash(message), ttl: 10m }",
-        retry: "{ max_attempts: 2, backoff: fixed, interval: 100ms }",
-        on_invalid: "fallback(heuristic)",
+      {
+        kind: "prompt",
+        name: "classify_task",
+        loc: "agents/core.marrow:46",
+        signature: "prompt classify_task(message: string) -> enum(\"coding\", \"editing\", \"search\", \"question\", \"chat\")",
+        settings: {
+          model: "local",
+          template: "\"classify_task\"",
+          timeout: "3s",
+          max_tokens: "8 tokens",
+          temperature: "0",
+          cache: "{ key: hash(message), ttl: 10m }",
+          retry: "{ max_attempts: 2, backoff: fixed, interval: 100ms }",
+          on_invalid: "fallback(heuristic)",
+        },
       },
-    }, {
-      kind: "prompt",
-      name: "diagnose_error",
-      loc: "agents/core.marrow:57",
-      signature: "prompt diagnose_error(command: string, output: string, exit_code: int) -> { category: enum(\"missing_dependency\", \"syntax_error\", \"type_error\", \"test_failure\", \"not_found\", \"permission\", \"timeout\", \"other\"), cause: string, fix: string, confidence: float }",
-      settings: {
-        router: "by_failure",
-        template: "\"diagnose_error\"",
-        timeout: "20s",
-        max_tokens: "300 tokens",
-        temperature: "0",
-        cache: "{ key: hash(command, output), ttl: 1h }",
-        retry: "{ max_attempts: 2, backoff: exponential, interval: 250ms }",
-        validate: "schema_only",
-        on_invalid: "[repair, fallback(heuristic)]",
+      {
+        kind: "prompt",
+        name: "diagnose_error",
+        loc: "agents/core.marrow:57",
+        signature: "prompt diagnose_error(command: string, output: string, exit_code: int) -> { category: enum(\"missing_dependency\", \"syntax_error\", \"type_error\", \"test_failure\", \"not_found\", \"permission\", \"timeout\", \"other\"), cause: string, fix: string, confidence: float }",
+        settings: {
+          router: "by_failure",
+          template: "\"diagnose_error\"",
+          timeout: "20s",
+          max_tokens: "300 tokens",
+          temperature: "0",
+          cache: "{ key: hash(command, output), ttl: 1h }",
+          retry: "{ max_attempts: 2, backoff: exponential, interval: 250ms }",
+          validate: "schema_only",
+          on_invalid: "[repair, fallback(heuristic)]",
+        },
       },
-    }, {
-      kind: "prompt",
-      name: "summarize_history",
-      loc: "agents/core.marrow:71",
-      signature: "prompt summarize_history(history: string, max_chars: int) -> string",
-      settings: {
-        model: "local",
-        template: "\"summarize_history\"",
-        timeout: "60s",
-        max_tokens: "800 tokens",
-        validate: "non_empty",
-        on_invalid: "[retry, fallback(heuristic)]",
-        constraints: "[\"keep file paths, decisions and open problems\", \"no greetings\"]",
+      {
+        kind: "prompt",
+        name: "summarize_history",
+        loc: "agents/core.marrow:71",
+        signature: "prompt summarize_history(history: string, max_chars: int) -> string",
+        settings: {
+          model: "local",
+          template: "\"summarize_history\"",
+          timeout: "60s",
+          max_tokens: "800 tokens",
+          validate: "non_empty",
+          on_invalid: "[retry, fallback(heuristic)]",
+          constraints: "[\"keep file paths, decisions and open problems\", \"no greetings\"]",
+        },
       },
-    }, {
-      kind: "guard",
-      name: "repetition",
-      loc: "agents/core.marrow:82",
-      settings: {
-        on: "tool_call",
-        when: "calls.identical(window: 6) >= 3",
-        then: "steer(\"repetition\")",
-        max_trips: "2",
+      {
+        kind: "guard",
+        name: "repetition",
+        loc: "agents/core.marrow:82",
+        settings: {
+          on: "tool_call",
+          when: "calls.identical(window: 6) >= 3",
+          then: "steer(\"repetition\")",
+          max_trips: "2",
+        },
       },
-    }, {
-      kind: "guard",
-      name: "patch_spiral",
-      loc: "agents/core.marrow:89",
-      settings: {
-        on: "tool_result",
-        when: "tool.failures(\"patch\", same_file: true) >= 3",
-        then: "steer(\"patch_spiral\")",
-        max_trips: "2",
+      {
+        kind: "guard",
+        name: "patch_spiral",
+        loc: "agents/core.marrow:89",
+        settings: {
+          on: "tool_result",
+          when: "tool.failures(\"patch\", same_file: true) >= 3",
+          then: "steer(\"patch_spiral\")",
+          max_trips: "2",
+        },
       },
-    }, {
-      kind: "guard",
-      name: "greeting_regression",
-      loc: "agents/core.marrow:96",
-      settings: {
-        on: "reply",
-        when: "session.turn > 1 and reply.matches(/^\\s*(hi|hello|hey|how can i (help|assist))\\b/i)",
-        then: "reinject_task",
+      {
+        kind: "guard",
+        name: "greeting_regression",
+        loc: "agents/core.marrow:96",
+        settings: {
+          on: "reply",
+          when: "session.turn > 1 and reply.matches(/^\\s*(hi|hello|hey|how can i (help|assist))\\b/i)",
+          then: "reinject_task",
+        },
       },
-    }, {
-      kind: "tool",
-      name: "read_file",
-      loc: "agents/core.marrow:103",
-      settings: {
-        dedup: "window(8)",
+      {
+        kind: "tool",
+        name: "read_file",
+        loc: "agents/core.marrow:103",
+        settings: {
+          dedup: "window(8)",
+        },
       },
-    }, {
-      kind: "tool",
-      name: "search",
-      loc: "agents/core.marrow:104",
-      settings: {
-        dedup: "window(8)",
+      {
+        kind: "tool",
+        name: "search",
+        loc: "agents/core.marrow:104",
+        settings: {
+          dedup: "window(8)",
+        },
       },
-    }, {
-      kind: "tool",
-      name: "find_files",
-      loc: "agents/core.marrow:105",
-      settings: {
-        dedup: "window(8)",
+      {
+        kind: "tool",
+        name: "find_files",
+        loc: "agents/core.marrow:105",
+        settings: {
+          dedup: "window(8)",
+        },
       },
-    }, {
-      kind: "tool",
-      name: "write_file",
-      loc: "agents/core.marrow:106",
-      settings: {
-        read_before_write: "true",
+      {
+        kind: "tool",
+        name: "write_file",
+        loc: "agents/core.marrow:106",
+        settings: {
+          read_before_write: "true",
+        },
       },
-    }, {
-      kind: "tool",
-      name: "patch",
-      loc: "agents/core.marrow:107",
-      settings: {
-        trust: "{ demote_after: 3, drop_after: 5 }",
-        retry_temperature: "[-0.15, +0.15, 0]",
+      {
+        kind: "tool",
+        name: "patch",
+        loc: "agents/core.marrow:107",
+        settings: {
+          trust: "{ demote_after: 3, drop_after: 5 }",
+          retry_temperature: "[-0.15, +0.15, 0]",
+        },
       },
-    }, {
-      kind: "tool",
-      name: "bash",
-      loc: "agents/core.marrow:111",
-      settings: {
-        timeout: "120s",
-        persist: "true",
+      {
+        kind: "tool",
+        name: "bash",
+        loc: "agents/core.marrow:111",
+        settings: {
+          timeout: "120s",
+          persist: "true",
+        },
       },
-    }],
+    ],
   },
 });
-
 export type ClassifyTaskResult = "coding" | "editing" | "search" | "question" | "chat";
 
 /** The `classify_task` prompt with its declared cache, routing, timeout, retry, validation and repair. */

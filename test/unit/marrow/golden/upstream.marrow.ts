@@ -36,14 +36,17 @@ export const layer = defineLayer({
       fallback: "Fast",
       onLowConfidence: "escalate",
       confidenceThreshold: 0.6,
-      tiers: [{
-        name: "cheap",
-        max: 0.7,
-        model: "Fast",
-      }, {
-        name: "best",
-        model: "Smart",
-      }],
+      tiers: [
+        {
+          name: "cheap",
+          max: 0.7,
+          model: "Fast",
+        },
+        {
+          name: "best",
+          model: "Smart",
+        },
+      ],
       loc: "upstream.marrow:31",
     },
   },
@@ -64,35 +67,42 @@ export const layer = defineLayer({
         jitter: false,
       },
       validate: ["schema_only"],
-      onInvalid: [{
-        kind: "repair",
-      }],
+      onInvalid: [
+        {
+          kind: "repair",
+        },
+      ],
       constraints: ["no prose", "at most three sentences"],
       idempotent: true,
       loc: "upstream.marrow:40",
     },
     review: {
       name: "review",
-      params: [{
-        name: "diff",
-        type: {
-          kind: "string",
+      params: [
+        {
+          name: "diff",
+          type: {
+            kind: "string",
+          },
         },
-      }],
+      ],
       returns: {
         kind: "record",
-        fields: [{
-          name: "verdict",
-          type: {
-            kind: "enum",
-            values: ["approve", "reject"],
+        fields: [
+          {
+            name: "verdict",
+            type: {
+              kind: "enum",
+              values: ["approve", "reject"],
+            },
           },
-        }, {
-          name: "confidence",
-          type: {
-            kind: "float",
+          {
+            name: "confidence",
+            type: {
+              kind: "float",
+            },
           },
-        }],
+        ],
       },
       router: "Quality",
       cache: {
@@ -100,11 +110,14 @@ export const layer = defineLayer({
         ttlMs: 3600000,
       },
       validate: [],
-      onInvalid: [{
-        kind: "escalate",
-      }, {
-        kind: "fail",
-      }],
+      onInvalid: [
+        {
+          kind: "escalate",
+        },
+        {
+          kind: "fail",
+        },
+      ],
       constraints: [],
       idempotent: false,
       loc: "upstream.marrow:52",
@@ -112,83 +125,89 @@ export const layer = defineLayer({
   },
   guards: {},
   manifest: {
-    declarations: [{
-      kind: "agent",
-      name: "Shop",
-      loc: "upstream.marrow:2",
-      settings: {},
-    }, {
-      kind: "model",
-      name: "Fast",
-      loc: "upstream.marrow:13",
-      settings: {
-        provider: "openai_compat",
-        endpoint: "\"http://localhost:11434/v1\"",
-        name: "\"qwen2.5-coder:7b\"",
-        context_window: "32768",
-        max_output: "2048",
-        temperature: "0.1",
-        cost_class: "low",
-        latency_class: "fast",
+    declarations: [
+      {
+        kind: "agent",
+        name: "Shop",
+        loc: "upstream.marrow:2",
+        settings: {},
       },
-    }, {
-      kind: "model",
-      name: "Smart",
-      loc: "upstream.marrow:23",
-      settings: {
-        provider: "openai_compat",
-        name: "\"qwen2.5-coder:32b\"",
-        context_window: "32768",
-        cost_class: "high",
-        latency_class: "slow",
+      {
+        kind: "model",
+        name: "Fast",
+        loc: "upstream.marrow:13",
+        settings: {
+          provider: "openai_compat",
+          endpoint: "\"http://localhost:11434/v1\"",
+          name: "\"qwen2.5-coder:7b\"",
+          context_window: "32768",
+          max_output: "2048",
+          temperature: "0.1",
+          cost_class: "low",
+          latency_class: "fast",
+        },
       },
-    }, {
-      kind: "router",
-      name: "Quality",
-      loc: "upstream.marrow:31",
-      settings: {
-        by: "session.failure_rate",
-        on_low_confidence: "escalate",
-        confidence_threshold: "0.6",
-        fallback: "Fast",
-        "tier cheap": "{ max: 0.7 -> Fast }",
-        "tier best": "{ -> Smart }",
+      {
+        kind: "model",
+        name: "Smart",
+        loc: "upstream.marrow:23",
+        settings: {
+          provider: "openai_compat",
+          name: "\"qwen2.5-coder:32b\"",
+          context_window: "32768",
+          cost_class: "high",
+          latency_class: "slow",
+        },
       },
-    }, {
-      kind: "prompt",
-      name: "summarize",
-      loc: "upstream.marrow:40",
-      signature: "prompt summarize",
-      settings: {
-        router: "Quality",
-        template: "\"summarize_history\"",
-        returns: "string",
-        timeout: "30s",
-        idempotent: "true",
-        validate: "schema_only",
-        on_invalid: "retry_with_repair_prompt",
-        retry: "{ max_attempts: 3, backoff: exponential, interval: 200ms }",
-        constraints: "[no_prose, \"at most three sentences\"]",
+      {
+        kind: "router",
+        name: "Quality",
+        loc: "upstream.marrow:31",
+        settings: {
+          by: "session.failure_rate",
+          on_low_confidence: "escalate",
+          confidence_threshold: "0.6",
+          fallback: "Fast",
+          "tier cheap": "{ max: 0.7 -> Fast }",
+          "tier best": "{ -> Smart }",
+        },
       },
-    }, {
-      kind: "prompt",
-      name: "review",
-      loc: "upstream.marrow:52",
-      signature: "prompt review(diff: string) -> { verdict: enum(\"approve\", \"reject\"), confidence: float }",
-      settings: {
-        router: "Quality",
-        cache: "{ key: hash(diff), ttl: 1h }",
-        on_invalid: "[escalate, fail]",
+      {
+        kind: "prompt",
+        name: "summarize",
+        loc: "upstream.marrow:40",
+        signature: "prompt summarize",
+        settings: {
+          router: "Quality",
+          template: "\"summarize_history\"",
+          returns: "string",
+          timeout: "30s",
+          idempotent: "true",
+          validate: "schema_only",
+          on_invalid: "retry_with_repair_prompt",
+          retry: "{ max_attempts: 3, backoff: exponential, interval: 200ms }",
+          constraints: "[no_prose, \"at most three sentences\"]",
+        },
       },
-    }],
+      {
+        kind: "prompt",
+        name: "review",
+        loc: "upstream.marrow:52",
+        signature: "prompt review(diff: string) -> { verdict: enum(\"approve\", \"reject\"), confidence: float }",
+        settings: {
+          router: "Quality",
+          cache: "{ key: hash(diff), ttl: 1h }",
+          on_invalid: "[escalate, fail]",
+        },
+      },
+    ],
   },
 });
-
 export type SummarizeResult = string;
 
 /** The `summarize` prompt with its declared cache, routing, timeout, retry, validation and repair. */
 export function summarize(runtime: CognitionRuntime, options?: CallOptions): Promise<SummarizeResult> {
-  return runtime.callPrompt(layer.prompts.summarize, {}, options) as Promise<SummarizeResult>;
+  return runtime.callPrompt(layer.prompts.summarize, {  }, options) as Promise<SummarizeResult>;
 }
 
 export type ReviewResult = { "verdict": "approve" | "reject"; "confidence": number };
