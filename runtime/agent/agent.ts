@@ -52,6 +52,17 @@ export class Agent {
     return this.turn;
   }
 
+  /** True once the server refused native tools and calls are parsed from the reply text. */
+  get textToolCalls(): boolean {
+    return this.textMode;
+  }
+
+  /** Switches the model mid-session (`/model`): later requests go to `client`, budgeted for `context`. */
+  setClient(client: ModelClient, context: ContextInfo): void {
+    this.opts.client = client;
+    this.opts.context = context;
+  }
+
   private buildSystemPrompt(): string {
     const input: SystemPromptInput = { root: this.opts.root, ...this.opts.knowledge };
     if (this.textMode) input.textTools = this.opts.tools.definitions();

@@ -24,6 +24,10 @@ export async function main(argv: string[]): Promise<void> {
 
   cli
     .command('', 'Start an interactive session in this project')
+    .option('--continue', 'Resume the most recent session of this project')
+    .option('--resume [id]', 'Resume a saved session (its id or list number; without one, choose from a list)')
+    .option('--classic', 'Plain line-by-line mode (dumb terminals, logs, screen readers)')
+    .option('--yes', 'Run shell commands without asking for approval')
     .action((options) => dispatch(() => import('./commands/repl.js'), [], options));
 
   cli

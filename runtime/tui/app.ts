@@ -1,0 +1,333 @@
+/**
+ * The interactive session: `smallcode` in a project. Assembles the pieces — prompt, activity
+ * view, slash commands, approvals, session file, traces — around one engine session and runs the
+ * prompt → task → prompt loop until the user leaves.
+ */
+import pc from 'picocolors';
+import { createSession, newSessionId, type Session } from '../agent/session.js';
+import type { AgentEventName, AgentEvents, EmitFn, RunResult } from '../agent/types.js';
+import type { HistoryEntry } from '../agent/history.js';
+import { keyArgument } from '../cli/output.js';
+import { findSession, latestSession, listSessions, loadSession, SessionWriter, type LoadedSession } from '../store/sessions.js';
+import { ActivityView } from './activity.js';
+import { decideApproval, ProjectApprovals, type ApprovalChoice } from './approval.js';
+import { fmt } from './budget.js';
+import { commandNames, findCommand, type CommandHost } from './commands.js';
+import { LineInput, PromptInput, type InputResult } from './input.js';
+import { renderMarkdown } from './markdown.js';
+import { PlainOutput, Screen, type Output } from './screen.js';
+import { SessionStats } from './stats.js';
+import { createStyle, type Style } from './style.js';
+import { installTerminalGuard, restoreTerminal, TaskKeys } from './terminal.js';
+import { TraceWriter } from './traces.js';
+
+export interface InteractiveOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  overrides: Record<string, string>;
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  version: string;
+  /** Plain line-by-line mode (also chosen when stdin or stdout is not a terminal, or TERM=dumb). */
+  classic?: boolean;
+  /** Run every shell command without asking. */
+  yes?: boolean;
+  /** Resume the most recent session. */
+  continue?: boolean;
+  /** Resume a session: its id (or list number), or true to choose from a list. */
+  resume?: string | true;
+}
+
+export async function runInteractive(o: InteractiveOptions): Promise<number> {
+  const rich = !o.classic && Boolean(o.stdin.isTTY && o.stdout.isTTY) && o.env.TERM !== 'dumb';
+  const style = createStyle(rich ? pc.isColorSupported && !o.env.NO_COLOR : false);
+  const { c } = style;
+  const out: Output = rich ? new Screen(o.stdout, style) : new PlainOutput(o.stdout);
+  let session: Session | undefined;
+  const removeGuard = installTerminalGuard(o.stdin, o.stdout, o.stderr, () => void session?.close());
+  const keys = new TaskKeys(o.stdin, o.stdout);
+  const root = (await import('node:path')).resolve(o.cwd);
+
+  // Which conversation: a new one, the latest (--continue) or a chosen one (--resume).
+  let resumed: LoadedSession | undefined;
+  try {
+    const target = await resumeTarget(o, root, rich, style);
+    if (target === null) return 2;
+    if (target) resumed = loadSession(root, target);
+  } catch (err) {
+    o.stderr.write(`smallcode: ${(err as Error).message}\n`);
+    removeGuard();
+    return 2;
+  }
+
+  const stats = new SessionStats();
+  const activity = new ActivityView(out, style, root, () => session?.model ?? 'the model');
+  const sessionId = resumed?.id ?? newSessionId();
+  let store = new SessionWriter(root, sessionId, { model: () => session?.model ?? '' });
+  const trace = new TraceWriter(root, sessionId, () => session?.model ?? '');
+  const approvals = new ProjectApprovals(root);
+  const lineInput = rich ? undefined : new LineInput(o.stdin, o.stdout, '› ');
+  let current: AbortController | undefined;
+
+  const emit: EmitFn = <K extends AgentEventName>(event: K, payload: AgentEvents[K]) => {
+    activity.handle(event, payload);
+    const at = new Date().toISOString();
+    if (event === 'tool_start') trace.onToolStart(payload as AgentEvents['tool_start']);
+    if (event === 'tool_end') {
+      const e = payload as AgentEvents['tool_end'];
+      stats.onToolEnd(e);
+      trace.onToolEnd(e);
+    }
+    if (event === 'turn_end') {
+      const e = payload as AgentEvents['turn_end'];
+      stats.onTurnEnd(e);
+      trace.onTurnEnd(e);
+      store.append({ type: 'turn', at, turn: e.turn, ms: e.ms, promptTokens: e.usage.promptTokens, completionTokens: e.usage.completionTokens, estimated: e.usage.estimated, toolCalls: e.toolCalls });
+    }
+  };
+
+  const askApproval = async (command: string): Promise<ApprovalChoice> => {
+    out.status(undefined);
+    if (!rich) {
+      out.print(`The model wants to run: ${command}`);
+      const answer = await lineInput!.read('Allow? [y] once, [a] always in this project, [n] deny: ');
+      const text = answer.kind === 'line' ? answer.text.trim().toLowerCase() : 'n';
+      return text === 'a' || text === 'always' ? 'always' : text === 'y' || text === 'yes' ? 'once' : 'deny';
+    }
+    keys.pause();
+    try {
+      const { select, isCancel } = await import('@clack/prompts');
+      const choice = await select<ApprovalChoice>({
+        message: `Run this command?\n${c.bold(command)}`,
+        options: [
+          { value: 'once', label: 'Allow once' },
+          { value: 'always', label: 'Always allow this command in this project' },
+          { value: 'deny', label: 'Deny (the model is told)' },
+        ],
+        input: o.stdin,
+        output: o.stdout,
+        signal: current?.signal,
+      });
+      if (isCancel(choice)) {
+        current?.abort(new Error('cancelled'));
+        return 'deny';
+      }
+      return choice;
+    } finally {
+      keys.resume();
+    }
+  };
+
+  const approve = async (req: { arguments: Record<string, unknown> }): Promise<boolean> => {
+    const command = String(req.arguments.command ?? req.arguments.cmd ?? '');
+    const decision = await decideApproval(command, { yes: Boolean(o.yes), approvals, ask: askApproval });
+    if (!decision.run) out.print(c.yellow(`✗ denied: ${command}`));
+    else if (decision.why === 'always-allowed' && rich) out.print(c.dim(`· always allowed in this project: ${command}`));
+    return decision.run;
+  };
+
+  const pickModel = rich
+    ? async (ids: string[]) => {
+        const { select, isCancel } = await import('@clack/prompts');
+        const choice = await select({ message: 'Which model?', options: ids.map((id) => ({ value: id, label: id })), input: o.stdin, output: o.stdout });
+        return isCancel(choice) ? undefined : String(choice);
+      }
+    : undefined;
+
+  try {
+    session = await createSession({
+      cwd: root,
+      env: o.env,
+      overrides: o.overrides,
+      emit,
+      pickModel,
+      approve,
+      sessionId,
+      onEntry: (entry) => store.entry(entry),
+    });
+  } catch (err) {
+    removeGuard();
+    restoreTerminal(o.stdin, o.stdout);
+    lineInput?.close();
+    if ((err as Error).name === 'ConfigError') {
+      o.stderr.write(`smallcode: ${(err as Error).message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const s = session;
+
+  out.print(`${c.bold('SmallCode')} ${c.dim(o.version)} · ${s.model} · ${fmt(s.context.window)}-token window ${c.dim(`(${s.context.source})`)}`);
+  if (resumed) {
+    stats.loadEarlier(resumed.records);
+    s.agent.restore(resumed.entries);
+    replay(resumed, out, style);
+  }
+  out.print(c.dim(`${o.yes ? 'Shell commands run without asking (--yes). ' : ''}/help for commands · Ctrl+C cancels · Ctrl+D exits`));
+
+  let quitting = false;
+  const host: CommandHost = {
+    session: s,
+    out,
+    style,
+    stats,
+    activity,
+    version: o.version,
+    async choose(message, options) {
+      if (!rich) return undefined;
+      const { select, isCancel } = await import('@clack/prompts');
+      const choice = await select({ message, options, input: o.stdin, output: o.stdout });
+      return isCancel(choice) ? undefined : String(choice);
+    },
+    async resume(id) {
+      const loaded = loadSession(root, id);
+      s.agent.clear();
+      s.agent.restore(loaded.entries);
+      store.close();
+      store = new SessionWriter(root, id, { model: () => s.model });
+      replay(loaded, out, style);
+    },
+    clear() {
+      s.agent.clear();
+      store.append({ type: 'clear', at: new Date().toISOString() });
+    },
+    quit() {
+      quitting = true;
+    },
+  };
+
+  let lastInterrupt = 0;
+  const onSigint = () => {
+    if (current) return current.abort(new Error('cancelled'));
+    // At the prompt in classic mode (rich mode reads Ctrl+C as a key): twice to leave.
+    if (Date.now() - lastInterrupt < 2000) {
+      quitting = true;
+      lineInput?.close();
+      return;
+    }
+    lastInterrupt = Date.now();
+    out.print(c.dim('(Ctrl+C again to exit)'));
+  };
+  process.on('SIGINT', onSigint);
+
+  const prompt = rich
+    ? new PromptInput({ stdin: o.stdin, stdout: o.stdout, style, root, commands: commandNames, onExitHint: () => out.print(c.dim('(Ctrl+C again to exit, or Ctrl+D)')) })
+    : undefined;
+
+  const runTask = async (text: string): Promise<RunResult> => {
+    const controller = new AbortController();
+    current = controller;
+    activity.beginTask();
+    if (rich) keys.start(() => controller.abort(new Error('cancelled')));
+    try {
+      const result = await s.agent.run(text, controller.signal);
+      stats.onTaskEnd(result);
+      activity.endTask(result);
+      return result;
+    } finally {
+      if (rich) keys.stop();
+      current = undefined;
+    }
+  };
+
+  try {
+    while (!quitting) {
+      const input: InputResult = rich ? await prompt!.read() : await lineInput!.read();
+      if (input.kind !== 'line') break;
+      const text = input.text.trim();
+      if (!rich && !o.stdin.isTTY) o.stdout.write(`${text}\n`); // piped input: the log shows what was asked
+      if (!text) continue;
+      if (text.startsWith('/') && !text.startsWith('//')) {
+        const [name = '', ...args] = text.slice(1).split(/\s+/);
+        const command = findCommand(name);
+        if (!command) {
+          out.print(c.red(`Unknown command /${name}. /help lists the commands.`));
+          continue;
+        }
+        try {
+          await command.run(host, args);
+        } catch (err) {
+          out.print(c.red(`/${name} failed: ${(err as Error).message}`));
+        }
+        continue;
+      }
+      await runTask(text);
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    out.status(undefined);
+    lineInput?.close();
+    store.close();
+    await s.close();
+    restoreTerminal(o.stdin, o.stdout);
+    removeGuard();
+    if (s.agent.history.entries.some((e) => e.kind === 'task')) out.print(c.dim(`Session saved · smallcode --continue resumes it (id ${sessionId})`));
+  }
+  return 0;
+}
+
+/** undefined: a new session; null: give up (message printed); else the id to resume. */
+async function resumeTarget(o: InteractiveOptions, root: string, rich: boolean, style: Style): Promise<string | undefined | null> {
+  if (o.resume === true) {
+    const all = listSessions(root).filter((x) => x.tasks > 0);
+    if (all.length === 0) {
+      o.stderr.write('smallcode: no saved session in this project yet; starting a new one\n');
+      return undefined;
+    }
+    if (!rich) {
+      o.stderr.write(`smallcode: --resume needs an id here; saved sessions:\n${all.slice(0, 20).map((x, i) => `  ${i + 1}. ${x.id}  ${x.firstMessage.slice(0, 60)}`).join('\n')}\n`);
+      return null;
+    }
+    const { select, isCancel } = await import('@clack/prompts');
+    const choice = await select({
+      message: 'Resume which session?',
+      options: all.slice(0, 20).map((x) => ({ value: x.id, label: x.firstMessage.slice(0, 60) || x.id, hint: `${x.updatedAt.replace('T', ' ').slice(0, 16)} · ${x.tasks} tasks` })),
+      input: o.stdin,
+      output: o.stdout,
+    });
+    if (isCancel(choice)) return null;
+    void style;
+    return String(choice);
+  }
+  if (typeof o.resume === 'string') {
+    const hit = findSession(root, o.resume);
+    if (!hit) throw new Error(`no saved session '${o.resume}' in this project (see /sessions, or .smallcode/sessions/)`);
+    return hit.id;
+  }
+  if (o.continue) {
+    const last = latestSession(root);
+    if (!last) o.stderr.write('smallcode: no earlier session in this project; starting a new one\n');
+    return last?.id;
+  }
+  return undefined;
+}
+
+/** Shows a resumed conversation: each task, the tools it used, and the answers. */
+export function replay(loaded: LoadedSession, out: Output, style: Style): void {
+  const { c } = style;
+  const tasks = loaded.entries.filter((e) => e.kind === 'task').length;
+  out.print(c.dim(`── resumed session ${loaded.id} · ${tasks} earlier task${tasks === 1 ? '' : 's'} ──`));
+  const entries = loaded.entries;
+  entries.forEach((entry: HistoryEntry, i) => {
+    const m = entry.message;
+    if (entry.kind === 'task') out.print(`${c.bold(c.cyan('›'))} ${c.bold(String(m.content))}`);
+    else if (entry.kind === 'assistant' && m.role === 'assistant') {
+      for (const call of m.tool_calls ?? []) {
+        let args: Record<string, unknown> = {};
+        try {
+          args = JSON.parse(call.arguments) as Record<string, unknown>;
+        } catch {
+          // shown without its argument
+        }
+        out.print(c.dim(`● ${call.name} ${keyArgument(args)}`));
+      }
+      const next = entries[i + 1];
+      const final = !m.tool_calls?.length && next?.kind !== 'tool_result';
+      if (final && m.content.trim()) out.print(out.rich ? renderMarkdown(m.content.trim(), style) : m.content.trim());
+    } else if (entry.kind === 'tool_result' && m.role === 'user') {
+      out.print(c.dim(`● ${entry.tool ?? 'tool'}`));
+    }
+  });
+  out.print(c.dim('── end of the earlier conversation ──'));
+}

@@ -1,0 +1,248 @@
+/**
+ * Slash commands. Each is a name, its aliases, one line of help and a function; `/help` lists
+ * exactly this table, so it only ever shows what works.
+ */
+import { listSnapshots, restoreTurn } from '../tools/index.js';
+import { modelProfile } from '../model/profiles.js';
+import { ModelClient } from '../model/client.js';
+import { detectContext, discoverServer } from '../model/server.js';
+import type { Session } from '../agent/session.js';
+import { listSessions } from '../store/sessions.js';
+import { fmt, measureBudget, renderBudget } from './budget.js';
+import type { ActivityView } from './activity.js';
+import type { Output } from './screen.js';
+import { renderStats, renderTokens, type SessionStats } from './stats.js';
+import type { Style } from './style.js';
+import { exportTrace, findTrace, listTraces, renderTrace, renderTraceList } from './traces.js';
+
+export interface CommandHost {
+  session: Session;
+  out: Output;
+  style: Style;
+  stats: SessionStats;
+  activity: ActivityView;
+  version: string;
+  /** Lets the user choose (clack select in a terminal); undefined when no choice was made. */
+  choose(message: string, options: Array<{ value: string; label: string; hint?: string }>): Promise<string | undefined>;
+  /** Switches the conversation to a saved session. */
+  resume(id: string): Promise<void>;
+  /** Starts a fresh conversation. */
+  clear(): void;
+  quit(): void;
+}
+
+export interface SlashCommand {
+  name: string;
+  aliases?: string[];
+  args?: string;
+  help: string;
+  run(host: CommandHost, args: string[]): Promise<void> | void;
+}
+
+export const COMMANDS: SlashCommand[] = [
+  { name: 'help', help: 'this list', run: (h) => h.out.print(helpText(h.style)) },
+  { name: 'quit', aliases: ['q', 'exit'], help: 'leave (also Ctrl+D, or Ctrl+C twice)', run: (h) => h.quit() },
+  {
+    name: 'clear',
+    help: 'forget the conversation and start a new one',
+    run: (h) => {
+      h.clear();
+      h.out.print(h.style.c.dim('Conversation cleared.'));
+    },
+  },
+  { name: 'stats', help: 'turns, tool calls by tool, failures, files changed, time', run: (h) => h.out.print(renderStats(h.stats, h.style)) },
+  { name: 'tokens', help: 'prompt and completion tokens per turn and in total', run: (h) => h.out.print(renderTokens(h.stats, h.style)) },
+  {
+    name: 'budget',
+    help: 'how the context window is used: system, conversation, tool results, free',
+    run: (h) => {
+      const { agent, context, tools, policy } = h.session;
+      const b = measureBudget(agent.history.entries, agent.textToolCalls ? undefined : tools.definitions(), context.window, policy.context.replyReserveTokens);
+      h.out.print(renderBudget(b, h.out.columns, h.style));
+    },
+  },
+  { name: 'model', args: '[id]', help: 'show the model, or switch to another the server lists', run: modelCommand },
+  { name: 'profile', help: 'the detected model profile: window and its source, tool-call mode, transport', run: profileCommand },
+  { name: 'cognition', help: 'the compiled MarrowScript layers, their settings and live counters', run: cognitionCommand },
+  { name: 'trace', args: '[list | show [n] | export [n] [file]]', help: 'turn traces and cognition spans under .smallcode/traces/', run: traceCommand },
+  { name: 'sessions', args: '[n | id]', help: 'saved sessions (time, first message, size); with an argument, resume one', run: sessionsCommand },
+  { name: 'undo', help: "revert the files the last task changed (from its snapshots)", run: undoCommand },
+  {
+    name: 'expand',
+    help: 'show the last folded tool output in full',
+    run: (h) => {
+      const f = h.activity.foldedOutput;
+      if (!f) h.out.print(h.style.c.dim('Nothing folded yet.'));
+      else h.out.print(`${h.style.c.bold(f.title)}\n${f.text}`);
+    },
+  },
+  {
+    name: 'thinking',
+    help: "show the model's last thinking",
+    run: (h) => h.out.print(h.activity.thinkingText ? h.style.c.dim(h.activity.thinkingText.trim()) : h.style.c.dim('No thinking in this session yet.')),
+  },
+  { name: 'version', help: 'SmallCode and Node versions', run: (h) => h.out.print(`SmallCode ${h.version} · Node ${process.versions.node}`) },
+];
+
+export function findCommand(name: string): SlashCommand | undefined {
+  return COMMANDS.find((c) => c.name === name || c.aliases?.includes(name));
+}
+
+export function commandNames(): string[] {
+  return COMMANDS.flatMap((c) => [`/${c.name}`, ...(c.aliases ?? []).map((a) => `/${a}`)]);
+}
+
+export function helpText(style: Style): string {
+  const { c } = style;
+  const rows = COMMANDS.map((cmd) => {
+    const name = `/${cmd.name}${cmd.aliases?.length ? ` ${cmd.aliases.map((a) => `/${a}`).join(' ')}` : ''}`;
+    const args = cmd.args ? ` ${cmd.args}` : '';
+    return `  ${c.cyan(name)}${c.dim(args)}\n      ${cmd.help}`;
+  });
+  const keys = [
+    'Enter sends · a line ending in \\ continues on the next line · pasted lines stay together',
+    'Tab completes /commands and @paths · ↑/↓ history · Ctrl+C cancels the task (twice at an empty prompt: exit) · Ctrl+D exits',
+  ];
+  return `${c.bold('Commands')}\n${rows.join('\n')}\n${c.bold('Keys')}\n${keys.map((k) => `  ${k}`).join('\n')}`;
+}
+
+async function modelCommand(h: CommandHost, args: string[]): Promise<void> {
+  const { c } = h.style;
+  const s = h.session;
+  const server = await discoverServer(s.config).catch(() => s.server);
+  const ids = server.models.map((m) => m.id);
+  let wanted: string | undefined = args[0];
+  if (!wanted) {
+    h.out.print(`Model: ${c.bold(s.model)} at ${s.server.baseUrl} (${fmt(s.context.window)}-token window)`);
+    if (ids.length > 1) {
+      wanted = await h.choose('Switch to', ids.map((id) => ({ value: id, label: id, ...(id === s.model ? { hint: 'current' } : {}) })));
+      if (!wanted) {
+        h.out.print(c.dim(`Served: ${ids.join(', ')}`));
+        return;
+      }
+    } else {
+      h.out.print(c.dim(ids.length ? `The server lists only ${ids[0]}.` : 'The server lists no models.'));
+      return;
+    }
+  }
+  if (wanted === s.model) {
+    h.out.print(c.dim(`Already using ${wanted}.`));
+    return;
+  }
+  if (ids.length && !ids.includes(wanted)) {
+    h.out.print(c.red(`${server.name} does not list '${wanted}'. Served: ${ids.join(', ')}`));
+    return;
+  }
+  const context = await detectContext(server, wanted, s.config, s.policy.context.defaultContextWindow);
+  const client = new ModelClient({
+    baseUrl: server.baseUrl,
+    apiKey: s.config.apiKey,
+    model: wanted,
+    transport: context.transport,
+    numCtx: context.numCtx,
+    policy: s.policy.model,
+    thinkingDisable: s.config.thinkingDisable,
+    log: (line) => h.out.print(c.dim(`· ${line}`)),
+  });
+  s.agent.setClient(client, context);
+  s.client = client;
+  s.model = wanted;
+  s.context = context;
+  h.out.print(`Switched to ${c.bold(wanted)} (${fmt(context.window)}-token window, ${context.source}).`);
+}
+
+function profileCommand(h: CommandHost): void {
+  const { c } = h.style;
+  const s = h.session;
+  const family = modelProfile(s.model);
+  const rows: Array<[string, string]> = [
+    ['model', s.model],
+    ['server', `${s.server.name} (${s.context.flavor}) at ${s.server.baseUrl}`],
+    ['context window', `${fmt(s.context.window)} tokens, from ${s.context.source}`],
+  ];
+  if (s.context.modelMax) rows.push(['model maximum', `${fmt(s.context.modelMax)} tokens`]);
+  if (s.context.numCtx) rows.push(['num_ctx sent', fmt(s.context.numCtx)]);
+  rows.push(
+    ['tool calls', s.agent.textToolCalls ? 'text (parsed from the reply; the server refused native tools)' : 'native (tool_calls), with text parsing as fallback'],
+    ['transport', s.context.transport === 'ollama-native' ? 'Ollama native /api/chat' : 'OpenAI-compatible /chat/completions'],
+    ['family profile', family ? `${family.family} (usual window ${fmt(family.contextWindow)})` : 'none matched'],
+    ['thinking budget', s.config.thinkingDisable ? 'thinking disabled' : `${fmt(s.policy.model.thinkingBudgetTokens)} tokens`],
+    ['reply reserve', `${fmt(s.policy.context.replyReserveTokens)} tokens`],
+  );
+  if (s.context.warning) rows.push(['warning', c.yellow(s.context.warning)]);
+  h.out.print(rows.map(([k, v]) => `${c.bold(k.padEnd(16))}${v}`).join('\n'));
+}
+
+async function cognitionCommand(h: CommandHost): Promise<void> {
+  const { loadAgentLayers, describeLayers } = await import('../cognition/index.js');
+  const agent = await loadAgentLayers({ projectRoot: h.session.root, env: process.env });
+  // The engine may carry a cognition runtime; its counters are the live numbers.
+  const runtime = (h.session as unknown as { cognition?: { counterSnapshot?: () => Record<string, never> } }).cognition;
+  h.out.print(describeLayers(agent, runtime?.counterSnapshot?.() ?? {}));
+}
+
+async function traceCommand(h: CommandHost, args: string[]): Promise<void> {
+  const { c } = h.style;
+  const [action = 'list', ref, target] = args;
+  const root = h.session.root;
+  if (action === 'list') return h.out.print(renderTraceList(listTraces(root), h.style));
+  if (action !== 'show' && action !== 'export') return h.out.print(c.red(`/trace ${action}: use /trace list, /trace show [n], /trace export [n] [file]`));
+  const trace = findTrace(root, ref, h.session.id);
+  if (!trace) return h.out.print(c.red(`No trace '${ref ?? `session-${h.session.id}`}'. /trace list shows them.`));
+  if (action === 'show') return h.out.print(renderTrace(trace, h.style));
+  h.out.print(`Exported ${trace.name} to ${exportTrace(trace, root, target)}`);
+}
+
+async function sessionsCommand(h: CommandHost, args: string[]): Promise<void> {
+  const { c } = h.style;
+  const all = listSessions(h.session.root).filter((s) => s.tasks > 0 || s.id === h.session.id);
+  if (args[0]) {
+    const ref = args[0];
+    const hit = /^\d{1,3}$/.test(ref) ? all[Number(ref) - 1] : (all.find((s) => s.id === ref) ?? all.filter((s) => s.id.startsWith(ref)).at(0));
+    if (!hit) return h.out.print(c.red(`No session '${ref}'. /sessions lists them.`));
+    return h.resume(hit.id);
+  }
+  if (all.length === 0) return h.out.print(c.dim('No saved sessions yet.'));
+  const width = h.out.columns;
+  const lines = all.slice(0, 30).map((s, i) => {
+    const when = s.updatedAt.replace('T', ' ').slice(0, 16);
+    const current = s.id === h.session.id ? c.green(' (this session)') : '';
+    const meta = `${when} · ${s.tasks} task${s.tasks === 1 ? '' : 's'} · ${fmt(Math.ceil(s.bytes / 1024))} KB`;
+    const first = s.firstMessage.replace(/\s+/g, ' ');
+    const room = Math.max(10, width - 8);
+    return `${String(i + 1).padStart(3)}. ${c.bold(first.length > room ? `${first.slice(0, room - 1)}…` : first || '(no task yet)')}${current}\n     ${c.dim(`${meta} · ${s.id}`)}`;
+  });
+  h.out.print(`${lines.join('\n')}\n${c.dim('/sessions <n> resumes one; smallcode --resume <id> starts with it.')}`);
+}
+
+/**
+ * Undoes the newest task that still has snapshots: every model turn of that task, newest first,
+ * and tells the model what was put back so it does not build on files that are gone.
+ */
+async function undoCommand(h: CommandHost): Promise<void> {
+  const { c } = h.style;
+  const s = h.session;
+  const snapshots = await listSnapshots(s.root, s.id);
+  if (snapshots.length === 0) return h.out.print(c.dim('Nothing to undo: no file was changed in this session (or it was already undone).'));
+  const taskTurns = s.agent.history.entries.filter((e) => e.kind === 'task').map((e) => e.turn);
+  const newest = snapshots[snapshots.length - 1]!.turn;
+  const taskStart = Math.max(0, ...taskTurns.filter((t) => t <= newest));
+  const turns = snapshots.map((x) => x.turn).filter((t) => t >= taskStart).sort((a, b) => b - a);
+  const restored = new Set<string>();
+  const deleted = new Set<string>();
+  for (const turn of turns) {
+    const r = await restoreTurn(s.root, s.id, turn);
+    r.restored.forEach((f) => restored.add(f));
+    r.deleted.forEach((f) => deleted.add(f));
+  }
+  for (const f of deleted) restored.delete(f);
+  const lines = [`Undid the last task's changes (${turns.length} turn${turns.length === 1 ? '' : 's'}):`];
+  for (const f of restored) lines.push(`  ${c.yellow('↺')} ${f} restored`);
+  for (const f of deleted) lines.push(`  ${c.red('−')} ${f} deleted (the task created it)`);
+  if (restored.size + deleted.size === 0) lines.push(c.dim('  (no file needed restoring)'));
+  h.out.print(lines.join('\n'));
+  const said = [...[...restored].map((f) => `${f} was restored to its earlier content`), ...[...deleted].map((f) => `${f} was deleted`)];
+  if (said.length) {
+    s.agent.history.add({ message: { role: 'user', content: `The user undid your last changes: ${said.join('; ')}.` }, turn: s.agent.currentTurn, kind: 'note' });
+  }
+}

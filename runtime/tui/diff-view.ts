@@ -1,0 +1,27 @@
+/**
+ * An edit as the developer wants to see it: the changed lines of the file, red for removed, green
+ * for added, with two lines of context and the line numbers of each hunk. Without colour the
+ * `-`/`+` markers carry the meaning.
+ */
+import { structuredPatch } from 'diff';
+import type { Style } from './style.js';
+
+/** `before` null: the file is new. Returns '' when nothing changed. */
+export function renderDiff(path: string, before: string | null, after: string | null, style: Style): string {
+  const { c } = style;
+  if (after === null) return before === null ? '' : c.red(`deleted ${path}`);
+  const patch = structuredPatch(path, path, before ?? '', after, '', '', { context: 2 });
+  if (patch.hunks.length === 0) return '';
+  const out: string[] = [];
+  if (before === null) out.push(c.green(`new file, ${after.split('\n').length - (after.endsWith('\n') ? 1 : 0)} lines`));
+  for (const hunk of patch.hunks) {
+    out.push(c.cyan(`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`));
+    for (const line of hunk.lines) {
+      if (line.startsWith('\\')) continue; // "\ No newline at end of file"
+      if (line.startsWith('+')) out.push(c.green(line));
+      else if (line.startsWith('-')) out.push(c.red(line));
+      else out.push(c.dim(line));
+    }
+  }
+  return out.join('\n');
+}

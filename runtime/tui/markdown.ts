@@ -1,0 +1,116 @@
+/**
+ * Markdown for the terminal, rendered as the reply streams: a line is rendered once it is
+ * complete (a whole-document renderer would have to wait for the end of the reply). Code fences
+ * are highlighted, headings bold, lists get bullets, inline `code`, **bold**, *italic* and
+ * links are styled; tables and anything unknown pass through as written.
+ */
+import { highlightLine } from './highlight.js';
+import type { Style } from './style.js';
+
+export class MarkdownStream {
+  private partial = '';
+  private fence: { marker: string; lang: string } | null = null;
+
+  constructor(
+    private readonly style: Style,
+    /** Receives each finished, rendered line (without the newline). */
+    private readonly emitLine: (line: string) => void,
+  ) {}
+
+  /** Feeds streamed text; complete lines are rendered at once. */
+  push(text: string): void {
+    this.partial += text;
+    let nl = this.partial.indexOf('\n');
+    while (nl >= 0) {
+      this.emitLine(this.renderLine(this.partial.slice(0, nl)));
+      this.partial = this.partial.slice(nl + 1);
+      nl = this.partial.indexOf('\n');
+    }
+  }
+
+  /** The line being written, unrendered (for a live preview). */
+  get pending(): string {
+    return this.partial;
+  }
+
+  get inCode(): boolean {
+    return this.fence !== null;
+  }
+
+  /** Ends the reply: renders what is left, closes an open fence. */
+  end(): void {
+    if (this.partial) this.emitLine(this.renderLine(this.partial));
+    this.partial = '';
+    this.fence = null;
+  }
+
+  private renderLine(raw: string): string {
+    const line = raw.replace(/\r$/, '');
+    const { c } = this.style;
+    const fenceMatch = /^(\s*)(`{3,}|~{3,})\s*([\w+#.-]*)\s*$/.exec(line);
+    if (this.fence) {
+      if (fenceMatch && fenceMatch[2]!.startsWith(this.fence.marker)) {
+        this.fence = null;
+        return c.dim('  └─');
+      }
+      return `${c.dim('  │ ')}${highlightLine(line, this.fence.lang, this.style)}`;
+    }
+    if (fenceMatch) {
+      this.fence = { marker: fenceMatch[2]!, lang: fenceMatch[3] ?? '' };
+      return c.dim(`  ┌─${this.fence.lang ? ` ${this.fence.lang}` : ''}`);
+    }
+    return renderBlockLine(line, this.style);
+  }
+}
+
+/** One line outside code: headings, quotes, rules, list items, then inline styles. */
+export function renderBlockLine(line: string, style: Style): string {
+  const { c } = style;
+  const heading = /^(#{1,6})\s+(.*)$/.exec(line);
+  if (heading) {
+    const text = renderInline(heading[2]!.replace(/\s+#+\s*$/, ''), style);
+    return heading[1]!.length <= 2 ? c.bold(c.underline(text)) : c.bold(text);
+  }
+  if (/^\s*([-*_])(\s*\1){2,}\s*$/.test(line)) return c.dim('─'.repeat(24));
+  const quote = /^\s*>\s?(.*)$/.exec(line);
+  if (quote) return `${c.dim('│ ')}${c.italic(renderInline(quote[1]!, style))}`;
+  const bullet = /^(\s*)[-*+]\s+(\[[ xX]\]\s+)?(.*)$/.exec(line);
+  if (bullet) {
+    const box = bullet[2] ? (/[xX]/.test(bullet[2]) ? '☑ ' : '☐ ') : '';
+    return `${bullet[1]}${c.cyan('•')} ${box}${renderInline(bullet[3]!, style)}`;
+  }
+  const numbered = /^(\s*)(\d+[.)])\s+(.*)$/.exec(line);
+  if (numbered) return `${numbered[1]}${c.cyan(numbered[2]!)} ${renderInline(numbered[3]!, style)}`;
+  return renderInline(line, style);
+}
+
+/**
+ * Inline styles. Code spans are cut out first so nothing inside them is styled; without colour
+ * the markers are dropped except the backticks, which still say "this is code".
+ */
+export function renderInline(text: string, style: Style): string {
+  const { c } = style;
+  const parts = text.split(/(`+[^`]*`+)/);
+  return parts
+    .map((part, i) => {
+      if (i % 2 === 1) {
+        const code = part.replace(/^`+|`+$/g, '');
+        return style.enabled ? c.cyan(code) : `\`${code}\``;
+      }
+      return part
+        .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_, label: string, url: string) => `${c.underline(label)} ${c.dim(`(${url})`)}`)
+        .replace(/\*\*([^*]+)\*\*|__([^_]+)__/g, (_, a?: string, b?: string) => c.bold(a ?? b ?? ''))
+        .replace(/(^|[^\w*])\*([^*\s][^*]*?)\*(?!\w)/g, (_, pre: string, t: string) => `${pre}${c.italic(t)}`)
+        .replace(/(^|[^\w_])_([^_\s][^_]*?)_(?!\w)/g, (_, pre: string, t: string) => `${pre}${c.italic(t)}`);
+    })
+    .join('');
+}
+
+/** Renders a whole text at once (replayed sessions, tests). */
+export function renderMarkdown(text: string, style: Style): string {
+  const lines: string[] = [];
+  const stream = new MarkdownStream(style, (l) => lines.push(l));
+  stream.push(text);
+  stream.end();
+  return lines.join('\n');
+}
