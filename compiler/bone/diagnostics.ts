@@ -53,6 +53,7 @@ export const BoneDiagnostics = {
   WrongArgumentCount: error('BS036', "'{0}' takes {1} argument(s) but is given {2}"),
   UnknownMember: error('BS037', "'{0}' has no member '{1}'{2}"),
   UnknownFunction: error('BS038', "unknown function '{0}'{1}"),
+  ReadThroughRelation: error('BS039', "cannot read through relation '{0}' in an expression{1}"),
 
   // Types
   TypeMismatch: error('BS040', "cannot compare {0} with {1} using '{2}'"),

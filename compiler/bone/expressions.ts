@@ -366,9 +366,10 @@ export class ExpressionChecker {
           this.reportUnknownField(env.entity, head);
           return { kind: 'ref', scope: 'self', path: parts.map((p) => p.text), entity: env.entity.name, ...refBase(UNKNOWN, parts.length) };
         }
-        ({ type, remaining } = this.members(field.type, rest));
+        let path: string[];
+        ({ type, remaining, path } = this.members({ kind: 'entity', entity: env.entity.name }, parts));
         const consumed = parts.length - remaining.length;
-        ref = { kind: 'ref', scope: 'self', path: parts.slice(0, consumed).map((p) => p.text), entity: env.entity.name, ...refBase(type, consumed) };
+        ref = { kind: 'ref', scope: 'self', path, entity: env.entity.name, ...refBase(type, consumed) };
         break;
       }
       case 'global': {
@@ -377,9 +378,10 @@ export class ExpressionChecker {
           this.diagnostics.report(BoneDiagnostics.UnknownEntity, head.span, [head.text, didYouMean(head.text, this.symbols.entities.keys())]);
           return { kind: 'ref', scope: 'entity', name: head.text, path: rest.map((p) => p.text), ...refBase(UNKNOWN, parts.length) };
         }
-        ({ type, remaining } = this.members({ kind: 'entity', entity: entity.name }, rest));
+        let path: string[];
+        ({ type, remaining, path } = this.members({ kind: 'entity', entity: entity.name }, rest));
         const consumed = parts.length - remaining.length;
-        ref = { kind: 'ref', scope: 'entity', name: entity.name, path: parts.slice(1, consumed).map((p) => p.text), entity: entity.name, ...refBase(type, consumed) };
+        ref = { kind: 'ref', scope: 'entity', name: entity.name, path, entity: entity.name, ...refBase(type, consumed) };
         break;
       }
       case 'params': {
@@ -393,10 +395,11 @@ export class ExpressionChecker {
           this.diagnostics.report(BoneDiagnostics.UnknownName, head.span, [head.text, didYouMean(head.text, candidates)]);
           return { kind: 'ref', scope: 'param', name: head.text, path: rest.map((p) => p.text), ...refBase(UNKNOWN, parts.length) };
         }
-        ({ type, remaining } = this.members(paramType, rest));
+        let path: string[];
+        ({ type, remaining, path } = this.members(paramType, rest));
         const consumed = parts.length - remaining.length;
         const entity = entityOf(paramType);
-        ref = { kind: 'ref', scope: 'param', name: head.text, path: parts.slice(1, consumed).map((p) => p.text), ...refBase(type, consumed) };
+        ref = { kind: 'ref', scope: 'param', name: head.text, path, ...refBase(type, consumed) };
         if (entity) ref.entity = entity;
         break;
       }
@@ -404,9 +407,15 @@ export class ExpressionChecker {
     return this.applySpecialMembers(ref, remaining, span);
   }
 
-  /** Walks entity members as far as they go; returns the type reached and the unconsumed parts. */
-  private members(start: BoneType, parts: A.Name[]): { type: BoneType; remaining: A.Name[] } {
+  /**
+   * Walks entity members as far as they go; returns the type reached, the path written into the
+   * IR and the unconsumed parts (`.length` / `.unique`). A `belongs_to` relation member at the
+   * end reads its foreign key (`order.buyer` → `buyer_id`, still typed as the entity, so it
+   * compares by id); reading further through a relation is BS039.
+   */
+  private members(start: BoneType, parts: A.Name[]): { type: BoneType; remaining: A.Name[]; path: string[] } {
     let type = start;
+    const path: string[] = [];
     let index = 0;
     for (; index < parts.length; index++) {
       const part = parts[index]!;
@@ -417,11 +426,24 @@ export class ExpressionChecker {
       if (!entity || !field) {
         if (part.text === 'length' || part.text === 'unique') break;
         if (entity) this.reportUnknownField(entity, part);
-        return { type: UNKNOWN, remaining: [] };
+        return { type: UNKNOWN, remaining: [], path: [...path, ...parts.slice(index).map((p) => p.text)] };
       }
+      if (field.origin === 'relation' && field.relation) {
+        const next = parts[index + 1];
+        const isBelongsTo = field.relation.kind.text === 'belongs_to';
+        if (!isBelongsTo || (next && next.text !== 'id')) {
+          this.diagnostics.report(BoneDiagnostics.ReadThroughRelation, part.span, [part.text, isBelongsTo ? ` — compare '${part.text}_id' instead` : ' — pass the related rows as a parameter instead']);
+          return { type: UNKNOWN, remaining: [], path: [...path, ...parts.slice(index).map((p) => p.text)] };
+        }
+        path.push(`${part.text}_id`);
+        type = field.type;
+        if (next) index++; // `order.buyer.id` is the same foreign key
+        continue;
+      }
+      path.push(part.text);
       type = field.type;
     }
-    return { type, remaining: parts.slice(index) };
+    return { type, remaining: parts.slice(index), path };
   }
 
   private reportUnknownField(entity: EntitySymbol, part: A.Name): void {

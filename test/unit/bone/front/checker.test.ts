@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BONE_DIAGNOSTIC_CODES, BoneDiagnostics, checkBone, formatBoneDiagnostics } from '../../../../compiler/bone/index.js';
 import { DIAGNOSTIC_CASES } from './diagnostic-cases.js';
@@ -26,6 +27,11 @@ describe('bone checker: one case per diagnostic code', () => {
     const covered = new Set(DIAGNOSTIC_CASES.map((c) => c.code));
     const missing = BONE_DIAGNOSTIC_CODES.filter((code) => !covered.has(code) && code !== 'BS900' && code !== 'BS009');
     expect(missing).toEqual([]);
+  });
+
+  it('documents every code in docs/bonescript.md', () => {
+    const docs = readFileSync(new URL('../../../../docs/bonescript.md', import.meta.url), 'utf8');
+    expect(BONE_DIAGNOSTIC_CODES.filter((code) => !docs.includes(`### ${code} `))).toEqual([]);
   });
 
   it('gives every catalogue entry a unique code', () => {
@@ -69,6 +75,21 @@ describe('bone checker: behaviour', () => {
       '  }',
     ].join('\n'));
     expect(result.diagnostics).toEqual([]);
+  });
+
+  it('reads a belongs_to relation member as its foreign key (compared by id)', () => {
+    const result = check([
+      '  entity Seller { owns: [name: string] }',
+      '  entity Listing { owns: [price: uint] relation seller: belongs_to Seller }',
+      '  capability c(l: Listing, s: Seller) { requires: [l.seller == s, l.seller.id == s.id] effects: [l.seller = s] }',
+    ].join('\n'));
+    expect(result.diagnostics).toEqual([]);
+    const cap = result.ir!.capabilities[0]!;
+    expect(cap.requires.map((r) => r.expr)).toMatchObject([
+      { left: { kind: 'ref', name: 'l', path: ['seller_id'], type: { kind: 'entity', entity: 'Seller' } } },
+      { left: { kind: 'ref', name: 'l', path: ['seller_id'] }, right: { path: ['id'] } },
+    ]);
+    expect(cap.effects[0]?.target).toMatchObject({ path: ['seller_id'] });
   });
 
   it('checks state names in requires, effects and in-lists, with a suggestion', () => {

@@ -42,6 +42,7 @@ export const DIAGNOSTIC_CASES: DiagnosticCase[] = [
   { code: 'BS036', title: 'wrong argument count', source: system('  capability pay(o: uint, amount: uint) { }\n  flow f { step s: pay(o) }'), expected: "3:20 'pay' takes 2 argument(s) but is given 1" },
   { code: 'BS037', title: 'unknown member', source: system('  capability c() { requires: [caller.rol == "admin"] }'), expected: "2:38 'caller' has no member 'rol' (did you mean 'role'?)" },
   { code: 'BS038', title: 'unknown function', source: system('  entity A { owns: [at: timestamp = nw()] }'), expected: "2:37 unknown function 'nw' (did you mean 'now'?)" },
+  { code: 'BS039', title: 'reading through a relation', source: system('  entity Seller { owns: [name: string] }\n  entity L { owns: [x: uint] relation seller: belongs_to Seller }\n  capability c(l: L) { requires: [l.seller.name == "x"] }'), expected: "4:37 cannot read through relation 'seller' in an expression — compare 'seller_id' instead" },
   // ─── types ───
   { code: 'BS040', title: 'comparison type mismatch', source: system('  entity A { owns: [price: uint] constraints: [price > "x"] }'), expected: "2:48 cannot compare 'price' (uint) with string \"x\" using '>'" },
   { code: 'BS041', title: 'arithmetic on a non-number', source: system('  entity A { owns: [title: string, n: uint] constraints: [n * title > 1] }'), expected: "2:59 operator '*' needs numbers, but 'title' is string" },
