@@ -22,7 +22,7 @@ export function describeLayers(agent: Pick<AgentLayers, 'layers' | 'diagnostics'
   const effective = new Map<string, { decl: AgentLayers['layers'][number]['declarations'][number]; origin: string }>();
   for (const layer of agent.layers) {
     if (layer.status !== 'loaded') continue;
-    for (const decl of layer.declarations) effective.set(`${decl.kind} ${decl.name}`, { decl, origin: layer.origin });
+    for (const decl of layer.declarations) effective.set(decl.name === decl.kind ? decl.kind : `${decl.kind} ${decl.name}`, { decl, origin: layer.origin });
   }
   out.push('', 'Declarations:');
   for (const [key, { decl, origin }] of effective) {

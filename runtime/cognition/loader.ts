@@ -7,7 +7,7 @@ import type { Diagnostic } from '../../compiler/common/index.js';
 import { DEFAULT_POLICY, type AgentPolicy } from '../agent/policy.js';
 import { EnvReader } from './env.js';
 import type { CognitionHost, ResolvedModel } from './host.js';
-import { mergeDefined, policyOf, type BudgetSettings, type GuardDef, type LayerDefinition, type ManifestDeclaration, type ModelSettings, type PromptDef, type RouterDef } from './layer.js';
+import { mergeDefined, policyOf, type BudgetSettings, type GuardDef, type LayerDefinition, type ManifestDeclaration, type ModelSettings, type PlanDef, type PromptDef, type RouterDef } from './layer.js';
 import { evaluateLayerModule } from './module-loader.js';
 import { CognitionRuntime, type CognitionConfig, type RuntimeOptions } from './runtime.js';
 
@@ -49,6 +49,8 @@ export interface AgentLayers {
   budget: BudgetSettings;
   /** The prompt `context { compress: … }` names. */
   compressPrompt?: string;
+  /** `plan { … }`: when to plan (runtime.shouldPlan(facts)), max steps, how steps are validated. */
+  plan?: PlanDef;
   config: CognitionConfig;
   layers: LayerInfo[];
   /** Every layer's diagnostics (file:line:col); errors mean that layer was not applied. */
@@ -283,6 +285,7 @@ function assemble(loaded: LayerDefinition[], layers: LayerInfo[], diagnostics: D
     policy, prompts, guards: config.guards, routers, models, defaultModel: chosenDefault, budget, config, layers, diagnostics, sources,
     envProblems: [...new Set(env.problems)],
     ...(compressPrompt ? { compressPrompt } : {}),
+    ...(plan ? { plan } : {}),
     createRuntime: (host, runtimeOptions = {}) => new CognitionRuntime(config, { ...runtimeOptions, host, env: runtimeOptions.env ?? envVars }),
   };
 }

@@ -5,7 +5,7 @@ import { formatDiagnostics } from '../../../compiler/common/index.js';
 import { compileSource, transpileToCommonJs } from '../../../compiler/marrow/index.js';
 import { compileFileToDir } from '../../../compiler/marrow/files.js';
 import { DEFAULT_POLICY } from '../../../runtime/agent/policy.js';
-import { EnvReader, evaluateLayerModule, loadAgentLayers, mergeDefined, describeLayers } from '../../../runtime/cognition/index.js';
+import { EnvReader, evaluateLayerModule, factsFromSnapshot, loadAgentLayers, mergeDefined, describeLayers } from '../../../runtime/cognition/index.js';
 import { scriptedHost, tempDir } from './helpers.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -41,6 +41,12 @@ describe('the built-in layer', () => {
     expect(Object.keys(agent.prompts)).toEqual(['classify_task', 'diagnose_error', 'summarize_history']);
     expect(agent.guards.map((g) => g.name)).toEqual(['repetition', 'patch_spiral', 'greeting_regression']);
     expect(agent.compressPrompt).toBe('summarize_history');
+    expect(agent.plan).toMatchObject({ maxSteps: 8, validate: ['lint', 'compile', 'test'] });
+    const rt = agent.createRuntime(scriptedHost([]).host);
+    const words = (n: number) => Array(n).fill('word').join(' ');
+    expect(rt.shouldPlan(factsFromSnapshot({ task: { kind: 'coding', message: words(40) } }))).toBe(true);
+    expect(rt.shouldPlan(factsFromSnapshot({ task: { kind: 'coding', message: words(5) } }))).toBe(false);
+    expect(rt.shouldPlan(factsFromSnapshot({ task: { kind: 'chat', message: words(40) } }))).toBe(false);
   }, 60_000);
 
   it('reads the SMALLCODE_* environment', async () => {
@@ -129,6 +135,7 @@ describe('override layers', () => {
   it('keeps the signature of prompts the engine calls', async () => {
     const agent = await load(project({ '.smallcode/agents/x.marrow': 'prompt classify_task(text: string) -> string { model: local }' }));
     expect(agent.diagnostics.map((d) => [d.code, d.span.file, d.span.start.line])).toEqual([['MS045', '.smallcode/agents/x.marrow', 1]]);
-    expect(agent.prompts.classify_task!.loc).toBe('agents/core.marrow:46');
+    const line = readFileSync(join(root, 'agents', 'core.marrow'), 'utf8').split('\n').findIndex((l) => l.includes('prompt classify_task')) + 1;
+    expect(agent.prompts.classify_task!.loc).toBe(`agents/core.marrow:${line}`);
   });
 });

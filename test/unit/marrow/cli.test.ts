@@ -56,6 +56,8 @@ describe('smallcode marrow / cognition commands', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/✓ builtin +agents\/core\.marrow +sha256:/);
     expect(r.out).toMatch(/✓ project +\.smallcode\/agents\/core\.marrow/);
-    expect(r.out).toContain('prompt classify_task  (.smallcode/agents/core.marrow:46, project)');
+    const line = readFileSync(join(cwd, '.smallcode', 'agents', 'core.marrow'), 'utf8').split('\n').findIndex((l) => l.includes('prompt classify_task')) + 1;
+    expect(r.out).toContain(`prompt classify_task  (.smallcode/agents/core.marrow:${line}, project)`);
+    expect(r.out).toContain('  context  (.smallcode/agents/core.marrow:');
   }, 60_000);
 });
