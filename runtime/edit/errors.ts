@@ -31,17 +31,20 @@ export class EditError extends Error {
   closest?: ClosestRegion;
   /** Which edit of `applyEdits` failed (0-based). */
   editIndex?: number;
+  /** Why, when the kind alone does not say it (e.g. a context line that is not in the file). */
+  detail?: string;
 
   constructor(
     kind: EditErrorKind,
     message: string,
-    details: { candidates?: EditCandidate[]; closest?: ClosestRegion; editIndex?: number } = {},
+    details: { candidates?: EditCandidate[]; closest?: ClosestRegion; editIndex?: number; detail?: string } = {},
   ) {
     super(message);
     this.kind = kind;
     if (details.candidates) this.candidates = details.candidates;
     if (details.closest) this.closest = details.closest;
     if (details.editIndex !== undefined) this.editIndex = details.editIndex;
+    if (details.detail) this.detail = details.detail;
   }
 }
 
@@ -55,14 +58,14 @@ export function formatEditError(err: EditError, path?: string): string {
   const lines: string[] = [];
   switch (err.kind) {
     case 'no_match': {
-      lines.push(`${which}The search text was not found${where}.`);
+      lines.push(err.detail ? `${which}The edit could not be placed${where}: ${err.detail}` : `${which}The search text was not found${where}.`);
       const closest = err.closest;
       if (closest) {
         const range = closest.startLine === closest.endLine ? `line ${closest.startLine}` : `lines ${closest.startLine}-${closest.endLine}`;
         lines.push(`The closest region is ${range} (${Math.round(closest.similarity * 100)}% similar):`);
         lines.push(numbered(closest.text, closest.startLine, MAX_CLOSEST_LINES_SHOWN));
         lines.push('Copy the lines you want to change exactly as they appear above (without the line numbers) into the search text and try again.');
-      } else {
+      } else if (!err.detail) {
         lines.push('Nothing in the file resembles it. Read the file again and copy the lines you want to change exactly.');
       }
       break;

@@ -90,9 +90,8 @@ export function applyEditDetailed(text: string, edit: Edit): AppliedEdit {
       replacement = m.render(replace);
     } catch (err) {
       if (err instanceof ElisionMismatch) {
-        throw new EditError('no_match', `The search text skips code with "..." lines, but the replacement does not keep the same "..." lines, so the skipped code would be lost.`, {
-          closest: regionOf(doc, m.start, m.end, 1),
-        });
+        const detail = 'the search text skips code with "..." lines, but the replacement does not keep the same "..." lines, so the skipped code would be lost. Keep the "..." lines in the replacement where the skipped code stays, or copy the skipped lines into both.';
+        throw new EditError('no_match', detail, { detail });
       }
       throw err;
     }
@@ -103,8 +102,9 @@ export function applyEditDetailed(text: string, edit: Edit): AppliedEdit {
   for (const p of [...pieces].sort((a, b) => b.start - a.start)) out = out.slice(0, p.start) + p.replacement + out.slice(p.end);
   if (out === text) throw noChange();
   const first = found.matches[0]!;
-  const region = regionOf(doc, first.start, first.end, 1);
-  return { text: out, strategy: strategyName(doc, found, search), startLine: region.startLine, endLine: region.endLine, replacements: pieces.length };
+  const startLine = lineAt(doc, first.start);
+  const endLine = Math.max(startLine, lineAt(doc, Math.max(first.start, first.end - 1)));
+  return { text: out, strategy: strategyName(doc, found, search), startLine, endLine, replacements: pieces.length };
 }
 
 /**
@@ -156,7 +156,8 @@ function placement(doc: PreparedText, options: Omit<Edit, 'search' | 'replace'>)
     const at = doc.lines.findIndex((l) => foldPunctuation(l.trim()) === anchor);
     if (at === -1) {
       const closest = closestRegion(doc, options.after);
-      throw new EditError('no_match', `the context line '${options.after.trim()}' was not found`, closest ? { closest } : {});
+      const detail = `the context line '${options.after.trim()}' is not in the file.`;
+      throw new EditError('no_match', detail, closest ? { closest, detail } : { detail });
     }
     from = at;
   }
@@ -184,12 +185,6 @@ function strategyName(doc: PreparedText, found: Found, search: string): string {
   if (found.strategy !== 'exact') return found.strategy;
   const m = found.matches[0]!;
   return doc.original.slice(doc.toOriginal(m.start), doc.toOriginal(m.end)) === search ? 'exact' : 'line-endings';
-}
-
-function regionOf(doc: PreparedText, start: number, end: number, similarity: number) {
-  const startLine = lineAt(doc, start);
-  const endLine = Math.max(startLine, lineAt(doc, Math.max(start, end - 1)));
-  return { startLine, endLine, text: doc.lines.slice(startLine - 1, endLine).join('\n'), similarity };
 }
 
 function lineAt(doc: PreparedText, offset: number): number {

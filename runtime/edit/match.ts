@@ -345,31 +345,31 @@ function findElided(doc: PreparedText, s: string): Found | null {
   if (!pieces || pieces.length < 2) return null;
   const keys = fileKeys(doc, COMPARATORS[1]!);
   const pieceKeys = pieces.map((p) => p.map((l) => l.trimEnd()));
-  const starts = findPiecesInOrder(keys, pieceKeys, 0);
-  if (!starts) return null;
-  // A second placement starting after the first one's start makes the edit ambiguous.
-  const again = findPiecesInOrder(keys, pieceKeys, starts[0]! + 1);
+  const matches: Located[] = [];
+  // Every placement, each starting after the previous one's first line: two make it ambiguous.
+  for (let from = 0; matches.length < 2; ) {
+    const starts = findPiecesInOrder(keys, pieceKeys, from);
+    if (!starts) break;
+    matches.push(elidedRegion(doc, pieces, starts, block.endsWithNewline));
+    from = starts[0]! + 1;
+  }
+  return matches.length ? named(matches, 'elision') : null;
+}
+
+function elidedRegion(doc: PreparedText, pieces: string[][], starts: number[], withNewline: boolean): Located {
   const first = starts[0]!;
-  const lastPiece = pieces.length - 1;
-  const lastLine = starts[lastPiece]! + pieces[lastPiece]!.length - 1;
-  const located = lineRegion(doc, first, lastLine - first + 1, block.endsWithNewline, (replace) => {
+  const last = pieces.length - 1;
+  const lastLine = starts[last]! + pieces[last]!.length - 1;
+  return lineRegion(doc, first, lastLine - first + 1, withNewline, (replace) => {
     const replacePieces = splitAtElisions(toLineBlock(replace).lines);
     if (!replacePieces || replacePieces.length !== pieces.length) throw new ElisionMismatch();
     const out: string[] = [];
     for (let p = 0; p < replacePieces.length; p++) {
       out.push(...replacePieces[p]!);
-      if (p < lastPiece) {
-        const gapFrom = starts[p]! + pieces[p]!.length;
-        out.push(...doc.lines.slice(gapFrom, starts[p + 1]!));
-      }
+      if (p < last) out.push(...doc.lines.slice(starts[p]! + pieces[p]!.length, starts[p + 1]!));
     }
     return out;
   });
-  const matches = [located];
-  if (again) {
-    matches.push({ start: doc.lineStarts[again[0]!]!, end: doc.lineStarts[again[0]!]!, line: again[0]!, render: () => '' });
-  }
-  return named(matches, 'elision');
 }
 
 /** Thrown by an elided match's render when the replacement keeps different elisions. */
@@ -479,23 +479,36 @@ export function scoreWindows(doc: PreparedText, search: string[], atLeast: numbe
       if (list) list.push(j);
       else where.set(l, [j]);
     });
+    const hits = new Map<string, number[]>();
     for (let i = 0; i < n; i++) {
-      const js = where.get(lines[i]!);
-      if (!js) continue;
-      for (const j of js) {
-        const start = i - j;
-        if (start >= 0 && start + size <= n) starts.add(start);
+      const l = lines[i]!;
+      if (where.has(l)) (hits.get(l) ?? hits.set(l, []).get(l)!).push(i);
+    }
+    // Anchor on the rarest lines: a `}` that occurs a thousand times anchors nothing useful,
+    // and a window worth finding almost always shares a rarer line too.
+    const counts = [...hits.values()].map((h) => h.length).sort((a, b) => a - b);
+    const limit = Math.max(RARE_ANCHOR_MAX, counts[0] ?? 0);
+    for (const [l, positions] of hits) {
+      if (positions.length > limit) continue;
+      for (const i of positions) {
+        for (const j of where.get(l)!) {
+          const start = i - j;
+          if (start >= 0 && start + size <= n) starts.add(start);
+        }
       }
     }
   }
   const out: ScoredWindow[] = [];
+  const probe = size === m ? search : search.slice(0, size);
   for (const start of starts) {
     if (out.length >= maxWindows) break;
-    const similarity = blockSimilarity(search.slice(0, size), lines.slice(start, start + size), atLeast);
-    out.push({ start, similarity });
+    out.push({ start, similarity: blockSimilarity(probe, lines, atLeast, start) });
   }
   return out;
 }
+
+/** Search lines occurring at most this often in the file anchor fuzzy windows. */
+const RARE_ANCHOR_MAX = 8;
 
 function lineIndexAt(doc: PreparedText, offset: number): number {
   let lo = 0;

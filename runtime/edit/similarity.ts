@@ -59,27 +59,28 @@ export function foldWhitespace(line: string): string {
 }
 
 /**
- * Similarity of two equally long line lists in 0..1: one minus the summed edit distance over
- * the longer total length. Returns a value below `atLeast` (not necessarily exact) as soon as
- * that is certain, which is what keeps sliding windows cheap.
+ * Similarity in 0..1 of the search lines and as many file lines from `offset`: one minus the
+ * summed edit distance over the longer total length. Returns a value below `atLeast` (not
+ * necessarily exact) as soon as that is certain, which is what keeps sliding windows cheap.
  */
-export function blockSimilarity(searchLines: string[], fileLines: string[], atLeast = 0): number {
+export function blockSimilarity(searchLines: string[], fileLines: string[], atLeast = 0, offset = 0): number {
+  const m = searchLines.length;
   let totalSearch = 0;
   let totalFile = 0;
-  for (const l of searchLines) totalSearch += l.length;
-  for (const l of fileLines) totalFile += l.length;
+  for (let i = 0; i < m; i++) {
+    totalSearch += searchLines[i]!.length;
+    totalFile += (fileLines[offset + i] ?? '').length;
+  }
   const total = Math.max(totalSearch, totalFile);
   if (total === 0) return 1;
   const budget = Math.floor((1 - atLeast) * total);
   // Length differences are a lower bound of the distance: reject without computing anything.
   let lowerBound = 0;
-  for (let i = 0; i < searchLines.length; i++) lowerBound += Math.abs(searchLines[i]!.length - (fileLines[i] ?? '').length);
+  for (let i = 0; i < m; i++) lowerBound += Math.abs(searchLines[i]!.length - (fileLines[offset + i] ?? '').length);
   if (lowerBound > budget) return 1 - lowerBound / total;
   let spent = 0;
-  for (let i = 0; i < searchLines.length; i++) {
-    const remaining = budget - spent;
-    const d = boundedDistance(searchLines[i]!, fileLines[i] ?? '', remaining);
-    spent += d;
+  for (let i = 0; i < m; i++) {
+    spent += boundedDistance(searchLines[i]!, fileLines[offset + i] ?? '', budget - spent);
     if (spent > budget) return Math.min(1 - spent / total, atLeast - Number.EPSILON);
   }
   return 1 - spent / total;

@@ -110,7 +110,14 @@ describe('empty search and no-op edits', () => {
     const file = 'function f() {\n  a();\n  b();\n  return 1;\n}\n';
     const err = refusal(() => applyEdit(file, { search: 'function f() {\n  // ...\n  return 1;\n}\n', replace: 'function f() {\n  return 2;\n}\n' }));
     expect(err.kind).toBe('no_match');
-    expect(err.message).toMatch(/skipped code would be lost/);
+    expect(formatEditError(err, 'f.js')).toMatch(/could not be placed in f\.js: .*skipped code would be lost/);
+  });
+
+  it('an elided search that fits two places is ambiguous', () => {
+    const file = 'function f() {\n  a();\n  return 1;\n}\nfunction f() {\n  b();\n  return 1;\n}\n';
+    const err = refusal(() => applyEdit(file, { search: 'function f() {\n  // ...\n  return 1;\n}\n', replace: 'function f() {\n  // ...\n  return 2;\n}\n' }));
+    expect(err.kind).toBe('ambiguous');
+    expect(err.candidates?.map((c) => c.line)).toEqual([1, 5]);
   });
 });
 
