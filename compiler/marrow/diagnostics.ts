@@ -53,12 +53,14 @@ export const MS = {
   envMisuse: d('MS041', 'error', '{0}'),
   unknownStrategy: d('MS042', 'error', "unknown on_invalid strategy '{0}'{1}"),
   modelAndRouter: d('MS043', 'error', "prompt '{0}' names both a model and a router; choose one"),
-  noModel: d('MS044', 'error', "prompt '{0}' needs a 'model' or a 'router'"),
   signatureMismatch: d('MS045', 'error', '{0}'),
   unreachableStrategy: d('MS046', 'warning', "on_invalid strategy '{0}' can never run: '{1}' before it always ends the call"),
   noModels: d('MS047', 'warning', 'no model is declared; prompts cannot run'),
   unknownDefaultModel: d('MS048', 'error', "unknown default_model '{0}'{1}"),
   unknownPlanStep: d('MS049', 'error', "unknown step validation '{0}'{1}"),
+
+  // Loading (reported by runtime/cognition/loader.ts)
+  layerLoadFailed: d('MS050', 'error', 'cannot load the compiled layer: {0}'),
 } as const satisfies Record<string, DiagnosticTemplate>;
 
 export type MarrowDiagnosticKey = keyof typeof MS;

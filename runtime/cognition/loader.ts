@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Diagnostic } from '../../compiler/common/index.js';
+import { makeDiagnostic, type Diagnostic } from '../../compiler/common/index.js';
+import { MS } from '../../compiler/marrow/diagnostics.js';
 import { DEFAULT_POLICY, type AgentPolicy } from '../agent/policy.js';
 import { EnvReader } from './env.js';
 import type { CognitionHost, ResolvedModel } from './host.js';
@@ -200,10 +201,7 @@ async function loadLayerFile(input: LayerFileInput): Promise<{ info: LayerInfo; 
     } catch { /* an unwritable cache only costs a recompile next time */ }
     return evaluate(cjs, cached, 'compiled', new Date().toISOString(), result.diagnostics);
   } catch (err) {
-    info.diagnostics = [{
-      code: 'MS050', severity: 'error', message: `cannot load the compiled layer: ${(err as Error).message}`,
-      span: { file: input.file, start: { offset: 0, line: 1, column: 1 }, end: { offset: 0, line: 1, column: 1 } },
-    }];
+    info.diagnostics = [makeDiagnostic(MS.layerLoadFailed, { file: input.file, start: { offset: 0, line: 1, column: 1 }, end: { offset: 0, line: 1, column: 1 } }, [(err as Error).message])];
     return { info };
   }
 }
@@ -243,10 +241,7 @@ function assemble(loaded: LayerDefinition[], layers: LayerInfo[], diagnostics: D
     for (const [name, prompt] of Object.entries(layer.prompts)) {
       const previous = prompts[name];
       if (previous && ENGINE_PROMPTS.includes(name) && !sameSignature(previous, prompt)) {
-        diagnostics.push({
-          code: 'MS045', severity: 'error', span: locSpan(prompt.loc),
-          message: `prompt '${name}' must keep the signature the engine calls (${signature(previous)}); this override is ignored`,
-        });
+        diagnostics.push(makeDiagnostic(MS.signatureMismatch, locSpan(prompt.loc), [`prompt '${name}' must keep the signature the engine calls (${signature(previous)}); this override is ignored`]));
         continue;
       }
       prompts[name] = prompt;
