@@ -28,12 +28,16 @@ export function closestRegion(doc: PreparedText, search: string): ClosestRegion 
   if (!best || best.similarity < MIN_SHOWN_SIMILARITY) return undefined;
 
   const size = Math.min(lines.length, doc.lines.length);
-  return {
+  const region: ClosestRegion = {
     startLine: best.start + 1,
     endLine: best.start + size,
     text: doc.lines.slice(best.start, best.start + size).join('\n'),
     similarity: Math.round(best.similarity * 1000) / 1000,
   };
+  // Worth pointing at only when the rest is close: then one line is the whole problem.
+  const k = folded.findIndex((l, i) => l !== foldWhitespace(foldPunctuation(doc.lines[best!.start + i] ?? '')).slice(0, MAX_LINE_CHARS));
+  if (k !== -1 && best.similarity >= 0.6) region.firstDifference = { line: best.start + k + 1, file: doc.lines[best.start + k] ?? '', search: lines[k]! };
+  return region;
 }
 
 /** No line matched exactly: anchor on the file lines most like the longest search line. */

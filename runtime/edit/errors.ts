@@ -22,6 +22,8 @@ export interface ClosestRegion {
   text: string;
   /** 0..1, how much of the search text this region shares (1 = identical after whitespace folding). */
   similarity: number;
+  /** The first line where the search and the region differ (1-based file line). */
+  firstDifference?: { line: number; file: string; search: string };
 }
 
 export class EditError extends Error {
@@ -64,7 +66,9 @@ export function formatEditError(err: EditError, path?: string): string {
         const range = closest.startLine === closest.endLine ? `line ${closest.startLine}` : `lines ${closest.startLine}-${closest.endLine}`;
         lines.push(`The closest region is ${range} (${Math.round(closest.similarity * 100)}% similar):`);
         lines.push(numbered(closest.text, closest.startLine, MAX_CLOSEST_LINES_SHOWN));
-        lines.push('Copy the lines you want to change exactly as they appear above (without the line numbers) into the search text and try again.');
+        const d = closest.firstDifference;
+        if (d) lines.push(`First difference, line ${d.line}: the file has\n  ${d.file.trim()}\nbut your search text has\n  ${d.search.trim()}`);
+        lines.push('Copy the lines you mean exactly as they appear above (without the line numbers) and try again.');
       } else if (!err.detail) {
         lines.push('Nothing in the file resembles it. Read the file again and copy the lines you want to change exactly.');
       }
@@ -80,11 +84,11 @@ export function formatEditError(err: EditError, path?: string): string {
       break;
     }
     case 'empty_search':
-      lines.push(`${which}The search text is empty${where}, and the file is not empty.`);
+      lines.push(`${which}The search text is empty, but ${path ?? 'the file'} is not.`);
       lines.push('To change the file, put the existing lines next to your change in the search text; to replace the whole file, write the file instead.');
       break;
     case 'no_change':
-      lines.push(`${which}The edit would not change the file${where}: the replacement is the same as the text it replaces.`);
+      lines.push(`${which}The edit would not change ${path ?? 'the file'}: the replacement is the same as the text it replaces.`);
       lines.push('If the change is already made, move on; otherwise put the new text in the replacement.');
       break;
   }

@@ -61,6 +61,8 @@ describe('no match shows the closest region', () => {
     expect(message).toContain('not found in hello.js');
     expect(message).toContain('lines 3-5');
     expect(message).toContain('4 |     console.log("hello")');
+    expect(err.closest!.firstDifference).toEqual({ line: 4, file: '    console.log("hello")', search: '    console.log("wrong")' });
+    expect(message).toMatch(/First difference, line 4: the file has\n {2}console\.log\("hello"\)\nbut your search text has\n {2}console\.log\("wrong"\)/);
   });
 
   it('even when no line matches exactly', () => {
@@ -95,7 +97,7 @@ describe('empty search and no-op edits', () => {
   it('an empty search on a non-empty file is refused, not guessed', () => {
     const err = refusal(() => applyEdit('existing', { search: '  \n', replace: 'new' }));
     expect(err.kind).toBe('empty_search');
-    expect(formatEditError(err)).toMatch(/write the file instead/);
+    expect(formatEditError(err, 'a.txt')).toMatch(/empty, but a\.txt is not[\s\S]*write the file instead/);
   });
 
   it('identical search and replacement are refused before matching', () => {
