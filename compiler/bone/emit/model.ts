@@ -810,8 +810,9 @@ export function openapiSchemaOf(type: BoneType, checks: readonly BoneFieldCheck[
   const isString = schema.type === 'string';
   const isArray = schema.type === 'array';
   for (const c of checks) {
-    if (c.kind === 'min') schema[c.exclusive ? 'exclusiveMinimum' : 'minimum'] = c.value;
-    if (c.kind === 'max') schema[c.exclusive ? 'exclusiveMaximum' : 'maximum'] = c.value;
+    // OpenAPI 3.0: `exclusiveMinimum` is a boolean modifier of `minimum`.
+    if (c.kind === 'min') Object.assign(schema, { minimum: c.value }, c.exclusive ? { exclusiveMinimum: true } : {});
+    if (c.kind === 'max') Object.assign(schema, { maximum: c.value }, c.exclusive ? { exclusiveMaximum: true } : {});
     if (c.kind === 'minLength') schema[isArray ? 'minItems' : isString ? 'minLength' : 'minLength'] = c.value;
     if (c.kind === 'maxLength') schema[isArray ? 'maxItems' : isString ? 'maxLength' : 'maxLength'] = c.value;
     if (c.kind === 'oneOf') schema.enum = c.values;

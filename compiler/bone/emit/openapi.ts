@@ -1,5 +1,4 @@
 /** The OpenAPI 3.0 document of the generated API, built as data and printed as YAML. */
-import { stringify } from 'yaml';
 import type { EntityView, SystemView } from './model.js';
 
 const errorRef = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
@@ -169,5 +168,56 @@ function entitySchema(entity: EntityView, kind: 'full' | 'create' | 'patch'): Re
 }
 
 export function openApiYaml(view: SystemView): string {
-  return stringify(buildOpenApi(view), { lineWidth: 0, aliasDuplicateObjects: false });
+  return toYaml(buildOpenApi(view));
+}
+
+/**
+ * Block-style YAML for plain JSON data. A general YAML library costs seconds on a 200-entity
+ * document; this is linear and deterministic. Strings are written as JSON strings (valid YAML
+ * double-quoted scalars) unless they are plainly safe; keys likewise.
+ */
+export function toYaml(value: unknown): string {
+  const out: string[] = [];
+  write(value, 0, out);
+  return `${out.join('\n')}\n`;
+}
+
+const PLAIN = /^[A-Za-z_/][A-Za-z0-9_ ./{}-]*$/;
+const RESERVED = /^(true|false|yes|no|on|off|null|~|y|n)$/i;
+
+function scalar(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  const text = String(value);
+  return PLAIN.test(text) && !RESERVED.test(text) && !text.endsWith(' ') && !text.includes(': ') && !text.includes(' #') ? text : JSON.stringify(text);
+}
+
+function isEmpty(value: unknown): boolean {
+  return Array.isArray(value) ? value.length === 0 : value !== null && typeof value === 'object' && Object.keys(value).length === 0;
+}
+
+function write(value: unknown, indent: number, out: string[]): void {
+  const pad = ' '.repeat(indent);
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (item !== null && typeof item === 'object' && !isEmpty(item)) {
+        // Write the item two deeper, then turn its first line's indent into the "- ".
+        const first = out.length;
+        write(item, indent + 2, out);
+        out[first] = `${pad}- ${out[first]!.slice(indent + 2)}`;
+      } else {
+        out.push(`${pad}- ${isEmpty(item) ? (Array.isArray(item) ? '[]' : '{}') : scalar(item)}`);
+      }
+    }
+    return;
+  }
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    const k = scalar(key);
+    if (item !== null && typeof item === 'object' && !isEmpty(item)) {
+      out.push(`${pad}${k}:`);
+      write(item, Array.isArray(item) ? indent : indent + 2, out);
+    } else {
+      out.push(`${pad}${k}: ${isEmpty(item) ? (Array.isArray(item) ? '[]' : '{}') : scalar(item)}`);
+    }
+  }
 }

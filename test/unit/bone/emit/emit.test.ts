@@ -6,7 +6,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import SwaggerParser from '@apidevtools/swagger-parser';
 import Database from 'better-sqlite3';
+import { parse as parseYaml } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileBoneSystem } from '../../../../compiler/bone/compile.js';
 import { emitProject } from '../../../../compiler/bone/emit/index.js';
@@ -69,6 +71,19 @@ describe('emitProject', () => {
     ]) {
       expect(paths).toContain(expected);
     }
+  });
+});
+
+describe('openapi.yaml', () => {
+  it('is a valid OpenAPI 3 document covering every route', async () => {
+    const file = emitProject(shopIr()).files.find((f) => f.path === 'openapi.yaml')!;
+    const document = parseYaml(file.content) as { openapi: string; paths: Record<string, unknown> };
+    expect(document.openapi).toMatch(/^3\./);
+    // Validates against the official OpenAPI 3.0 JSON schema and resolves every $ref.
+    await SwaggerParser.validate(structuredClone(document) as never);
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/listings', '/listings/{id}', '/listings/{id}/transition', '/capabilities/place-order', '/flows/checkout', '/events']),
+    );
   });
 });
 
