@@ -123,7 +123,7 @@ class AstBuilder {
   }
 
   private fieldBlock(node: CstNode | undefined): A.FieldDecl[] {
-    return this.nodes(node, 'fieldDecl').map((n) => this.fieldDecl(n)).filter((f): f is A.FieldDecl => f !== undefined);
+    return this.nodes(this.node(node, 'fieldList'), 'fieldDecl').map((n) => this.fieldDecl(n)).filter((f): f is A.FieldDecl => f !== undefined);
   }
 
   private fieldDecl(node: CstNode): A.FieldDecl | undefined {

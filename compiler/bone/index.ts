@@ -79,6 +79,8 @@ export function formatBoneDiagnostics(result: BoneCheckResult): string {
 
 function runFrontEnd(source: string, file: string, options: BoneCheckOptions, diagnostics: DiagnosticBag, sources: Map<string, string>): BoneSystem | undefined {
   const ast = parseBone(source, file, diagnostics);
+  const syntaxErrors = diagnostics.items.filter((d) => d.severity === 'error');
+  const afterSyntax = diagnostics.items.length;
   const [system, ...extra] = ast.systems;
   if (!system) {
     if (!diagnostics.hasErrors) {
@@ -97,8 +99,23 @@ function runFrontEnd(source: string, file: string, options: BoneCheckOptions, di
     ...(options.extensionImplemented ? { extensionImplemented: options.extensionImplemented } : {}),
   };
   const checked = checkSystem(merged, sources, diagnostics, checkOptions);
+  dropCascades(diagnostics, afterSyntax, syntaxErrors, system.declarations);
   if (diagnostics.hasErrors) return undefined;
   return lowerSystem(checked, file, imports);
+}
+
+/**
+ * A declaration with a syntax error was only partly read, so what the checker says about it is
+ * mostly noise ("unknown type 'states'" after a missing `]`). Its semantic diagnostics are
+ * dropped; the syntax errors and every other declaration's diagnostics stay.
+ */
+function dropCascades(diagnostics: DiagnosticBag, afterSyntax: number, syntaxErrors: Diagnostic[], declarations: readonly A.Declaration[]): void {
+  if (syntaxErrors.length === 0) return;
+  const contains = (outer: A.Declaration['span'], inner: Diagnostic['span']): boolean =>
+    outer.file === inner.file && inner.start.offset >= outer.start.offset && inner.start.offset <= outer.end.offset;
+  const broken = declarations.filter((d) => syntaxErrors.some((e) => contains(d.span, e.span)));
+  const semantic = diagnostics.items.splice(afterSyntax);
+  for (const d of semantic) if (!broken.some((b) => contains(b.span, d.span))) diagnostics.add(d);
 }
 
 function defaultReadFile(path: string): string | undefined {

@@ -144,24 +144,32 @@ export class BoneParser extends CstParser {
       {
         ALT: () => {
           this.CONSUME(T.LBracket);
-          this.MANY(() => {
-            this.SUBRULE(this.fieldDecl);
-            this.OPTION(() => this.CONSUME(T.Comma));
-          });
+          this.SUBRULE(this.fieldList);
           this.CONSUME(T.RBracket);
         },
       },
       {
         ALT: () => {
           this.CONSUME(T.LBrace);
-          this.MANY2(() => {
-            this.SUBRULE2(this.fieldDecl);
-            this.OPTION2(() => this.CONSUME2(T.Comma));
-          });
+          this.SUBRULE2(this.fieldList);
           this.CONSUME(T.RBrace);
         },
       },
     ]);
+  });
+
+  /**
+   * Fields need commas between them (as upstream): a forgotten `]` then shows up at the next
+   * clause instead of swallowing it as a field. A trailing comma is fine.
+   */
+  fieldList = this.RULE('fieldList', () => {
+    this.OPTION(() => {
+      this.SUBRULE(this.fieldDecl);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.OPTION2(() => this.SUBRULE2(this.fieldDecl));
+      });
+    });
   });
 
   /** `uint`, `Listing`, `list<string>`, `map<string, uint>`, `string?` */
@@ -181,9 +189,12 @@ export class BoneParser extends CstParser {
 
   paramList = this.RULE('paramList', () => {
     this.CONSUME(T.LParen);
-    this.MANY(() => {
+    this.OPTION(() => {
       this.SUBRULE(this.param);
-      this.OPTION(() => this.CONSUME(T.Comma));
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.OPTION2(() => this.SUBRULE2(this.param));
+      });
     });
     this.CONSUME(T.RParen);
   });
@@ -204,12 +215,15 @@ export class BoneParser extends CstParser {
     this.CONSUME(T.RBracket);
   });
 
-  /** `[expr, expr]` — constraints and requires. */
+  /** `[expr, expr]` — constraints. */
   expressionList = this.RULE('expressionList', () => {
     this.CONSUME(T.LBracket);
-    this.MANY(() => {
+    this.OPTION(() => {
       this.SUBRULE(this.expression);
-      this.OPTION(() => this.CONSUME(T.Comma));
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.OPTION2(() => this.SUBRULE2(this.expression));
+      });
     });
     this.CONSUME(T.RBracket);
   });
@@ -446,9 +460,12 @@ export class BoneParser extends CstParser {
       {
         ALT: () => {
           this.CONSUME(T.LBracket);
-          this.MANY(() => {
+          this.OPTION(() => {
             this.SUBRULE(this.effect);
-            this.OPTION(() => this.CONSUME(T.Comma));
+            this.MANY(() => {
+              this.CONSUME(T.Comma);
+              this.OPTION2(() => this.SUBRULE3(this.effect));
+            });
           });
           this.CONSUME(T.RBracket);
         },
@@ -896,9 +913,12 @@ export class BoneParser extends CstParser {
 
   listLiteral = this.RULE('listLiteral', () => {
     this.CONSUME(T.LBracket);
-    this.MANY(() => {
+    this.OPTION(() => {
       this.SUBRULE(this.expression);
-      this.OPTION(() => this.CONSUME(T.Comma));
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.OPTION2(() => this.SUBRULE2(this.expression));
+      });
     });
     this.CONSUME(T.RBracket);
   });

@@ -37,6 +37,17 @@ const CLAUSES_BY_RULE: Record<string, { place: string; clauses: string[] }> = {
   extensionPointDecl: { place: 'an extension point', clauses: ['returns', 'stable', 'default', 'implementation', 'language'] },
 };
 
+const ALL_CLAUSES = new Set(Object.values(CLAUSES_BY_RULE).flatMap((d) => d.clauses));
+
+/** Where an error happened, for "unexpected X in …" messages. */
+const PLACE_BY_RULE: Record<string, string> = {
+  statesClause: "after 'states:'", stateChain: 'in a state chain', stateGroup: 'in a state chain', stateRef: 'in a state chain',
+  emitsClause: "after 'emits:'", effectsClause: "after 'effects:'", effect: 'in an effect', derivedClause: "after 'derived'",
+  retryClause: "after 'retry:'", setting: 'in a setting', settingsBlock: 'in a settings block', importDecl: 'in an import',
+  cardinality: 'in a cardinality', cardinalityBound: 'in a cardinality', pipelineItem: 'in a pipeline', typeRef: 'in a type',
+  fieldBlock: 'in a field list', domainClause: "after 'domain:'", file: 'at the top level',
+};
+
 const RESERVED_WORDS = new Set(['true', 'false', 'null', 'and', 'or', 'not', 'in', 'contains']);
 
 const EXPRESSION_RULES = new Set(['expression', 'orExpression', 'andExpression', 'notExpression', 'comparison', 'additive', 'multiplicative', 'unary', 'primary', 'reference']);
@@ -51,6 +62,11 @@ function reportSyntaxError(error: SyntaxError, source: string, file: string, tok
   const next = tokens[tokens.indexOf(error.token) + 1];
   if (RESERVED_WORDS.has(error.token.image) && next?.image === ':') {
     diagnostics.report(BoneDiagnostics.ReservedWord, span, [error.token.image]);
+    return;
+  }
+  const closer = facts.expected.find((e) => e === "']'" || e === "'}'" || e === "')'");
+  if (facts.kind === 'mismatch' && closer && next?.image === ':' && ALL_CLAUSES.has(error.token.image)) {
+    diagnostics.report(BoneDiagnostics.UnclosedList, span, [closer, error.token.image]);
     return;
   }
   const declaration = CLAUSES_BY_RULE[ruleName];
@@ -69,7 +85,7 @@ function reportSyntaxError(error: SyntaxError, source: string, file: string, tok
     diagnostics.report(BoneDiagnostics.ExpectedToken, span, [facts.expected.join(' or '), facts.actual]);
     return;
   }
-  const place = declaration ? `in ${declaration.place}` : 'here';
+  const place = declaration ? `in ${declaration.place}` : PLACE_BY_RULE[ruleName] ?? 'here';
   diagnostics.report(BoneDiagnostics.UnexpectedToken, span, [facts.actual, place, joinAlternatives(facts.expected)]);
 }
 

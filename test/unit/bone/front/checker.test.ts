@@ -50,6 +50,17 @@ describe('bone checker: behaviour', () => {
     expect(result.ir).toBeUndefined();
   });
 
+  it('drops semantic noise from a declaration with a syntax error, but keeps other declarations\' errors', () => {
+    const result = check([
+      '  entity A {',
+      '    owns: [x: uint, y: strng',
+      '    states: draft -> live',
+      '  }',
+      '  entity B { owns: [z: strng] }',
+    ].join('\n'));
+    expect(codesAt(result)).toEqual(['4:5 BS014', '6:24 BS030']);
+  });
+
   it('accepts declarations in any order (types may name entities declared later)', () => {
     const result = check('  capability c(o: Order) { requires: [o.total > 0] }\n  entity Order { owns: [total: uint] }');
     expect(result.diagnostics).toEqual([]);
