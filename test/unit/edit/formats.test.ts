@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEdit, applyEdits, EditBlockSyntaxError, EditError, editsFromUnifiedDiff, looksLikeApplyPatch, looksLikeUnifiedDiff, parseApplyPatch } from '../../../runtime/edit/index.js';
+import { applyEdit, applyEdits, EditBlockSyntaxError, EditError, editsFromUnifiedDiff, looksLikeApplyPatch, looksLikeUnifiedDiff, mergeElidedRewrite, parseApplyPatch, parseEditBlocks } from '../../../runtime/edit/index.js';
 
 describe('parseApplyPatch', () => {
   it('reads add, delete and update operations', () => {
@@ -80,5 +80,28 @@ describe('editsFromUnifiedDiff', () => {
       { path: 'x', search: 'nine\n', replace: 'nine\nten\n' },
       { path: 'y', search: 'why\n', replace: 'y\n' },
     ]);
+  });
+});
+
+describe('random text never crashes the parsers', () => {
+  let seed = 7;
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const pieces = ['<<<<<<< SEARCH', '=======', '>>>>>>> REPLACE', '------- SEARCH', '+++++++ REPLACE', '*** Begin Patch', '*** End Patch', '*** Update File: f', '*** Add File: g', '@@', '@@ x', '*** End of File', '-a', '+b', ' c', '', 'text', '  // ... existing code ...', '}', '  x();', ':start_line:3', '-------'];
+  const text = () => Array.from({ length: Math.floor(rand() * 14) }, () => pieces[Math.floor(rand() * pieces.length)]).join('\n');
+
+  it('parses or refuses with a syntax error / EditError, 300 times each', () => {
+    for (let i = 0; i < 300; i++) {
+      const t = text();
+      for (const run of [() => parseEditBlocks(t), () => parseApplyPatch(t), () => editsFromUnifiedDiff(t), () => mergeElidedRewrite('a {\n  x();\n}\n', t)]) {
+        try {
+          run();
+        } catch (err) {
+          if (!(err instanceof EditBlockSyntaxError) && !(err instanceof EditError)) throw new Error(`crash on ${JSON.stringify(t)}: ${(err as Error).stack}`);
+        }
+      }
+    }
   });
 });

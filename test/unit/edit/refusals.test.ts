@@ -190,3 +190,27 @@ describe('a search written as a whole line', () => {
     expect(refusal(() => applyEdit(file, { search: 'This is a sample text\n', replace: 'Replaced.\n' })).kind).toBe('no_match');
   });
 });
+
+describe('random input', () => {
+  // Deterministic: a failure reproduces.
+  let seed = 42;
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const alphabet = ['a', 'b', ' ', '  ', '\t', '\n', '\r\n', '\r', '{', '}', '...', '// ...', '\\n', '\\"', 'é', 'e\u0301', '\u201c', '😀', '=======', '1 | ', '\uFEFF'];
+  const text = (max: number) => Array.from({ length: Math.floor(rand() * max) }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+
+  it('either applies (changing the text) or throws an EditError, for 400 random edits', () => {
+    for (let i = 0; i < 400; i++) {
+      const file = text(60);
+      const search = rand() < 0.5 && file.length > 4 ? file.slice(Math.floor(rand() * 4), Math.floor(rand() * file.length)) : text(12);
+      const edit = { search, replace: text(12), replaceAll: rand() < 0.2 };
+      try {
+        expect(applyEdit(file, edit)).not.toBe(file);
+      } catch (err) {
+        if (!(err instanceof EditError)) throw new Error(`crash on ${JSON.stringify({ file, ...edit })}: ${(err as Error).stack}`);
+      }
+    }
+  });
+});
