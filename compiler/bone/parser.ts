@@ -1,8 +1,8 @@
 /**
  * Stage 2: tokens → concrete syntax tree. The grammar is pure (no actions); ast-builder.ts turns
  * the CST into the AST. Error recovery is on, so one run reports every syntax error it can and
- * still yields a partial tree. Separators are forgiving: commas between list items and clauses
- * are optional, as in the upstream examples.
+ * still yields a partial tree. Commas between clauses are optional, as in the upstream examples;
+ * fields, parameters and expression lists need them (trailing commas allowed).
  */
 import { CstParser, EOF, type CstNode, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
 import * as T from './tokens.js';
