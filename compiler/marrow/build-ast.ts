@@ -80,7 +80,7 @@ class AstBuilder {
       span: this.span(n),
     };
     if (name) {
-      decl.name = name.image;
+      decl.name = name.tokenType.name === 'StringLiteral' ? unquote(name.image) : name.image;
       decl.nameSpan = this.tok(name);
     }
     if (paramList) decl.params = nodes(paramList, 'param').map((p) => this.param(p));

@@ -41,7 +41,12 @@ export class MarrowParser extends CstParser {
         },
         {
           ALT: () => {
-            this.OPTION(() => this.CONSUME2(T.Identifier, { LABEL: 'name' }));
+            // A name; `tool * { … }` and `tool "mcp.search" { … }` name tools that are not identifiers.
+            this.OPTION(() => this.OR2([
+              { ALT: () => this.CONSUME2(T.Identifier, { LABEL: 'name' }) },
+              { ALT: () => this.CONSUME(T.Star, { LABEL: 'name' }) },
+              { ALT: () => this.CONSUME(T.StringLiteral, { LABEL: 'name' }) },
+            ]));
             this.OPTION2(() => this.SUBRULE(this.paramList));
             this.OPTION3(() => {
               this.CONSUME(T.Arrow);

@@ -143,6 +143,18 @@ describe('validation and repair', () => {
   });
 });
 
+describe('token budgets', () => {
+  it('stops cognition calls once the session budget is spent, using the fallback when declared', async () => {
+    const def = promptDef({ name: 'classify_task', returns: { kind: 'enum', values: ['coding', 'editing', 'search', 'question', 'chat'] }, onInvalid: [{ kind: 'fallback', heuristic: true }] });
+    const { host, requests } = scriptedHost(['chat', 'chat']);
+    const { rt } = runtime(config({ budget: { perSessionTokens: 30 } }), host);
+    expect(await rt.callPrompt(def, { message: 'hello there' })).toBe('chat'); // 12 tokens charged by the host's usage
+    expect(await rt.callPrompt(def, { message: 'fix the failing test in parser.ts' })).toBe('coding'); // 12 + estimate > 30: heuristic
+    expect(requests).toHaveLength(1);
+    expect(rt.ledger.used.session).toBe(12);
+  });
+});
+
 describe('routers', () => {
   const router: RouterDef = {
     name: 'by_failure', by: (f) => f.session.failure_rate, minCalls: 3, fallback: 'local', loc: 'agents/test.marrow:5',

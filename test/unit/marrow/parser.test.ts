@@ -59,6 +59,12 @@ describe('MarrowScript parser', () => {
     expect(p.plan).toMatchObject({ maxSteps: 8, validate: [{ name: 'lint' }, { name: 'compile' }, { name: 'test' }] });
   });
 
+  it('names tool policies that are not identifiers', () => {
+    const r = parse('tool * { timeout: 30s }\ntool "mcp.search" { dedup: off }');
+    expect(r.program.tools.map((t) => t.name)).toEqual(['*', 'mcp.search']);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['MS023']); // mcp.search is not a built-in tool: a warning
+  });
+
   it('accepts declarations at the top level, without an agent', () => {
     const r = parse('model local { name: "m" }\ncontext { evict_at: 0.75 }');
     expect(r.diagnostics).toEqual([]);
@@ -107,6 +113,22 @@ describe('MarrowScript parser', () => {
       expect(() => parse(junk)).not.toThrow();
     }
     expect(codes('agent { }')).toEqual([]);
+  });
+
+  it('survives random damage to a real file: never throws, every diagnostic inside the file', () => {
+    const source = readFileSync(join(import.meta.dirname, '..', '..', '..', 'agents', 'core.marrow'), 'utf8');
+    const lines = source.split('\n').length;
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 150; i++) {
+      const at = Math.floor(random() * source.length);
+      const damaged = source.slice(0, at) + ['', '{', '}', ':', '"', '(', 'xyz '][i % 7] + source.slice(at + Math.floor(random() * 12));
+      const r = parse(damaged);
+      for (const d of r.diagnostics) {
+        expect(d.span.start.line).toBeGreaterThanOrEqual(1);
+        expect(d.span.start.line).toBeLessThanOrEqual(lines + 1);
+      }
+    }
   });
 
   it('keeps source spans on nodes', () => {
