@@ -3,6 +3,7 @@
  * record per line, each written and fsynced as it happens — a crash or a kill loses at most the
  * record being written, and a torn last line is skipped when the file is read back.
  */
+import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HistoryEntry } from '../agent/history.js';
@@ -37,6 +38,12 @@ export interface LoadedSession {
   /** The conversation since the last `/clear`, system prompt excluded. */
   entries: HistoryEntry[];
   records: SessionRecord[];
+}
+
+/** `20261121-093000-a1b2c3`: sorts by time, unique enough, valid as a snapshot folder name. */
+export function newSessionId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;

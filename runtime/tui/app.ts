@@ -4,11 +4,11 @@
  * prompt → task → prompt loop until the user leaves.
  */
 import pc from 'picocolors';
-import { createSession, newSessionId, type Session } from '../agent/session.js';
+import type { Session } from '../agent/session.js';
 import type { AgentEventName, AgentEvents, EmitFn, RunResult } from '../agent/types.js';
 import type { HistoryEntry } from '../agent/history.js';
 import { keyArgument } from '../cli/output.js';
-import { findSession, latestSession, listSessions, loadSession, SessionWriter, type LoadedSession } from '../store/sessions.js';
+import { findSession, latestSession, listSessions, loadSession, newSessionId, SessionWriter, type LoadedSession } from '../store/sessions.js';
 import { ActivityView } from './activity.js';
 import { decideApproval, ProjectApprovals, type ApprovalChoice } from './approval.js';
 import { fmt } from './budget.js';
@@ -127,47 +127,69 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
     return decision.run;
   };
 
+  const prompt = rich
+    ? new PromptInput({ stdin: o.stdin, stdout: o.stdout, style, root, commands: commandNames, onExitHint: () => out.print(c.dim('(Ctrl+C again to exit, or Ctrl+D)')) })
+    : undefined;
+  if (out instanceof Screen) out.input = prompt;
+
+  out.print(`${c.bold('SmallCode')} ${c.dim(o.version)} ${c.dim(`· ${o.yes ? 'shell commands run without asking (--yes) · ' : ''}/help for commands · Ctrl+C cancels · Ctrl+D exits`)}`);
+  if (resumed) replay(resumed, out, style);
+  // The engine is loaded once the prompt is drawn (rich mode), so the prompt appears at once.
+  const waitForPrompt = () => (rich ? new Promise<void>((r) => setImmediate(r)) : Promise.resolve());
+
+  // The model picker may need the keyboard while the prompt is already up: the prompt steps aside.
+  let interlude: Promise<void> | undefined;
   const pickModel = rich
     ? async (ids: string[]) => {
-        const { select, isCancel } = await import('@clack/prompts');
-        const choice = await select({ message: 'Which model?', options: ids.map((id) => ({ value: id, label: id })), input: o.stdin, output: o.stdout });
-        return isCancel(choice) ? undefined : String(choice);
+        let release!: () => void;
+        interlude = new Promise((r) => (release = r));
+        prompt!.suspend();
+        try {
+          const { select, isCancel } = await import('@clack/prompts');
+          const choice = await select({ message: 'Which model?', options: ids.map((id) => ({ value: id, label: id })), input: o.stdin, output: o.stdout });
+          return isCancel(choice) ? undefined : String(choice);
+        } finally {
+          release();
+          interlude = undefined;
+        }
       }
     : undefined;
 
-  try {
-    session = await createSession({
-      cwd: root,
-      env: o.env,
-      overrides: o.overrides,
-      emit,
-      pickModel,
-      approve,
-      sessionId,
-      onEntry: (entry) => store.entry(entry),
+  // The engine starts (server discovery, context detection, tokenizer) while the prompt is
+  // already up: typing can begin at once, the first task waits for the engine if it must.
+  const starting = waitForPrompt()
+    .then(() => import('../agent/session.js'))
+    .then(({ createSession }) => createSession({ cwd: root, env: o.env, overrides: o.overrides, emit, pickModel, approve, sessionId, onEntry: (entry) => store.entry(entry) }))
+    .then((s) => {
+      session = s;
+      if (resumed) {
+        stats.loadEarlier(resumed.records);
+        s.agent.restore(resumed.entries);
+      }
+      out.print(c.dim(`${s.model} · ${fmt(s.context.window)}-token window (${s.context.source}) · ${s.server.baseUrl}`));
+      return s;
     });
-  } catch (err) {
-    removeGuard();
-    restoreTerminal(o.stdin, o.stdout);
+  // A broken configuration or no server: said at once, not when the first task is sent.
+  let startupError: Error | undefined;
+  starting.catch((err: Error) => {
+    startupError = err;
+    prompt?.suspend();
     lineInput?.close();
-    if ((err as Error).name === 'ConfigError') {
-      o.stderr.write(`smallcode: ${(err as Error).message}\n`);
-      return 2;
+  });
+  const ready = async (): Promise<Session> => {
+    if (session) return session;
+    out.status('connecting to the model server');
+    try {
+      return await starting;
+    } finally {
+      out.status(undefined);
     }
-    throw err;
-  }
-  const s = session;
+  };
 
-  out.print(`${c.bold('SmallCode')} ${c.dim(o.version)} · ${s.model} · ${fmt(s.context.window)}-token window ${c.dim(`(${s.context.source})`)}`);
-  if (resumed) {
-    stats.loadEarlier(resumed.records);
-    s.agent.restore(resumed.entries);
-    replay(resumed, out, style);
-  }
-  out.print(c.dim(`${o.yes ? 'Shell commands run without asking (--yes). ' : ''}/help for commands · Ctrl+C cancels · Ctrl+D exits`));
+  if (!rich) await starting.catch(() => undefined); // classic: a plain log, one thing after another
 
   let quitting = false;
-  const host: CommandHost = {
+  const hostFor = (s: Session): CommandHost => ({
     session: s,
     out,
     style,
@@ -195,7 +217,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
     quit() {
       quitting = true;
     },
-  };
+  });
 
   let lastInterrupt = 0;
   const onSigint = () => {
@@ -211,11 +233,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
   };
   process.on('SIGINT', onSigint);
 
-  const prompt = rich
-    ? new PromptInput({ stdin: o.stdin, stdout: o.stdout, style, root, commands: commandNames, onExitHint: () => out.print(c.dim('(Ctrl+C again to exit, or Ctrl+D)')) })
-    : undefined;
-
-  const runTask = async (text: string): Promise<RunResult> => {
+  const runTask = async (s: Session, text: string): Promise<RunResult> => {
     const controller = new AbortController();
     current = controller;
     activity.beginTask();
@@ -231,38 +249,55 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
     }
   };
 
+  let partial = '';
   try {
-    while (!quitting) {
-      const input: InputResult = rich ? await prompt!.read() : await lineInput!.read();
+    while (!quitting && !startupError) {
+      const input: InputResult = rich ? await prompt!.read(partial) : await lineInput!.read();
+      partial = '';
+      if (input.kind === 'suspended') {
+        if (startupError) break;
+        await interlude;
+        partial = input.partial;
+        continue;
+      }
       if (input.kind !== 'line') break;
       const text = input.text.trim();
       if (!rich && !o.stdin.isTTY) o.stdout.write(`${text}\n`); // piped input: the log shows what was asked
       if (!text) continue;
-      if (text.startsWith('/') && !text.startsWith('//')) {
-        const [name = '', ...args] = text.slice(1).split(/\s+/);
-        const command = findCommand(name);
-        if (!command) {
-          out.print(c.red(`Unknown command /${name}. /help lists the commands.`));
-          continue;
-        }
+      const [name = '', ...args] = text.startsWith('/') ? text.slice(1).split(/\s+/) : [];
+      const command = text.startsWith('/') ? findCommand(name) : undefined;
+      if (text.startsWith('/') && !command) {
+        out.print(c.red(`Unknown command /${name}. /help lists the commands.`));
+        continue;
+      }
+      if (command?.name === 'quit') break;
+      const s = await ready().catch(() => undefined);
+      if (!s) break;
+      if (command) {
         try {
-          await command.run(host, args);
+          await command.run(hostFor(s), args);
         } catch (err) {
           out.print(c.red(`/${name} failed: ${(err as Error).message}`));
         }
         continue;
       }
-      await runTask(text);
+      await runTask(s, text);
     }
   } finally {
     process.off('SIGINT', onSigint);
     out.status(undefined);
     lineInput?.close();
     store.close();
-    await s.close();
+    const s = session ?? (await starting.catch(() => undefined));
+    await s?.close();
     restoreTerminal(o.stdin, o.stdout);
     removeGuard();
-    if (s.agent.history.entries.some((e) => e.kind === 'task')) out.print(c.dim(`Session saved · smallcode --continue resumes it (id ${sessionId})`));
+    if (s?.agent.history.entries.some((e) => e.kind === 'task')) out.print(c.dim(`Session saved · smallcode --continue resumes it (id ${sessionId})`));
+  }
+  if (startupError) {
+    if (startupError.name !== 'ConfigError') throw startupError;
+    o.stderr.write(`smallcode: ${startupError.message}\n`);
+    return 2;
   }
   return 0;
 }

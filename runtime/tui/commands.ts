@@ -2,10 +2,6 @@
  * Slash commands. Each is a name, its aliases, one line of help and a function; `/help` lists
  * exactly this table, so it only ever shows what works.
  */
-import { listSnapshots, restoreTurn } from '../tools/index.js';
-import { modelProfile } from '../model/profiles.js';
-import { ModelClient } from '../model/client.js';
-import { detectContext, discoverServer } from '../model/server.js';
 import type { Session } from '../agent/session.js';
 import { listSessions } from '../store/sessions.js';
 import { fmt, measureBudget, renderBudget } from './budget.js';
@@ -107,6 +103,8 @@ export function helpText(style: Style): string {
 }
 
 async function modelCommand(h: CommandHost, args: string[]): Promise<void> {
+  const { detectContext, discoverServer } = await import('../model/server.js');
+  const { ModelClient } = await import('../model/client.js');
   const { c } = h.style;
   const s = h.session;
   const server = await discoverServer(s.config).catch(() => s.server);
@@ -151,7 +149,8 @@ async function modelCommand(h: CommandHost, args: string[]): Promise<void> {
   h.out.print(`Switched to ${c.bold(wanted)} (${fmt(context.window)}-token window, ${context.source}).`);
 }
 
-function profileCommand(h: CommandHost): void {
+async function profileCommand(h: CommandHost): Promise<void> {
+  const { modelProfile } = await import('../model/profiles.js');
   const { c } = h.style;
   const s = h.session;
   const family = modelProfile(s.model);
@@ -220,6 +219,7 @@ async function sessionsCommand(h: CommandHost, args: string[]): Promise<void> {
  * and tells the model what was put back so it does not build on files that are gone.
  */
 async function undoCommand(h: CommandHost): Promise<void> {
+  const { listSnapshots, restoreTurn } = await import('../tools/index.js');
   const { c } = h.style;
   const s = h.session;
   const snapshots = await listSnapshots(s.root, s.id);

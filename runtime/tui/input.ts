@@ -11,7 +11,12 @@ import { join } from 'node:path';
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON } from './terminal.js';
 import type { Style } from './style.js';
 
-export type InputResult = { kind: 'line'; text: string } | { kind: 'eof' } | { kind: 'exit' };
+export type InputResult =
+  | { kind: 'line'; text: string }
+  | { kind: 'eof' }
+  | { kind: 'exit' }
+  /** Another prompt needs the keyboard (e.g. the model picker); read again with `partial` after it. */
+  | { kind: 'suspended'; partial: string };
 
 const HISTORY_MAX = 500;
 /** Lines that arrive closer together than this were pasted, not typed. */
@@ -74,12 +79,33 @@ export class PromptInput {
   readonly history: PromptHistory;
   private lastInterrupt = 0;
   private files: { list: string[]; at: number } | undefined;
+  private active: { rl: Interface; suspend: () => void } | undefined;
 
   constructor(private readonly opts: PromptInputOptions) {
     this.history = new PromptHistory(join(opts.root, '.smallcode', 'prompt-history'));
   }
 
-  read(): Promise<InputResult> {
+  /** True while the prompt is on screen (output must then be printed above it). */
+  get reading(): boolean {
+    return this.active !== undefined;
+  }
+
+  /** Clears the prompt line so a message can be printed in its place. */
+  clearForOutput(): void {
+    if (this.active) this.opts.stdout.write('\r\x1b[2K');
+  }
+
+  /** Draws the prompt again, with what was typed, below the printed message. */
+  redraw(): void {
+    this.active?.rl.prompt(true);
+  }
+
+  /** Ends the current read with `suspended` (keeping what was typed). */
+  suspend(): void {
+    this.active?.suspend();
+  }
+
+  read(initial = ''): Promise<InputResult> {
     const { stdin, stdout, style } = this.opts;
     const prompt = style.c.bold(style.c.cyan('› '));
     const more = style.c.dim('… ');
@@ -103,6 +129,7 @@ export class PromptInput {
       const finish = (result: InputResult) => {
         if (done) return;
         done = true;
+        this.active = undefined;
         clearTimeout(burst);
         stdin.off('keypress', onKeypress);
         stdout.write(BRACKETED_PASTE_OFF);
@@ -163,8 +190,16 @@ export class PromptInput {
         if (!done) stdout.write('\n'); // Ctrl+D: leave the prompt line
         finish({ kind: 'eof' });
       });
+      this.active = {
+        rl,
+        suspend: () => {
+          this.clearForOutput();
+          finish({ kind: 'suspended', partial: rl.line });
+        },
+      };
       rl.setPrompt(prompt);
       rl.prompt();
+      if (initial) rl.write(initial);
     });
   }
 

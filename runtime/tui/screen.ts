@@ -24,8 +24,16 @@ export interface Output {
   readonly rich: boolean;
 }
 
+/** The prompt, when it is on screen: messages are printed above it. */
+export interface InputLine {
+  readonly reading: boolean;
+  clearForOutput(): void;
+  redraw(): void;
+}
+
 export class Screen implements Output {
   readonly rich = true;
+  input: InputLine | undefined;
   private statusText: string | undefined;
   private spinning = false;
   private dim = false;
@@ -44,9 +52,12 @@ export class Screen implements Output {
   }
 
   print(text: string): void {
+    const input = this.input?.reading ? this.input : undefined;
+    input?.clearForOutput();
     this.out.write(`${this.shown ? CLEAR_LINE : ''}${text}\n`);
     this.shown = false;
     this.draw();
+    input?.redraw();
   }
 
   status(text: string | undefined, opts: StatusOptions = {}): void {

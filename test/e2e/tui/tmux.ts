@@ -1,0 +1,131 @@
+// Drives the real `smallcode` in a pseudo-terminal: a tmux server of its own (one socket per
+// test), keys sent as a user types them, and the screen read back with capture-pane.
+import { execFile, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { cliPath } from '../../support/run-cli.js';
+
+const run = promisify(execFile);
+
+export interface TerminalOptions {
+  cwd: string;
+  args?: string[];
+  /** Added to a clean environment (PATH, HOME, TERM). */
+  env?: Record<string, string>;
+  columns?: number;
+  rows?: number;
+}
+
+export function tmuxAvailable(): boolean {
+  try {
+    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class Terminal {
+  private constructor(
+    readonly socket: string,
+    readonly startedAt: number,
+  ) {}
+
+  /** Starts `node bin/smallcode.js <args>` in a fresh tmux server; the pane stays open after it exits. */
+  static async start(opts: TerminalOptions): Promise<Terminal> {
+    const socket = `smallcode-test-${process.pid}-${randomBytes(4).toString('hex')}`;
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TERM: 'xterm-256color', LANG: 'C.UTF-8', ...opts.env };
+    const assignments = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
+    const command = `exec env -i ${assignments} ${shellQuote(process.execPath)} ${shellQuote(cliPath)} ${(opts.args ?? []).map(shellQuote).join(' ')}`;
+    const startedAt = performance.now();
+    await run('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', String(opts.columns ?? 100), '-y', String(opts.rows ?? 40), '-c', opts.cwd, command]);
+    // Keep the pane (and what it shows) when the program exits, so tests can read the last screen.
+    await run('tmux', ['-L', socket, 'set-option', '-g', 'remain-on-exit', 'on']).catch(() => undefined);
+    return new Terminal(socket, startedAt);
+  }
+
+  /** The whole screen plus scrollback, as plain text (lines joined where they wrapped). */
+  async screen(): Promise<string> {
+    try {
+      const { stdout } = await run('tmux', ['-L', this.socket, 'capture-pane', '-p', '-J', '-S', '-1000', '-t', '0']);
+      return stdout;
+    } catch {
+      return '';
+    }
+  }
+
+  /** Types text literally (no key names), without pressing Enter. */
+  async type(text: string): Promise<void> {
+    await run('tmux', ['-L', this.socket, 'send-keys', '-t', '0', '-l', text]);
+  }
+
+  /** Presses keys by tmux name: 'Enter', 'C-c', 'C-d', 'Down', 'Tab' … */
+  async press(...keys: string[]): Promise<void> {
+    await run('tmux', ['-L', this.socket, 'send-keys', '-t', '0', ...keys]);
+  }
+
+  /** Types a line and presses Enter. */
+  async submit(text: string): Promise<void> {
+    await this.type(text);
+    await this.press('Enter');
+  }
+
+  /** Pastes text as a terminal does (bracketed when the program asked for it). */
+  async paste(text: string): Promise<void> {
+    await run('tmux', ['-L', this.socket, 'set-buffer', '--', text]);
+    await run('tmux', ['-L', this.socket, 'paste-buffer', '-p', '-t', '0']);
+  }
+
+  /** Polls the screen until `expected` shows up (or `count` times); throws with the screen on timeout. */
+  async waitFor(expected: string | RegExp, opts: { timeoutMs?: number; count?: number; since?: number } = {}): Promise<string> {
+    const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
+    let last = '';
+    for (;;) {
+      last = await this.screen();
+      const text = opts.since ? last.slice(opts.since) : last;
+      if (occurrences(text, expected) >= (opts.count ?? 1)) return last;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(expected)}; the screen shows:\n${last}`);
+      await new Promise((r) => setTimeout(r, 40));
+    }
+  }
+
+  /** Waits until the program has exited (the pane is dead). */
+  async waitForExit(timeoutMs = 10_000): Promise<number | null> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { stdout } = await run('tmux', ['-L', this.socket, 'list-panes', '-t', '0', '-F', '#{pane_dead} #{pane_dead_status}']).catch(() => ({ stdout: '1 -1' }));
+      const [dead, status] = stdout.trim().split(' ');
+      if (dead === '1') return Number(status);
+      if (Date.now() > deadline) throw new Error(`the program did not exit; the screen shows:\n${await this.screen()}`);
+      await new Promise((r) => setTimeout(r, 40));
+    }
+  }
+
+  /** The program's process id (the pane runs it directly through exec). */
+  async pid(): Promise<number> {
+    const { stdout } = await run('tmux', ['-L', this.socket, 'list-panes', '-t', '0', '-F', '#{pane_pid}']);
+    return Number(stdout.trim());
+  }
+
+  /** Resident memory of the program, in MiB (Linux). */
+  async rssMiB(): Promise<number> {
+    const status = readFileSync(`/proc/${await this.pid()}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return kb / 1024;
+  }
+
+  async close(): Promise<void> {
+    await run('tmux', ['-L', this.socket, 'kill-server']).catch(() => undefined);
+  }
+}
+
+function occurrences(text: string, expected: string | RegExp): number {
+  if (typeof expected === 'string') return text.split(expected).length - 1;
+  const flags = expected.flags.includes('g') ? expected.flags : `${expected.flags}g`;
+  return [...text.matchAll(new RegExp(expected.source, flags))].length;
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
