@@ -286,9 +286,18 @@ function findIgnoringWhitespace(doc: PreparedText, s: string): Found | null {
     const end = positions[at + needle.length - 1]! + 1;
     if (WORD.test(needle[0]!) && start > 0 && WORD.test(text[start - 1]!)) continue;
     if (WORD.test(needle[needle.length - 1]!) && end < text.length && WORD.test(text[end]!)) continue;
-    // A search written as lines must cover whole lines, not the front of a longer one.
-    if (lineShaped && !isWholeLines(text, start, end)) continue;
-    matches.push({ start, end, line: lineIndexAt(doc, start), render: (r) => foldLineEndings(r) });
+    if (!lineShaped) {
+      matches.push({ start, end, line: lineIndexAt(doc, start), render: (r) => foldLineEndings(r) });
+      continue;
+    }
+    // A search written as lines must cover whole lines, not the front of a longer one, and is
+    // replaced as lines: indented like the file, line breaks kept.
+    if (!isWholeLines(text, start, end)) continue;
+    const first = lineIndexAt(doc, start);
+    const last = lineIndexAt(doc, end - 1);
+    const window = doc.lines.slice(first, last + 1);
+    const searchLines = toLineBlock(s).lines;
+    matches.push(lineRegion(doc, first, last - first + 1, s.endsWith('\n'), (r) => reindentReplacement(searchLines, window, toLineBlock(r).lines)));
   }
   return matches.length ? named(matches, 'ignore-whitespace') : null;
 }

@@ -227,3 +227,15 @@ describe('one-line searches written without the line indentation', () => {
     expect(applyEdit('  hello  world  \n  foo  ', { search: 'hello  world', replace: 'goodbye world' })).toBe('  goodbye world  \n  foo  ');
   });
 });
+
+describe('ignore-whitespace on a search written as lines', () => {
+  const file = 'a();\n  if (x) {\n    foo();\n  }\nb();\n';
+
+  it('replaces whole lines, keeping the line break and the indentation', () => {
+    expect(applyEdit(file, { search: 'if(x){\nfoo();}\n', replace: 'if (x) {\n  bar();\n}\n' })).toBe('a();\n  if (x) {\n    bar();\n  }\nb();\n');
+  });
+
+  it('deletes the lines with their breaks', () => {
+    expect(applyEdit(file, { search: 'if(x){\nfoo();}\n', replace: '' })).toBe('a();\nb();\n');
+  });
+});
