@@ -37,6 +37,29 @@ export async function main(argv: string[]): Promise<void> {
     .example('smallcode run "create hello.py that prints hello world"')
     .action((task: string[], options) => dispatch(() => import('./commands/run.js'), task, options));
 
+  cli
+    .command('marrow <action> [file]', 'MarrowScript: check <file> | compile <file> [-o dir] | eject (copy agents/*.marrow to .smallcode/agents/)')
+    .option('-o, --out-dir <dir>', 'compile: where to write the TypeScript module')
+    .option('--json', 'Diagnostics and results as JSON')
+    .option('--force', 'eject: overwrite existing files')
+    .example('smallcode marrow check .smallcode/agents/core.marrow')
+    .action((action: string, file: string | undefined, options) =>
+      dispatch(() => import('./commands/marrow.js'), file ? [action, file] : [action], options),
+    );
+
+  cli
+    .command('cognition', 'Show the loaded behaviour layers, their settings and live counters')
+    .option('--json', 'As JSON')
+    .action((options) => dispatch(() => import('./commands/cognition.js'), [], options));
+
+  cli
+    .command('bone <action> <file>', 'BoneScript: compile <file> [-o dir] [--target express] | check <file>')
+    .option('-o, --out-dir <dir>', 'compile: output folder (default: the file name without .bone)')
+    .option('--target <target>', 'compile: backend target (express)', { default: 'express' })
+    .option('--json', 'Diagnostics and results as JSON')
+    .example('smallcode bone compile examples/shop.bone -o shop')
+    .action((action: string, file: string, options) => dispatch(() => import('./commands/bone.js'), [action, file], options));
+
   cli.help((sections) => {
     sections.push({
       title: 'Exit codes',
