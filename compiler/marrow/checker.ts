@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
 import { join } from 'node:path';
 import { didYouMean, type DiagnosticBag, type SourceSpan } from '../common/index.js';
 import { FACTS, GUARD_ACTIONS, GUARD_EVENTS, HEURISTICS, KNOWN_TOOLS, PLAN_STEP_CHECKS, VALIDATORS, factSpec } from '../../runtime/cognition/facts.js';
@@ -114,6 +115,26 @@ class Checker {
     this.diagnostics.report(MS.templateNotFound, span, [relative.replace(/\.hbs$/, ''), looked], 'create the .hbs file or fix the name');
   }
 
+  /** A misspelt `{{mesage}}` renders as nothing at run time; say so at compile time. */
+  private checkTemplateVariables(prompt: PromptDecl): void {
+    const path = this.templateExists(`${prompt.template!.name}.hbs`);
+    if (!path || path === 'unchecked') return;
+    let ast: hbs.AST.Program;
+    try {
+      ast = Handlebars.parse(readFileSync(path, 'utf8'));
+    } catch (err) {
+      this.diagnostics.report(MS.syntaxError, prompt.template!.span, [`template '${prompt.template!.name}' does not parse: ${(err as Error).message.split('\n')[0]}`]);
+      return;
+    }
+    const provided = [...prompt.params.map((p) => p.name), ...TEMPLATE_BUILTINS];
+    const reported = new Set<string>();
+    for (const name of templateVariables(ast)) {
+      if (provided.includes(name) || reported.has(name)) continue;
+      reported.add(name);
+      this.diagnostics.report(MS.templateVariable, prompt.template!.span, [prompt.template!.name, name, prompt.name, didYouMean(name, provided)]);
+    }
+  }
+
   private prompt(prompt: PromptDecl): void {
     const where = `prompt '${prompt.name}'`;
     if (prompt.model && prompt.router) this.diagnostics.report(MS.modelAndRouter, prompt.span, [prompt.name]);
@@ -121,7 +142,10 @@ class Checker {
     if (prompt.router && !this.routers.includes(prompt.router.name)) {
       this.diagnostics.report(MS.unknownRouter, prompt.router.span, [prompt.router.name, didYouMean(prompt.router.name, this.routers)]);
     }
-    if (prompt.template) this.checkTemplate(`${prompt.template.name}.hbs`, prompt.template.span);
+    if (prompt.template) {
+      this.checkTemplate(`${prompt.template.name}.hbs`, prompt.template.span);
+      this.checkTemplateVariables(prompt);
+    }
     const paramNames = prompt.params.map((p) => p.name);
     const seen = new Set<string>();
     for (const param of prompt.params) {
@@ -335,6 +359,39 @@ class Checker {
     }
     return fact;
   }
+}
+
+/** What the runtime adds to every template's context besides the prompt's arguments. */
+const TEMPLATE_BUILTINS = ['output_format', 'constraints'];
+const HELPERS = new Set(['each', 'if', 'unless', 'with', 'lookup', 'log']);
+
+/** Top-level variable names a template reads (block contents under `each`/`with` are skipped: they read the item). */
+function templateVariables(program: hbs.AST.Program): string[] {
+  const out: string[] = [];
+  const pathHead = (node: hbs.AST.Node | undefined) => {
+    if (node?.type !== 'PathExpression') return;
+    const path = node as hbs.AST.PathExpression;
+    if (path.data || path.depth > 0 || path.original.startsWith('this')) return;
+    const head = path.parts[0];
+    if (head && !HELPERS.has(head)) out.push(head);
+  };
+  const visit = (p: hbs.AST.Program | undefined, scoped: boolean) => {
+    for (const statement of p?.body ?? []) {
+      if (statement.type === 'MustacheStatement') {
+        const m = statement as hbs.AST.MustacheStatement;
+        if (!scoped) pathHead(m.path);
+        if (!scoped) m.params.forEach((x) => pathHead(x));
+      } else if (statement.type === 'BlockStatement') {
+        const b = statement as hbs.AST.BlockStatement;
+        if (!scoped) b.params.forEach((x) => pathHead(x));
+        const helper = (b.path as hbs.AST.PathExpression).original;
+        visit(b.program, scoped || helper === 'each' || helper === 'with');
+        visit(b.inverse, scoped);
+      }
+    }
+  };
+  visit(program, false);
+  return out;
 }
 
 function article(word: string): string {

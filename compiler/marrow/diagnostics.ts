@@ -59,6 +59,8 @@ export const MS = {
   unknownDefaultModel: d('MS048', 'error', "unknown default_model '{0}'{1}"),
   unknownPlanStep: d('MS049', 'error', "unknown step validation '{0}'{1}"),
 
+  templateVariable: d('MS051', 'warning', "template '{0}' uses '{{{1}}}', which prompt '{2}' does not provide{3}"),
+
   // Loading (reported by runtime/cognition/loader.ts)
   layerLoadFailed: d('MS050', 'error', 'cannot load the compiled layer: {0}'),
 } as const satisfies Record<string, DiagnosticTemplate>;

@@ -55,6 +55,12 @@ describe('MarrowScript checker', () => {
     expect(messages('  prompt p(x: string) -> int { model: local }\n  context { compress: p }')[0]).toMatch(/^MS045 the compress prompt 'p' must take the history/);
   });
 
+  it('warns when a template reads a variable the prompt does not provide', () => {
+    expect(messages('  prompt classify_task(mesage: string) -> string { model: local  template: "classify_task" }'))
+      .toEqual(["MS051 template 'classify_task' uses '{{message}}', which prompt 'classify_task' does not provide (did you mean 'mesage'?)"]);
+    expect(messages('  prompt s(history: string, max_chars: int) -> string { model: local  template: "summarize_history" }')).toEqual([]);
+  });
+
   it('requires router tiers to ascend and only the last to be open', () => {
     expect(messages('  router r { by: session.failure_rate  tier a { max: 0.6 -> local } tier b { max: 0.3 -> local } tier c { -> local } }'))
       .toEqual(["MS033 router tiers must ascend: tier 'b' (max 0.3) is not above tier 'a' (max 0.6)"]);
