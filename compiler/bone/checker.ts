@@ -488,7 +488,8 @@ class Checker {
     if (headType?.kind === 'unknown') return []; // the parameter's type is already reported
     const isParamField = targetExpr.parts.length >= 2 && headType !== undefined && entityOf(headType) !== undefined;
     if (!isParamField) {
-      this.diagnostics.report(BoneDiagnostics.BadEffectTarget, targetExpr.span, [this.exprs.textOf(targetExpr.span)]);
+      const hint = 'effects change stored rows: take the entity as a parameter (e.g. `player: Player`) and write `player.hp = 100`';
+      this.diagnostics.report(BoneDiagnostics.BadEffectTarget, targetExpr.span, [this.exprs.textOf(targetExpr.span)], hint);
       if (valueExpr.kind !== 'missing') this.exprs.check(valueExpr, env);
       return [];
     }

@@ -117,7 +117,9 @@ export function resolveType(ref: A.TypeRef, symbols: Symbols, diagnostics: Diagn
     type = { kind: 'entity', entity: name };
   } else {
     const candidates = [...SCALAR_KINDS, ...Object.keys(GENERIC_ARITY), ...symbols.entities.keys()];
-    diagnostics.report(BoneDiagnostics.UnknownType, ref.name.span, [name, didYouMean(name, candidates)]);
+    const suggestion = didYouMean(name, candidates);
+    const hint = suggestion ? undefined : `types are ${SCALAR_KINDS.join(', ')}, list<T>, set<T>, map<K, V>, optional<T> or an entity name`;
+    diagnostics.report(BoneDiagnostics.UnknownType, ref.name.span, [name, suggestion], hint);
     type = UNKNOWN;
   }
   if (ref.optionalSuffix && type.kind !== 'optional' && type.kind !== 'unknown') type = { kind: 'optional', inner: type };

@@ -142,6 +142,12 @@ describe('bone checker: behaviour', () => {
     expect(result.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([
       "BS048 effect target 'hp' must be a field of an entity parameter, e.g. 'listing.stock'",
     ]);
+    expect(formatBoneDiagnostics(result)).toContain('hint: effects change stored rows: take the entity as a parameter');
+  });
+
+  it('lists the available types when an unknown type has no close match', () => {
+    const result = check('  entity A { owns: [x: decimal] }');
+    expect(result.diagnostics[0]).toMatchObject({ code: 'BS030', message: "unknown type 'decimal'", hint: expect.stringContaining('string, uint, int, float') });
   });
 
   it('accepts a stable extension point with a default or an existing implementation file', () => {
