@@ -35,6 +35,12 @@ export function exprToTs(expr: BoneExpr, ctx: ExprContext): string {
       if ((expr.op === '==' || expr.op === '!=') && (isEntityValued(expr.left) || isEntityValued(expr.right))) {
         return `(idOf(${left}) ${BINARY[expr.op]} idOf(${right}))`;
       }
+      // Timestamps are ISO strings; arithmetic on them is in milliseconds.
+      if ((expr.op === '+' || expr.op === '-') && isTimestamp(expr.left) && !isTimestamp(expr.right)) {
+        return `timestampPlus(${left}, ${expr.op === '-' ? `-(${right})` : right})`;
+      }
+      if (expr.op === '+' && isTimestamp(expr.right) && !isTimestamp(expr.left)) return `timestampPlus(${right}, ${left})`;
+      if (expr.op === '-' && isTimestamp(expr.left) && isTimestamp(expr.right)) return `msBetween(${right}, ${left})`;
       return `(${left} ${BINARY[expr.op]} ${right})`;
     }
     case 'unary':
@@ -64,6 +70,11 @@ export function exprToTs(expr: BoneExpr, ctx: ExprContext): string {
     case 'list':
       return `[${expr.items.map((i) => exprToTs(i, ctx)).join(', ')}]`;
   }
+}
+
+function isTimestamp(expr: BoneExpr): boolean {
+  const t = unwrapOptional(expr.type);
+  return t.kind === 'scalar' && t.scalar === 'timestamp';
 }
 
 function isEntityValued(expr: BoneExpr): boolean {

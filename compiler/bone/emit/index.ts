@@ -79,6 +79,20 @@ export function emitProject(system: BoneSystem, previous: PreviousOutput = EMPTY
     }
   }
 
+  // Event payload fields the compiler cannot fill from a capability say so once, where they are.
+  for (const capability of view.capabilities) {
+    const source = system.capabilities.find((c) => c.name === capability.name);
+    for (const emit of capability.emits) {
+      if (emit.unresolved.length === 0 || !source) continue;
+      diagnostics.push({
+        code: 'BSE005',
+        severity: 'warning',
+        message: `event ${emit.event.name}: ${emit.unresolved.map((f) => `'${f}'`).join(', ')} ${emit.unresolved.length === 1 ? 'is' : 'are'} not a parameter of ${capability.name} nor a field of its rows, so ${emit.unresolved.length === 1 ? 'it is' : 'they are'} null; set payloads["${emit.event.name}"] in the bone:extension ${capability.name} region of src/capabilities/${capability.fileName}.ts`,
+        span: spanOf(system.file, source.loc),
+      });
+    }
+  }
+
   files.push({ path: 'openapi.yaml', content: openApiYaml(view) });
 
   // Migrations: diff the new schema against the snapshot of the last compile.

@@ -93,6 +93,8 @@ export interface EntityView {
   rateLimited: boolean;
   /** Rate limits of policies that name this entity in `applies_to`. */
   rateLimits: RateLimitView[];
+  /** `derived name: type = expr`: computed on every read, never stored. */
+  derived: Array<{ name: string; key: string; tsType: string; ts: string; alias: string }>;
 }
 
 export interface ParamView {
@@ -131,6 +133,8 @@ export interface EventView {
 export interface EmitView {
   event: EventView;
   payloadTs: string;
+  /** Payload fields nothing in the capability provides (null until set in its extension region). */
+  unresolved: string[];
 }
 
 export interface CapabilityView {
@@ -421,6 +425,13 @@ function buildEntity(system: BoneSystem, entity: BoneEntity, roles: string[], ra
     invalidField,
     patchField: patchable ? { name: patchable.name, value: patchSample(patchable) } : undefined,
     rateLimited,
+    derived: entity.derived.map((d, i) => ({
+      name: d.name,
+      key: propertyKey(d.name),
+      tsType: `${tsType(unwrapOptional(d.type))} | null`,
+      ts: exprToTs(d.expr, selfContext('record')),
+      alias: `_derived${i}`,
+    })),
   };
 }
 
@@ -665,7 +676,10 @@ function buildCapability(
   const emits = capability.emits
     .map((name) => events.get(name))
     .filter((e): e is EventView => !!e)
-    .map((event) => ({ event, payloadTs: eventPayload(event, params) }));
+    .map((event) => {
+      const payload = eventPayload(event, params);
+      return { event, payloadTs: payload.ts, unresolved: payload.unresolved };
+    });
 
   const entityParams = params.filter((p) => p.entity);
   const authRequired = usesCaller || entityParams.some((p) => p.entity!.authRequired) || roles.length > 0;
@@ -702,8 +716,9 @@ function buildCapability(
  * (an entity parameter gives its id), `<param>_id`, or a field of a loaded row. A uuid nobody
  * provides is a fresh id (e.g. `order_id` of a new order); anything else unknown is null.
  */
-function eventPayload(event: EventView, params: ParamView[]): string {
-  return event.fields
+function eventPayload(event: EventView, params: ParamView[]): { ts: string; unresolved: string[] } {
+  const unresolved: string[] = [];
+  const ts = event.fields
     .map((field) => {
       const direct = params.find((p) => p.name === field.name);
       if (direct) return `${field.key}: ${direct.entity ? `${direct.variable}.id` : propertyAccess('input', direct.name)}`;
@@ -712,9 +727,11 @@ function eventPayload(event: EventView, params: ParamView[]): string {
       const fromRow = params.find((p) => p.entity?.fields.some((f) => f.name === field.name));
       if (fromRow) return `${field.key}: ${propertyAccess(fromRow.variable, field.name)}`;
       if (field.tsType.startsWith('string') && /(^|_)id$/.test(field.name)) return `${field.key}: crypto.randomUUID()`;
+      unresolved.push(field.name);
       return `${field.key}: null`;
     })
     .join(', ');
+  return { ts, unresolved };
 }
 
 // ─── Flows ──────────────────────────────────────────────────────────────────────────────────

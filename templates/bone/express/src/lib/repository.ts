@@ -83,6 +83,8 @@ export class EntityTable<T extends EntityRecord> {
     table: string,
     readonly columns: readonly ColumnSpec[],
     readonly states?: StateMachine<string>,
+    /** Derived fields (`derived x = …`), computed from the stored ones on every read. */
+    readonly derive?: (record: T) => Partial<T>,
   ) {
     this.table = sqlName(table);
     const names = ['id', ...columns.map((c) => c.column), ...(states ? ['state'] : []), 'created_at', 'updated_at'];
@@ -95,6 +97,7 @@ export class EntityTable<T extends EntityRecord> {
     if (this.states) out.state = row.state;
     out.created_at = decode(row.created_at, 'timestamp');
     out.updated_at = decode(row.updated_at, 'timestamp');
+    if (this.derive) Object.assign(out, this.derive(out as T));
     return out as T;
   }
 

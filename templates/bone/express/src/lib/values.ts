@@ -23,6 +23,27 @@ export function idOf(value: unknown): unknown {
   return value;
 }
 
+/** `timestamp + milliseconds` → ISO string (null stays null). */
+export function timestampPlus(timestamp: string | null | undefined, ms: number): string {
+  if (timestamp === null || timestamp === undefined) return null as unknown as string;
+  return new Date(Date.parse(timestamp) + ms).toISOString();
+}
+
+/** A derived value, or null when its inputs are missing or malformed. */
+export function derive<T>(compute: () => T): T | null {
+  try {
+    const value = compute();
+    return value === undefined || (typeof value === 'number' && Number.isNaN(value)) ? null : value;
+  } catch {
+    return null;
+  }
+}
+
+/** `later - earlier` in milliseconds. */
+export function msBetween(earlier: string, later: string): number {
+  return Date.parse(later) - Date.parse(earlier);
+}
+
 const numbers = (values: unknown[]): number[] => values.flatMap((v) => (Array.isArray(v) ? v : [v])).map(Number);
 
 export const builtins = {
