@@ -9,6 +9,7 @@ import { DEFAULT_POLICY, type AgentPolicy } from '../agent/policy.js';
 import { EnvReader } from './env.js';
 import type { CognitionHost, ResolvedModel } from './host.js';
 import { mergeDefined, policyOf, type BudgetSettings, type GuardDef, type LayerDefinition, type ManifestDeclaration, type ModelSettings, type PlanDef, type PromptDef, type RouterDef } from './layer.js';
+import { describeLayers } from './describe.js';
 import { evaluateLayerModule } from './module-loader.js';
 import { CognitionRuntime, type CognitionConfig, type RuntimeOptions } from './runtime.js';
 
@@ -61,6 +62,8 @@ export interface AgentLayers {
   /** env() values that did not parse (e.g. SMALLCODE_MODEL_TIMEOUT=abc) and fell back. */
   envProblems: string[];
   createRuntime(host: CognitionHost, options?: Omit<RuntimeOptions, 'host'>): CognitionRuntime;
+  /** The `/cognition` text: layers, effective declarations, settings, and the runtime's live counters. */
+  describe(runtime?: CognitionRuntime): string;
 }
 
 /** Prompts the engine calls with fixed arguments: an override must keep their signatures. */
@@ -282,6 +285,9 @@ function assemble(loaded: LayerDefinition[], layers: LayerInfo[], diagnostics: D
     ...(compressPrompt ? { compressPrompt } : {}),
     ...(plan ? { plan } : {}),
     createRuntime: (host, runtimeOptions = {}) => new CognitionRuntime(config, { ...runtimeOptions, host, env: runtimeOptions.env ?? envVars }),
+    describe(runtime) {
+      return describeLayers({ layers, diagnostics }, runtime?.counterSnapshot());
+    },
   };
 }
 

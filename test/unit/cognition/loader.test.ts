@@ -5,7 +5,7 @@ import { formatDiagnostics } from '../../../compiler/common/index.js';
 import { compileSource, transpileToCommonJs } from '../../../compiler/marrow/index.js';
 import { compileFileToDir } from '../../../compiler/marrow/files.js';
 import { DEFAULT_POLICY } from '../../../runtime/agent/policy.js';
-import { EnvReader, evaluateLayerModule, factsFromSnapshot, loadAgentLayers, mergeDefined, describeLayers } from '../../../runtime/cognition/index.js';
+import { EnvReader, evaluateLayerModule, factsFromSnapshot, loadAgentLayers, mergeDefined, describeLayers, Tracer } from '../../../runtime/cognition/index.js';
 import { scriptedHost, tempDir } from './helpers.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -96,8 +96,10 @@ describe('override layers', () => {
     expect(agent.guards.map((g) => [g.name, g.maxTrips])).toEqual([['repetition', 5], ['patch_spiral', 2], ['greeting_regression', undefined]]);
     expect(agent.prompts.classify_task!.loc).toBe('.smallcode/agents/mine.marrow:5');
     const { host } = scriptedHost(['nonsense']);
-    expect(await agent.createRuntime(host).classifyTask('anything')).toBe('coding');
+    const rt = agent.createRuntime(host, { tracer: new Tracer() });
+    expect(await rt.classifyTask('anything')).toBe('coding');
     expect(describeLayers(agent)).toContain('guard repetition  (.smallcode/agents/mine.marrow:4, project)');
+    expect(agent.describe(rt)).toContain('prompt classify_task  (.smallcode/agents/mine.marrow:5, project)  [calls 1, invalid 1, fallbacks 1, tokens');
   });
 
   it('applies the user config dir after the project', async () => {
