@@ -3,7 +3,9 @@ import { ModelError, ToolsUnsupportedError, type ModelClient } from '../model/cl
 import type { ContextInfo } from '../model/server.js';
 import { parseToolCalls, repairToolCall, type ParsedToolCall, type ToolCallError } from '../model/toolcalls/index.js';
 import type { CompletionResult, RawToolCall } from '../model/types.js';
+import type { CognitionRuntime, FactSnapshot, GuardEvent, TrippedGuard } from '../cognition/index.js';
 import type { ToolOutcome, ToolRegistry } from '../tools/index.js';
+import { classifyTask } from './behaviour.js';
 import { History, type HistoryEntry } from './history.js';
 import type { AgentPolicy } from './policy.js';
 import { renderPrompt, systemPrompt, type SystemPromptInput } from './prompt.js';
@@ -19,6 +21,8 @@ export interface AgentOptions {
   /** Project summary, AGENTS.md and test command for the system prompt. */
   knowledge: Omit<SystemPromptInput, 'root' | 'textTools'>;
   emit?: EmitFn;
+  /** The compiled behaviour layer: guards, prompts (classify_task …), counters, traces. */
+  cognition?: CognitionRuntime;
   /** Called for every entry added to the history (sessions are saved from here, turn by turn). */
   onEntry?: (entry: HistoryEntry) => void;
 }
@@ -27,10 +31,26 @@ export interface AgentOptions {
  * The loop: model → parse → execute → results → model, until the model answers without a tool
  * call, the turn limit, or an error. One Agent is one session; each `run` is one task in it.
  */
+/** What guards see of the task in flight. */
+interface TaskState {
+  text: string;
+  kind?: string;
+  steps: number;
+  calls: NonNullable<FactSnapshot['toolCalls']>;
+  tokens: number;
+}
+
+/** What tripped guards ask the loop to do. */
+interface GuardEffects {
+  notes: string[];
+  stop?: string;
+}
+
 export class Agent {
   readonly history = new History();
   private textMode = false;
   private turn = 0;
+  private task: TaskState = { text: '', steps: 0, calls: [], tokens: 0 };
 
   constructor(private readonly opts: AgentOptions) {
     this.history.setSystem(this.buildSystemPrompt());
@@ -97,6 +117,8 @@ export class Agent {
         this.opts.tools.beginTurn(this.turn);
         const turnStarted = Date.now();
         const reply = await this.complete(signal);
+        // The SDK ends an aborted stream quietly: a cut reply must not pass for an answer.
+        if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
         addUsage(result.usage, reply.usage);
 
         const { calls, errors, content } = this.interpret(reply);
@@ -116,12 +138,22 @@ export class Agent {
         for (const call of calls) {
           if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
           this.emit('tool_start', { name: call.name, args: call.arguments });
-          const outcome = await this.opts.tools.run({ name: call.name, arguments: call.arguments, id: call.id }, { signal });
+          const record = { name: call.name, args: call.arguments, file: typeof call.arguments.path === 'string' ? call.arguments.path : undefined };
+          const before = this.guard('tool_call', { toolCalls: [...this.task.calls, record], currentTool: { name: call.name } });
+          if (before.stop) throw new GuardStop(before.stop);
+          // A guard that objects to a call (the same call again and again) answers instead of the tool.
+          const outcome: ToolOutcome = before.notes.length
+            ? { name: call.name, ok: false, output: before.notes.join('\n'), ms: 0, filesCreated: [], filesEdited: [] }
+            : await this.opts.tools.run({ name: call.name, arguments: call.arguments, id: call.id }, { signal });
+          this.task.calls.push({ ...record, ok: outcome.ok });
+          const after = this.guard('tool_result', { currentTool: { name: call.name, ok: outcome.ok } });
+          if (after.notes.length) outcome.output = `${outcome.output}\n\n${after.notes.join('\n')}`;
           this.emit('tool_end', { name: call.name, ms: outcome.ms, ok: outcome.ok, output: outcome.output, cached: outcome.cached });
           result.toolCalls.push({ name: call.name, args: call.arguments, ok: outcome.ok, ms: outcome.ms, ...(outcome.cached ? { cached: true } : {}) });
           for (const f of outcome.filesCreated) created.add(f);
           for (const f of outcome.filesEdited) if (!created.has(f)) edited.add(f);
           outcomes.push({ call, outcome });
+          if (after.stop) throw new GuardStop(after.stop);
         }
         this.record(reply, content, calls, outcomes, errors);
         this.emit('turn_end', { turn: this.turn, ms: Date.now() - turnStarted, usage: reply.usage, toolCalls: calls.length, finishReason: reply.finishReason });
@@ -130,6 +162,8 @@ export class Agent {
     } catch (err) {
       if (signal?.aborted) {
         result.error = 'cancelled';
+      } else if (err instanceof GuardStop) {
+        result.error = err.message;
       } else {
         result.error = err instanceof ModelError ? err.message : `internal error: ${(err as Error).stack ?? err}`;
         this.emit('error', { message: result.error });
@@ -222,6 +256,51 @@ export class Agent {
     });
   }
 
+  /** The facts guards read, as of now. */
+  private snapshot(extra: Partial<FactSnapshot> = {}): FactSnapshot {
+    return {
+      turn: this.task.steps,
+      tokens: this.task.tokens,
+      toolCalls: this.task.calls,
+      context: { tokens: this.history.tokens(), window: this.opts.context.window },
+      task: { kind: this.task.kind, message: this.task.text },
+      ...extra,
+    };
+  }
+
+  /** Evaluates the layer's guards for `event` and turns their actions into effects on the loop. */
+  private guard(event: GuardEvent, extra: Partial<FactSnapshot>): GuardEffects {
+    const effects: GuardEffects = { notes: [] };
+    const runtime = this.opts.cognition;
+    if (!runtime || !this.opts.config.survivalKit) return effects;
+    for (const trip of runtime.evaluateGuards(event, this.snapshot(extra))) this.apply(trip, runtime, effects);
+    return effects;
+  }
+
+  private apply(trip: TrippedGuard, runtime: CognitionRuntime, effects: GuardEffects): void {
+    const { name, args } = trip.action;
+    this.emit('notice', { message: `guard ${trip.guard} (${trip.loc}) tripped: ${name}${args.length ? `(${args.join(', ')})` : ''}` });
+    switch (name) {
+      case 'steer':
+        effects.notes.push(runtime.renderSteer(String(args[0]), { task: this.task.text, tool: this.task.calls.at(-1)?.name }));
+        break;
+      case 'reinject_task':
+        effects.notes.push(`You are in the middle of a task. Do not greet or ask how to help; continue with it.\nThe task: ${this.task.text}`);
+        break;
+      case 'force_tool':
+        effects.notes.push(`Call the ${String(args[0])} tool next.`);
+        break;
+      case 'stop':
+        effects.stop = `stopped by guard ${trip.guard}: ${String(args[0] ?? 'no reason given')}`;
+        break;
+      case 'continue':
+        break;
+      default:
+        // rollback, escalate and compress are carried out by later parts of the engine.
+        this.emit('notice', { message: `guard action '${name}' is not available in this version; ignored` });
+    }
+  }
+
   private note(text: string): void {
     this.history.add({ message: { role: 'user', content: text }, turn: this.turn, kind: 'note' });
   }
@@ -245,3 +324,6 @@ function strictNativeCalls(reply: CompletionResult): { calls: ParsedToolCall[]; 
   }
   return { calls, errors, content: reply.content.trim() };
 }
+
+/** A guard's `stop` action ended the task. */
+class GuardStop extends Error {}
