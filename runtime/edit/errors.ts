@@ -88,7 +88,7 @@ export function formatEditError(err: EditError, path?: string): string {
       lines.push('To change the file, put the existing lines next to your change in the search text; to replace the whole file, write the file instead.');
       break;
     case 'no_change':
-      lines.push(`${which}The edit would not change ${path ?? 'the file'}: the replacement is the same as the text it replaces.`);
+      lines.push(`${which}The edit would not change ${path ?? 'the file'}: ${err.detail ?? 'the replacement is the same as the text it replaces.'}`);
       lines.push('If the change is already made, move on; otherwise put the new text in the replacement.');
       break;
   }

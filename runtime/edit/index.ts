@@ -83,7 +83,7 @@ export function applyEditDetailed(text: string, edit: Edit): AppliedEdit {
     const lineCount = replace === '' ? 0 : foldLineEndings(replace).replace(/\n$/, '').split('\n').length;
     return { text: replace, strategy: 'empty-file', startLine: 1, endLine: Math.max(1, lineCount), replacements: 1 };
   }
-  const found = locate(doc, search, edit);
+  const found = locate(doc, search, edit, replace);
   const pieces = found.matches.map((m) => {
     let replacement: string;
     try {
@@ -124,11 +124,21 @@ export function applyEdits(text: string, edits: Edit[]): string {
   return out;
 }
 
-function locate(doc: PreparedText, search: string, options: Omit<Edit, 'search' | 'replace'>): Found {
+function locate(doc: PreparedText, search: string, options: Omit<Edit, 'search' | 'replace'>, replace?: string): Found {
   const accept = placement(doc, options);
   let found = findAll(doc, search, accept);
   if (found && options.after !== undefined && found.matches.length > 1 && !options.replaceAll) {
     found = { strategy: `${found.strategy}, after '${options.after.trim()}'`, matches: [found.matches[0]!] };
+  }
+  // (Only for replacements specific enough that finding them is evidence.)
+  if (!found && replace !== undefined && replace.replace(/\s+/g, '').length >= 5 && !options.replaceAll) {
+    // Small models retry edits that already landed; say so instead of "not found".
+    const already = findAll(doc, replace, accept);
+    if (already && already.matches.length === 1 && !/fuzzy|elision/.test(already.strategy)) {
+      const line = already.matches[0]!.line + 1;
+      const detail = `the search text is not in the file, but the replacement already is (line ${line}): the edit looks applied already.`;
+      throw new EditError('no_change', detail, { detail });
+    }
   }
   if (!found) {
     const closest = closestRegion(doc, search);

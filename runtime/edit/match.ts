@@ -5,7 +5,7 @@
  *
  * Offsets here are into the prepared (BOM-less, LF) text; index.ts maps them back.
  */
-import { foldPunctuation, hasEscapes, isElisionLine, stripLineNumbers, unescapeText } from './normalize.js';
+import { foldPunctuation, hasEscapes, isElisionLine, stripFence, stripLineNumbers, unescapeText } from './normalize.js';
 import { reindentReplacement } from './reindent.js';
 import { blockSimilarity, foldWhitespace } from './similarity.js';
 import { foldLineEndings, isBlank, leadingWhitespace, lineEnd, stripBom, toLineBlock, type LineBlock, type PreparedText } from './text.js';
@@ -322,6 +322,12 @@ function squeezeWhitespace(doc: PreparedText): { squeezed: string; positions: In
 
 /** The search repaired (line numbers stripped, escapes undone) and matched again. */
 function findRepaired(doc: PreparedText, s: string, accept: (m: Located) => boolean): Found | null {
+  const unfenced = stripFence(s);
+  if (unfenced !== null) {
+    // The replacement is fenced too, usually; if not, it is taken as written.
+    const found = findPlain(doc, unfenced, (r) => stripFence(r) ?? r, 'fence+', accept);
+    if (found) return found;
+  }
   const block = toLineBlock(s);
   const numbered = stripLineNumbers(block.lines);
   if (numbered) {

@@ -17,6 +17,14 @@ export function unescapeText(text: string): string {
   return text.replace(ESCAPE, (_, ch: string) => ESCAPED[ch]!);
 }
 
+/** The text inside a markdown code fence that wraps all of it (```lang … ```), or null. */
+export function stripFence(text: string): string | null {
+  const m = /^\s*(`{3,}|~{3,})[\w+#.-]*[ \t]*\r?\n([\s\S]*?)\r?\n?[ \t]*\1[ \t]*\r?\n?\s*$/.exec(text);
+  if (!m) return null;
+  const inner = m[2]!;
+  return inner === '' ? inner : `${inner.replace(/\r?\n$/, '')}\n`;
+}
+
 // "12 | code", "12: code", "12→code", "12\tcode" (the prefixes of read_file views and cat -n).
 const LINE_NUMBER = /^\s*(\d+)(?: ?\| ?| ?→|\t|: )/;
 

@@ -104,6 +104,12 @@ describe('empty search and no-op edits', () => {
     expect(refusal(() => applyEdit('content', { search: 'same', replace: 'same' })).kind).toBe('no_change');
   });
 
+  it('an edit that already landed is reported as such, with the line', () => {
+    const err = refusal(() => applyEdit('a\n  b = 2\nc\n', { search: 'b = 1', replace: 'b = 2' }));
+    expect(err.kind).toBe('no_change');
+    expect(formatEditError(err, 'x.py')).toMatch(/already is \(line 2\): the edit looks applied already/);
+  });
+
   it('an edit whose re-indented replacement equals the file is refused', () => {
     expect(refusal(() => applyEdit('    a()\n', { search: 'a()\n', replace: '    a()\n' })).kind).toBe('no_change');
   });

@@ -111,6 +111,14 @@ const cases: Case[] = [
     expected: 'import asyncio\n',
     strategy: 'punctuation',
   },
+  {
+    name: 'markdown fence around search and replacement',
+    file: 'def f():\n    return 1\n',
+    search: '```python\n    return 1\n```',
+    replace: '```python\n    return 2\n```\n',
+    expected: 'def f():\n    return 2\n',
+    strategy: 'fence+',
+  },
   { name: 'stray spaces around a one-line search', file: 'const foo = bar;', search: '  foo  ', replace: ' baz ', expected: 'const baz = bar;', strategy: 'trimmed' },
   {
     name: 'all whitespace removed by the model',
