@@ -105,9 +105,13 @@ describe('empty search and no-op edits', () => {
   });
 
   it('an edit that already landed is reported as such, with the line', () => {
-    const err = refusal(() => applyEdit('a\n  b = 2\nc\n', { search: 'b = 1', replace: 'b = 2' }));
+    const err = refusal(() => applyEdit('a\n  total = 2\nc\n', { search: 'total = 1', replace: 'total = 2' }));
     expect(err.kind).toBe('no_change');
     expect(formatEditError(err, 'x.py')).toMatch(/already is \(line 2\): the edit looks applied already/);
+  });
+
+  it('a replacement too short to be evidence is not taken as "already applied"', () => {
+    expect(refusal(() => applyEdit('a\n}\n', { search: 'b', replace: '}' })).kind).toBe('no_match');
   });
 
   it('an edit whose re-indented replacement equals the file is refused', () => {
