@@ -160,7 +160,7 @@ export function listSessions(root: string): SessionSummary[] {
       // unreadable file: not a session we can offer
     }
   }
-  return out.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  return out.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.id.localeCompare(a.id));
 }
 
 /** The most recent session with at least one task, for `--continue`. */
