@@ -118,15 +118,21 @@ export class EntityTable<T extends EntityRecord> {
     return (await this.find(db, id))!;
   }
 
-  async find(db: Executor, id: string): Promise<T | undefined> {
+  /**
+   * `forUpdate` inside a transaction locks the row until commit on PostgreSQL, so two concurrent
+   * read-modify-write transactions (capabilities) cannot lose an update. SQLite transactions are
+   * already serialised by the adapter.
+   */
+  async find(db: Executor, id: string, options: { forUpdate?: boolean } = {}): Promise<T | undefined> {
     if (!isUuid(id)) return undefined;
-    const row = await db.get(`SELECT ${this.selectList} FROM ${this.table} WHERE "id" = ?`, [id]);
+    const lock = options.forUpdate && db.dialect === 'postgres' ? ' FOR UPDATE' : '';
+    const row = await db.get(`SELECT ${this.selectList} FROM ${this.table} WHERE "id" = ?${lock}`, [id]);
     return row ? this.fromRow(row) : undefined;
   }
 
   /** The row or a 404 that names what was looked for (`listing 3f…`). */
-  async mustFind(db: Executor, id: string, what: string = this.entity): Promise<T> {
-    const found = await this.find(db, id);
+  async mustFind(db: Executor, id: string, what: string = this.entity, options: { forUpdate?: boolean } = {}): Promise<T> {
+    const found = await this.find(db, id, options);
     if (!found) throw notFound(`${what} ${id} does not exist`, { entity: this.entity, id });
     return found;
   }
