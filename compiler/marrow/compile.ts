@@ -76,6 +76,8 @@ function friendlyParserMessage(message: string, rule?: string): string {
     Arrow: "'->'", Identifier: 'a name', StringLiteral: 'a string', NumberLiteral: 'a number', EOF: 'the end of the file', Less: "'<'", Greater: "'>'",
   };
   const first = message.split('\n')[0]!;
+  const redundant = /^Redundant input, expecting EOF but found: (.*)$/.exec(first);
+  if (redundant) return `${STRAY_BRACE}: '${redundant[1]}'`;
   const expecting = /Expecting token of type --> (\w+) <-- but found --> '(.*)' <--/.exec(first);
   if (expecting) return `expected ${names[expecting[1]!] ?? expecting[1]} but found ${expecting[2] === '' ? 'the end of the file' : `'${expecting[2]}'`}`;
   const oneOf = /Expecting: one of these possible Token sequences:/.test(first) || /Expecting: expecting at least one/.test(first);
@@ -87,6 +89,7 @@ function friendlyParserMessage(message: string, rule?: string): string {
 }
 
 const SYNTAX = new Set(['MS001', 'MS002', 'MS003', 'MS004']);
+const STRAY_BRACE = 'unexpected input after the last declaration';
 
 /**
  * Error recovery resumes mid-line, so one mistake can surface as several messages. Keep the
@@ -107,12 +110,12 @@ function withoutCascades(diagnostics: Diagnostic[]): Diagnostic[] {
   const firstSyntax = Math.min(...[...syntaxByLine.values()].map((d) => d.span.start.offset));
   const kept = new Set(syntaxByLine.values());
   return diagnostics.filter((d) => {
-    const key = `${d.span.file}:${d.span.start.line}`;
     if (SYNTAX.has(d.code)) {
       if (!kept.has(d)) return false;
-      return !(d.message.includes('end of the file') === false && /expecting EOF/i.test(d.message) && d.span.start.offset > firstSyntax);
+      // A stray '}' after an earlier error is that error's echo (recovery closed a block early).
+      return !(d.message.startsWith(STRAY_BRACE) && d.span.start.offset > firstSyntax);
     }
-    return d.severity !== 'error' || !syntaxByLine.has(key);
+    return d.severity !== 'error' || !syntaxByLine.has(`${d.span.file}:${d.span.start.line}`);
   });
 }
 
