@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileBoneFile } from '../../../compiler/bone/compile.js';
@@ -43,6 +44,18 @@ describe('examples/shop.bone, generated', () => {
     } finally {
       await server.stop();
     }
+    // policy audit: true — every write was recorded, with who made it and how it ended.
+    const file = new Database(path.join(root, 'shop.db'), { readonly: true });
+    try {
+      const audit = file.prepare('SELECT "method", "status", "actor" FROM "_audit_log"').all() as Array<{ method: string; status: number; actor: string | null }>;
+      expect(audit.length).toBeGreaterThan(20);
+      expect([...new Set(audit.map((a) => a.status))]).toEqual(expect.arrayContaining([201, 400, 409, 422]));
+      expect(audit.every((a) => a.method !== 'GET')).toBe(true);
+      expect(audit.some((a) => a.actor === 'admin-1')).toBe(true);
+    } finally {
+      file.close();
+    }
+
     // A restart reuses the same file: migrations are not applied twice, the data is still there.
     const again = await startProject(out, { DATABASE_URL: path.join(root, 'shop.db'), JWT_SECRET });
     try {
