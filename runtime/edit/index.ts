@@ -3,6 +3,7 @@
  * policy. Everything here is pure: text in, text out, or a typed EditError.
  */
 import { closestRegion } from './closest.js';
+import { hasElisions, mergeElidedRewrite } from './lazy.js';
 import { EditError, type EditCandidate } from './errors.js';
 import { ElisionMismatch, findAll, type Found, type Located } from './match.js';
 import { foldPunctuation } from './normalize.js';
@@ -84,11 +85,18 @@ export function applyEditDetailed(text: string, edit: Edit): AppliedEdit {
     return { text: replace, strategy: 'empty-file', startLine: 1, endLine: Math.max(1, lineCount), replacements: 1 };
   }
   const found = locate(doc, search, edit, replace);
+  // "// ... existing code ..." in the replacement only: the model skipped lines it keeps.
+  const fillElisions = hasElisions(replace) && !hasElisions(search);
   const pieces = found.matches.map((m) => {
     let replacement: string;
     try {
       replacement = m.render(replace);
+      if (fillElisions) replacement = mergeElidedRewrite(doc.normalized.slice(m.start, m.end), replacement);
     } catch (err) {
+      if (err instanceof EditError && fillElisions) {
+        const detail = 'the replacement has "..." placeholders for code it keeps, and they could not be matched to the replaced lines. Write the replacement in full, or make the search text smaller.';
+        throw new EditError('no_match', detail, { detail });
+      }
       if (err instanceof ElisionMismatch) {
         const detail = 'the search text skips code with "..." lines, but the replacement does not keep the same "..." lines, so the skipped code would be lost. Keep the "..." lines in the replacement where the skipped code stays, or copy the skipped lines into both.';
         throw new EditError('no_match', detail, { detail });

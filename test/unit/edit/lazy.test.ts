@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EditError, hasElisions, mergeElidedRewrite } from '../../../runtime/edit/index.js';
+import { applyEdit, EditError, hasElisions, mergeElidedRewrite } from '../../../runtime/edit/index.js';
 
 const calculator = [
   'class Calculator {',
@@ -72,5 +72,29 @@ describe('mergeElidedRewrite', () => {
     }
     expect(error).toBeInstanceOf(EditError);
     expect((error as EditError).message).toMatch(/placeholders/);
+  });
+});
+
+describe('placeholders in a replacement', () => {
+  const file = 'function f() {\n  a();\n  b();\n  return 1;\n}\n';
+
+  it('are filled with the replaced lines they stand for', () => {
+    const edit = { search: 'function f() {\n  a();\n  b();\n  return 1;\n}\n', replace: 'function f() {\n  // ... existing code ...\n  return 2;\n}\n' };
+    expect(applyEdit(file, edit)).toBe('function f() {\n  a();\n  b();\n  return 2;\n}\n');
+  });
+
+  it('refuse the edit when they cannot be placed, rather than writing them', () => {
+    let error: unknown;
+    try {
+      applyEdit('a {\n  x();\n}\n', { search: '}\n', replace: '// ... existing code ...\n}\n' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(EditError);
+    expect((error as EditError).detail).toMatch(/placeholders/);
+  });
+
+  it('standing for the whole replaced text change nothing', () => {
+    expect(() => applyEdit(file, { search: '  return 1;\n', replace: '  // ... rest of the code ...\n' })).toThrow(/not change|identical/);
   });
 });
