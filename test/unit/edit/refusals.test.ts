@@ -224,3 +224,31 @@ describe('random input', () => {
     }
   });
 });
+
+describe('fuzzy matches', () => {
+  const twin = (name: string, quote: string) => `function ${name}() {\n  console.log(${quote}hello there${quote});\n  return 1;\n}\n`;
+
+  it('two places equally close are ambiguous', () => {
+    const file = `${twin('doIt', '"')}\n${twin('doIt', '"')}`;
+    const err = refusal(() => applyEdit(file, { search: twin('doIt', "'"), replace: 'x\n' }));
+    expect(err.kind).toBe('ambiguous');
+    expect(err.candidates?.map((c) => c.line)).toEqual([1, 6]);
+  });
+
+  it('a clearly closer place wins over a distant rival', () => {
+    const file = `${twin('doIt', '"')}\n${twin('makeSomethingElse', '`')}`;
+    const out = applyEdit(file, { search: twin('doIt', "'"), replace: 'function doIt() {}\n' });
+    expect(out).toBe(`function doIt() {}\n\n${twin('makeSomethingElse', '`')}`);
+  });
+});
+
+describe('long candidate lists', () => {
+  it('show the first eight and count the rest', () => {
+    const err = refusal(() => applyEdit('x\n'.repeat(12), { search: 'x', replace: 'y' }));
+    const message = formatEditError(err);
+    expect(message).toContain('matches 12 places');
+    expect(message).toContain('line 8: x');
+    expect(message).not.toContain('line 9: x');
+    expect(message).toContain('… and 4 more');
+  });
+});
