@@ -186,6 +186,8 @@ export class PromptInput {
         this.opts.onExitHint();
         rl.prompt();
       });
+      // After Ctrl+Z and `fg`, readline leaves its input paused; nothing else would resume it.
+      rl.on('SIGCONT', () => rl.resume());
       rl.on('close', () => {
         if (!done) stdout.write('\n'); // Ctrl+D: leave the prompt line
         finish({ kind: 'eof' });

@@ -12,8 +12,11 @@ export const CLEAR_LINE = '\r\x1b[2K';
 type Stdin = NodeJS.ReadStream;
 type Stdout = NodeJS.WriteStream;
 
-/** Raw mode off, cursor on, bracketed paste off — safe to call any number of times. */
-export function restoreTerminal(stdin: Stdin, stdout: Stdout): void {
+/**
+ * Raw mode off, cursor on, bracketed paste off — safe to call any number of times. `clearLine`
+ * also wipes the status line (when dying mid-task, so the shell prompt starts on a clean line).
+ */
+export function restoreTerminal(stdin: Stdin, stdout: Stdout, clearLine = false): void {
   try {
     if (stdin.isTTY && stdin.isRaw) stdin.setRawMode(false);
   } catch {
@@ -21,7 +24,7 @@ export function restoreTerminal(stdin: Stdin, stdout: Stdout): void {
   }
   if (stdout.isTTY && !stdout.destroyed) {
     try {
-      stdout.write(`${BRACKETED_PASTE_OFF}${SHOW_CURSOR}`);
+      stdout.write(`${clearLine ? CLEAR_LINE : ''}${BRACKETED_PASTE_OFF}${SHOW_CURSOR}`);
     } catch {
       // ditto
     }
@@ -39,7 +42,7 @@ export function installTerminalGuard(stdin: Stdin, stdout: Stdout, stderr: NodeJ
   const signals: Array<[NodeJS.Signals, number]> = [['SIGTERM', 143], ['SIGHUP', 129]];
   const signalHandlers = signals.map(([sig, code]) => {
     const handler = () => {
-      restore();
+      restoreTerminal(stdin, stdout, true);
       try {
         onSignal?.();
       } finally {
@@ -50,7 +53,7 @@ export function installTerminalGuard(stdin: Stdin, stdout: Stdout, stderr: NodeJ
     return [sig, handler] as const;
   });
   const onCrash = (err: unknown) => {
-    restore();
+    restoreTerminal(stdin, stdout, true);
     stderr.write(`\nsmallcode: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
     process.exit(1);
   };

@@ -45,6 +45,31 @@ export class Terminal {
     return new Terminal(socket, startedAt);
   }
 
+  /**
+   * An interactive bash (job control on) in the pane instead of smallcode itself, for tests that
+   * need a shell around the program: Ctrl+Z and `fg`, the terminal state after a kill.
+   */
+  static async startShell(opts: TerminalOptions): Promise<Terminal> {
+    const socket = `smallcode-test-${process.pid}-${randomBytes(4).toString('hex')}`;
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TERM: 'xterm-256color', LANG: 'C.UTF-8', PS1: '$ ', ...opts.env };
+    const assignments = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
+    const startedAt = performance.now();
+    await run('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', String(opts.columns ?? 100), '-y', String(opts.rows ?? 40), '-c', opts.cwd, `exec env -i ${assignments} bash --norc --noprofile -i`]);
+    return new Terminal(socket, startedAt);
+  }
+
+  /** The shell command line that runs smallcode with `args` (for `startShell`). */
+  static commandLine(args: string[] = []): string {
+    return `${shellQuote(process.execPath)} ${shellQuote(cliPath)} ${args.map(shellQuote).join(' ')}`.trim();
+  }
+
+  /** The process ids of the pane process's children (smallcode under `startShell`). */
+  async childPids(): Promise<number[]> {
+    const parent = await this.pid();
+    const { stdout } = await run('pgrep', ['-P', String(parent)]).catch(() => ({ stdout: '' }));
+    return stdout.split('\n').filter(Boolean).map(Number);
+  }
+
   /** The whole screen plus scrollback, as plain text (lines joined where they wrapped). */
   async screen(): Promise<string> {
     try {
@@ -53,6 +78,12 @@ export class Terminal {
     } catch {
       return '';
     }
+  }
+
+  /** Whether the program left the cursor visible (tmux tracks the show/hide escapes). */
+  async cursorVisible(): Promise<boolean> {
+    const { stdout } = await run('tmux', ['-L', this.socket, 'display-message', '-p', '-t', '0', '#{cursor_flag}']);
+    return stdout.trim() === '1';
   }
 
   /** Types text literally (no key names), without pressing Enter. */
