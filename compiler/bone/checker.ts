@@ -436,6 +436,7 @@ class Checker {
     const env: ExprEnv = { kind: 'params', params: paramTypes, bindings };
     const requires = decl.requires.map((r) => this.condition(r, env));
     const effects = decl.effects.flatMap((e) => this.effect(e, env));
+    this.checkStateEffects(requires, effects);
     const emits: string[] = [];
     for (const emit of decl.emits) {
       emit.args.forEach((a) => this.exprs.check(a, env));
@@ -525,6 +526,33 @@ class Checker {
       this.exprs.checkStateLiteral(target, value);
     }
     return [{ target, op, value, text: this.exprs.textOf(effect.span), loc: irLocation(effect.span) }];
+  }
+
+  /**
+   * `order.state = "paid"` only succeeds along a declared transition (the generated backend
+   * answers 409 otherwise). BS064: nothing leads to that state at all. BS065: the states the
+   * `requires` pin (`order.state == "pending"`, `order.state in [...]`) have no transition to it.
+   */
+  private checkStateEffects(requires: BoneCondition[], effects: BoneEffect[]): void {
+    for (const effect of effects) {
+      const { target, value } = effect;
+      if (effect.op !== '=' || target.path.length !== 1 || target.path[0] !== 'state' || !target.entity || !target.name) continue;
+      if (value.kind !== 'literal' || typeof value.value !== 'string') continue;
+      const entity = this.symbols.entities.get(target.entity);
+      if (!entity?.hasStates || !entity.states.includes(value.value)) continue;
+      const transitions = transitionPairs(entity.decl);
+      const to = value.value;
+      const span = this.exprs.spanAt(effect.loc);
+      if (!transitions.some(([, t]) => t === to)) {
+        this.diagnostics.report(BoneDiagnostics.NoTransitionInto, span, [entity.name, to]);
+        continue;
+      }
+      const pinned = pinnedStates(requires, target.name);
+      if (!pinned || pinned.includes(to)) continue;
+      if (!pinned.some((from) => transitions.some(([f, t]) => f === from && t === to))) {
+        this.diagnostics.report(BoneDiagnostics.NoTransitionFrom, span, [entity.name, pinned.join("' or '"), to]);
+      }
+    }
   }
 
   private retry(retry: A.SettingsBlock | A.Expr): BoneRetry | undefined {
@@ -769,6 +797,38 @@ class Checker {
     }
     return ext;
   }
+}
+
+/** Every `from -> to` pair the state chains declare. */
+function transitionPairs(decl: A.EntityDecl): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (const chain of decl.states) {
+    for (let i = 0; i + 1 < chain.groups.length; i++) {
+      for (const from of chain.groups[i]!) for (const to of chain.groups[i + 1]!) pairs.push([from.name.text, to.name.text]);
+    }
+  }
+  return pairs;
+}
+
+/** The states `requires` pins parameter `param` to, from top-level conjuncts; undefined if none. */
+function pinnedStates(requires: readonly BoneCondition[], param: string): string[] | undefined {
+  let pinned: string[] | undefined;
+  const isStateOf = (e: BoneExpr): boolean => e.kind === 'ref' && e.scope === 'param' && e.name === param && e.path.length === 1 && e.path[0] === 'state';
+  const stringOf = (e: BoneExpr): string | undefined => (e.kind === 'literal' && typeof e.value === 'string' ? e.value : undefined);
+  const visit = (e: BoneExpr): void => {
+    let states: string[] | undefined;
+    if (e.kind === 'binary' && e.op === 'and') { visit(e.left); visit(e.right); return; }
+    if (e.kind === 'binary' && e.op === '==') {
+      const literal = isStateOf(e.left) ? stringOf(e.right) : isStateOf(e.right) ? stringOf(e.left) : undefined;
+      if (literal !== undefined) states = [literal];
+    } else if (e.kind === 'inList' && !e.negated && isStateOf(e.operand)) {
+      const items = e.items.map(stringOf);
+      if (items.every((i) => i !== undefined)) states = items as string[];
+    }
+    if (states) pinned = pinned ? pinned.filter((s) => states!.includes(s)) : states;
+  };
+  for (const r of requires) visit(r.expr);
+  return pinned;
 }
 
 function collectStateNames(decl: A.EntityDecl): string[] {
