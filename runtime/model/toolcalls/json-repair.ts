@@ -22,11 +22,62 @@ export function parseLenient(text: string): LenientParse | undefined {
     // fall through to repair
   }
   if (depthOf(text) > MAX_REPAIR_DEPTH) return undefined;
-  try {
-    return { value: JSON.parse(jsonrepair(dropDanglingKey(text))), repaired: true };
-  } catch {
-    return undefined;
+  const fixed = fixStrings(text);
+  const attempts = fixed === text ? [() => jsonrepair(dropDanglingKey(text))] : [() => fixed, () => jsonrepair(dropDanglingKey(fixed)), () => jsonrepair(dropDanglingKey(text))];
+  for (const attempt of attempts) {
+    try {
+      return { value: JSON.parse(attempt()), repaired: true };
+    } catch {
+      // next attempt
+    }
   }
+  return undefined;
+}
+
+/**
+ * Two mistakes inside double-quoted strings that jsonrepair resolves the wrong way for code:
+ * - a backslash that starts no JSON escape (`"C:\Users\me"`) is a literal backslash, kept;
+ * - a `"` not followed by `,` `}` `]` `:`, a comment, the end, or a line starting with `"` is a quote inside the text
+ *   (`"print("hi")"`), escaped rather than ending the string.
+ * Linear: one pass, and each lookahead only crosses the whitespace right after a quote.
+ */
+function fixStrings(text: string): string {
+  const firstDouble = text.indexOf('"');
+  const firstSingle = text.indexOf("'");
+  if (firstDouble === -1 || (firstSingle !== -1 && firstSingle < firstDouble)) return text;
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (!inString) {
+      if (ch === '"') inString = true;
+      out += ch;
+      continue;
+    }
+    if (ch === '\\') {
+      const next = text[i + 1];
+      if (next !== undefined && '"\\/bfnrtu'.includes(next)) {
+        out += ch + next;
+        i++;
+      } else out += '\\\\';
+      continue;
+    }
+    if (ch === '"') {
+      let j = i + 1;
+      let newline = false;
+      for (; j < text.length && (text[j] === ' ' || text[j] === '\t' || text[j] === '\r' || text[j] === '\n'); j++) {
+        if (text[j] === '\n') newline = true;
+      }
+      // Ends the string: a delimiter, a comment, the end, or a new line starting the next key.
+      if (j >= text.length || ',}]:/'.includes(text[j]!) || (newline && text[j] === '"')) {
+        inString = false;
+        out += ch;
+      } else out += '\\"';
+      continue;
+    }
+    out += ch;
+  }
+  return out;
 }
 
 /**

@@ -63,7 +63,7 @@ function cleanContent(text: string): string {
   let out = text;
   for (const marker of STRAY_MARKERS) if (out.includes(marker)) out = out.split(marker).join('');
   if (out.includes('```')) out = out.replace(EMPTY_FENCE, '');
-  out = out.trim();
+  out = out.replace(/\n{3,}/g, '\n\n').trim();
   return /^`{3}[\w-]*$/.test(out) ? '' : out;
 }
 

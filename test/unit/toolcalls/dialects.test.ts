@@ -77,6 +77,8 @@ const DIALECT_CASES: Case[] = [
   { name: 'phi-4 functools', text: 'functools[{"name": "read_file", "arguments": {"path": "src/app.ts"}}]', calls: [READ] },
   { name: 'ReAct Action / Action Input', text: 'Thought: I need the file.\nAction: read_file\nAction Input: {"path": "src/app.ts"}', calls: [READ], content: 'Thought: I need the file.' },
   { name: 'ReAct with a plain input', text: 'Action: read_file\nAction Input: src/app.ts', calls: [READ] },
+  { name: 'Claude-style <function_calls><invoke>', text: '<function_calls>\n<invoke name="read_file">\n<parameter name="path">src/app.ts</parameter>\n</invoke>\n</function_calls>', calls: [READ], content: '' },
+  { name: 'Gemma 2 ```tool_code fence', text: '```tool_code\nread_file(path="src/app.ts")\n```', calls: [READ], content: '' },
   { name: 'InternLM plugin action', text: '<|action_start|><|plugin|>{"name": "read_file", "parameters": {"path": "src/app.ts"}}<|action_end|>', calls: [READ] },
 ];
 

@@ -20,6 +20,7 @@ describe('repairJson', () => {
     { name: 'a boolean literal', text: 'True', value: true },
     { name: 'an extra closing brace', text: '{"a": {}}}', value: { a: {} } },
     { name: 'output cut after a key (the dangling key is dropped, not set to null)', text: '{"a": {"b": "c", "d":\n', value: { a: { b: 'c' } } },
+    { name: 'a missing comma between lines', text: '{"a": "x"\n\n   "b": 2}', value: { a: 'x', b: 2 } },
     { name: 'output cut after a comma', text: '{"path": "a.ts",', value: { path: 'a.ts' } },
   ];
   it.each(cases)('recovers $name', (c) => {
@@ -49,6 +50,16 @@ describe('broken JSON inside tool calls', () => {
     const r = parseToolCalls(text, TOOLS);
     expect(r.errors).toEqual([]);
     expect(r.calls).toEqual([{ name: 'read_file', arguments: { path: 'a.ts' } }]);
+  });
+
+  it('an unescaped quote inside a string value is kept as a quote', () => {
+    const r = parseToolCalls('<tool_call>\n{"name": "write_file", "arguments": {"path": "a.py", "content": "print("hi")"}}\n</tool_call>', TOOLS);
+    expect(r.calls).toEqual([{ name: 'write_file', arguments: { path: 'a.py', content: 'print("hi")' } }]);
+  });
+
+  it('a backslash that starts no JSON escape stays a backslash (Windows paths)', () => {
+    const r = parseToolCalls('{"name": "read_file", "arguments": {"path": "C:\\Users\\me\\a.txt"}}', TOOLS);
+    expect(r.calls).toEqual([{ name: 'read_file', arguments: { path: 'C:\\Users\\me\\a.txt' } }]);
   });
 
   it('a raw newline inside a JSON string value is kept', () => {

@@ -51,6 +51,8 @@ export const WRAPPERS: readonly Wrapper[] = [
   { dialect: 'gigachat3', open: '<|function_call|>', close: [] },
   { dialect: 'gigachat3', open: 'function call<|role_sep|>', close: [] },
   { dialect: 'command-r-plus', open: 'Action:', close: [], weak: true, requireNext: '`[{' },
+  { dialect: 'tool-code-fence', open: '```tool_code', close: ['```'] },
+  { dialect: 'tool-code-fence', open: '```tool_call', close: ['```'] },
   { dialect: 'json-tag', open: '<json>', close: ['</json>'], caseInsensitive: true, weak: true },
   { dialect: 'xml-tag', open: '<xml>', close: ['</xml>'], caseInsensitive: true, weak: true },
   { dialect: 'response-tag', open: '<response>', close: ['</response>'], weak: true },
