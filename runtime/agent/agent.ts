@@ -107,21 +107,41 @@ export class Agent {
     const edited = new Set<string>();
     const { policy } = this.opts;
     this.turn++;
+    this.task = { text: task, steps: 0, calls: [], tokens: 0 };
     this.history.add({ message: { role: 'user', content: task }, turn: this.turn, kind: 'task' });
     try {
+      if (this.opts.cognition) {
+        const { kind } = await classifyTask(this.opts.cognition, task, this.opts.config.plan, this.snapshot(), signal);
+        this.task.kind = kind;
+      }
       for (let step = 0; step < policy.loop.maxTurns; step++) {
         if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
         if (step > 0) this.turn++;
+        this.task.steps++;
         result.turns++;
         this.emit('turn_start', { turn: this.turn });
         this.opts.tools.beginTurn(this.turn);
+        const onTurn = this.guard('turn', {});
+        if (onTurn.stop) throw new GuardStop(onTurn.stop);
+        for (const note of onTurn.notes) this.note(note);
         const turnStarted = Date.now();
         const reply = await this.complete(signal);
         // The SDK ends an aborted stream quietly: a cut reply must not pass for an answer.
         if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
         addUsage(result.usage, reply.usage);
+        this.task.tokens += reply.usage.promptTokens + reply.usage.completionTokens;
 
         const { calls, errors, content } = this.interpret(reply);
+        const onReply = this.guard('reply', { reply: { text: content, hasToolCalls: calls.length > 0 } });
+        if (onReply.stop) throw new GuardStop(onReply.stop);
+        if (onReply.notes.length && calls.length === 0 && errors.length === 0) {
+          // A reply a guard objects to (a greeting mid-task …) is not the answer: say why, go on.
+          this.history.add({ message: { role: 'assistant', content }, turn: this.turn, kind: 'assistant' });
+          for (const note of onReply.notes) this.note(note);
+          this.emit('turn_end', { turn: this.turn, ms: Date.now() - turnStarted, usage: reply.usage, toolCalls: 0, finishReason: reply.finishReason });
+          continue;
+        }
+        for (const note of onReply.notes) this.note(note);
         if (calls.length === 0 && errors.length === 0) {
           if (reply.finishReason === 'length' && content.trim() === '') {
             this.note('Your reply was cut off by the output limit before it said anything. Answer again, shorter.');

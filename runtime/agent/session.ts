@@ -6,7 +6,9 @@ import { chooseModel, detectContext, discoverServer, type ContextInfo, type Serv
 import { countTokens, loadTokenizer } from '../model/tokens.js';
 import { createToolRegistry, type ToolRegistry, type ToolRegistryOptions } from '../tools/index.js';
 import { Agent, type AgentOptions } from './agent.js';
-import { DEFAULT_POLICY, type AgentPolicy } from './policy.js';
+import type { AgentPolicy } from './policy.js';
+import type { AgentLayers, CognitionRuntime } from '../cognition/index.js';
+import { cognitionHost, loadBehaviour } from './behaviour.js';
 import { summarizeProject } from './project-summary.js';
 import type { SystemPromptInput } from './prompt.js';
 import type { EmitFn } from './types.js';
@@ -40,6 +42,9 @@ export interface Session {
   client: ModelClient;
   tools: ToolRegistry;
   agent: Agent;
+  /** The loaded behaviour layers (for /cognition): sources, declarations, diagnostics. */
+  layers: AgentLayers;
+  cognition: CognitionRuntime;
   close(): Promise<void>;
 }
 
@@ -74,7 +79,8 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
   const root = resolve(opts.cwd);
   const tokenizer = loadTokenizer();
   const config = await loadConfig({ cwd: root, env, overrides: opts.overrides });
-  let policy = applyConfigToPolicy(DEFAULT_POLICY, config);
+  const layers = await loadBehaviour({ root, env: { ...env, ...config.vars }, emit: opts.emit });
+  let policy = applyConfigToPolicy(layers.policy, config);
   if (opts.policy) policy = opts.policy(policy);
   const server = await discoverServer(config, env);
   const chosen = await chooseModel(server, config, opts.pickModel);
@@ -82,21 +88,24 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
   const context = await detectContext(server, chosen.model, config, policy.context.defaultContextWindow);
   if (context.notice) opts.emit?.('notice', { message: context.notice });
   if (context.warning) opts.emit?.('notice', { message: `warning: ${context.warning}` });
-  const client = new ModelClient({
+  const clientOptions = {
     baseUrl: server.baseUrl,
     apiKey: config.apiKey,
-    model: chosen.model,
     transport: context.transport,
     numCtx: context.numCtx,
     policy: policy.model,
     thinkingDisable: config.thinkingDisable,
-    log: (line) => opts.emit?.('notice', { message: line }),
+    log: (line: string) => opts.emit?.('notice', { message: line }),
+  };
+  const client = new ModelClient({ ...clientOptions, model: chosen.model });
+  const cognition = layers.createRuntime(cognitionHost(root, client, clientOptions), {
+    warn: (message: string) => opts.emit?.('notice', { message }),
   });
   const id = opts.sessionId ?? newSessionId();
   const tools = createToolRegistry({ root, policy, sessionId: id, env, approve: opts.approve });
   await tokenizer;
   const knowledge = await gatherKnowledge(root, config, env);
-  const agent = new Agent({ root, config, policy, client, tools, context, knowledge, emit: opts.emit, onEntry: opts.onEntry });
+  const agent = new Agent({ root, config, policy, client, tools, context, knowledge, cognition, emit: opts.emit, onEntry: opts.onEntry });
   return {
     id,
     root,
@@ -108,6 +117,8 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     client,
     tools,
     agent,
+    layers,
+    cognition,
     close: () => tools.dispose(),
   };
 }

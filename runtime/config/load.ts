@@ -42,6 +42,11 @@ export interface SmallCodeConfig {
   keys: { anthropic?: string; openai?: string; deepseek?: string };
   /** Where each value came from, for `smallcode config` style diagnostics. */
   sources: Record<string, 'env' | '.env' | 'smallcode.toml' | 'default'>;
+  /**
+   * The variables the user set (flags, environment, .env, smallcode.toml), as text: the
+   * behaviour layer's env("…") reads these, so .env and smallcode.toml reach agents/*.marrow too.
+   */
+  vars: Record<string, string>;
 }
 
 const TRUE = ['true', '1', 'yes', 'on'];
@@ -153,6 +158,7 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<SmallCodeConf
 
   const values: Record<string, string | number | boolean> = {};
   const sources: SmallCodeConfig['sources'] = {};
+  const vars: Record<string, string> = {};
   for (const spec of VARIABLES) {
     let found = false;
     for (const [origin, layer] of layers) {
@@ -160,6 +166,7 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<SmallCodeConf
       if (raw === undefined || raw === '') continue;
       values[spec.name] = parseValue(spec, raw, origin);
       sources[spec.name] = origin;
+      vars[spec.name] = raw;
       found = true;
       break;
     }
@@ -200,18 +207,18 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<SmallCodeConf
     survivalKit: b('SMALLCODE_SURVIVAL_KIT'),
     keys: { anthropic: s('ANTHROPIC_API_KEY'), openai: s('OPENAI_API_KEY'), deepseek: s('DEEPSEEK_API_KEY') },
     sources,
+    vars,
   };
 }
 
 /**
- * The policy the engine runs with: the behaviour layer's numbers with the user's switches
- * applied on top (timeouts, thinking budget, dedup, write guard, shell persistence).
+ * The policy the engine runs with: the behaviour layer's numbers (which read SMALLCODE_* through
+ * env() themselves) with the user's on/off switches applied on top: SMALLCODE_DEDUP=false,
+ * SMALLCODE_WRITE_GUARD=false and SMALLCODE_SHELL_PERSIST, when set.
  */
 export function applyConfigToPolicy(base: AgentPolicy, config: SmallCodeConfig): AgentPolicy {
   const policy: AgentPolicy = structuredClone(base);
-  policy.model.timeoutMs = config.modelTimeoutMs;
-  policy.model.thinkingBudgetTokens = config.thinkingBudget;
-  policy.shell.persist = config.shellPersist;
+  if (config.sources.SMALLCODE_SHELL_PERSIST !== 'default') policy.shell.persist = config.shellPersist;
   for (const [name, tool] of Object.entries(policy.tools)) {
     if (!config.dedup && tool.dedupWindow) policy.tools[name] = { ...tool, dedupWindow: 0 };
     if (!config.writeGuard && tool.readBeforeWrite) policy.tools[name] = { ...policy.tools[name], readBeforeWrite: false };

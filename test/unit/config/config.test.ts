@@ -50,13 +50,17 @@ describe('configuration', () => {
     await expect(loadConfig({ cwd: dir, env: {} })).rejects.toThrow(/unknown setting 'modle' \(did you mean 'model'\?\)/);
   });
 
+  it('leaves the policy alone when no switch is set', async () => {
+    const c = await loadConfig({ cwd: await project({}), env: {} });
+    expect(applyConfigToPolicy(DEFAULT_POLICY, c)).toEqual(DEFAULT_POLICY);
+  });
+
   it('applies switches to the policy', async () => {
-    const c = await loadConfig({ cwd: await project({}), env: { SMALLCODE_DEDUP: 'off', SMALLCODE_WRITE_GUARD: 'false', SMALLCODE_SHELL_PERSIST: '0', SMALLCODE_MODEL_TIMEOUT: '5' } });
+    const c = await loadConfig({ cwd: await project({}), env: { SMALLCODE_DEDUP: 'off', SMALLCODE_WRITE_GUARD: 'false', SMALLCODE_SHELL_PERSIST: '0' } });
     const p = applyConfigToPolicy(DEFAULT_POLICY, c);
     expect(p.tools.read_file!.dedupWindow).toBe(0);
     expect(p.tools.write_file!.readBeforeWrite).toBe(false);
     expect(p.shell.persist).toBe(false);
-    expect(p.model.timeoutMs).toBe(5000);
     expect(DEFAULT_POLICY.tools.read_file!.dedupWindow).toBe(8); // the default is untouched
   });
 

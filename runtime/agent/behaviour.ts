@@ -1,0 +1,83 @@
+import { formatDiagnostics } from '../../compiler/common/diagnostics.js';
+import type { AgentLayers, CognitionRuntime, FactSnapshot, TaskKind, TrippedGuard } from '../cognition/index.js';
+import type { CognitionHost, ResolvedModel } from '../cognition/host.js';
+import { ModelClient, type ModelClientOptions } from '../model/client.js';
+import type { EmitFn } from './types.js';
+
+/**
+ * The engine's side of the seam with the MarrowScript layer: loads agents/*.marrow (built-in,
+ * then .smallcode/agents/, then the user's config dir), reports broken overrides (the layers
+ * below stay in force), and gives compiled prompts a model through the session's client.
+ */
+export interface Behaviour {
+  layers: AgentLayers;
+  runtime: CognitionRuntime;
+}
+
+const TASK_KINDS: readonly TaskKind[] = ['coding', 'editing', 'search', 'question', 'chat'];
+
+export async function loadBehaviour(opts: {
+  root: string;
+  env: Record<string, string | undefined>;
+  emit?: EmitFn;
+}): Promise<AgentLayers> {
+  const { loadAgentLayers } = await import('../cognition/index.js');
+  const layers = await loadAgentLayers({ projectRoot: opts.root, env: opts.env });
+  const failed = layers.diagnostics.filter((d) => d.severity === 'error');
+  if (failed.length) {
+    const files = [...new Set(failed.map((d) => d.span.file))].join(', ');
+    opts.emit?.('notice', {
+      message: `${formatDiagnostics(failed, layers.sources)}\n${files}: not applied; the layers below it stay in force`,
+    });
+  }
+  for (const problem of layers.envProblems) opts.emit?.('notice', { message: `warning: ${problem}` });
+  return layers;
+}
+
+/** A host whose model calls go to the session's client, or to a tier's own endpoint. */
+export function cognitionHost(root: string, main: ModelClient, clientOptions: Omit<ModelClientOptions, 'model'>): CognitionHost {
+  const clients = new Map<string, ModelClient>();
+  const clientFor = (spec: ResolvedModel): ModelClient => {
+    if (!spec.name || spec.name === main.model || !spec.available) return main;
+    const key = `${spec.endpoint ?? ''} ${spec.name}`;
+    let client = clients.get(key);
+    if (!client) {
+      client = new ModelClient({
+        ...clientOptions,
+        baseUrl: spec.endpoint ?? clientOptions.baseUrl,
+        apiKey: spec.apiKey ?? clientOptions.apiKey,
+        model: spec.name,
+        transport: spec.endpoint ? 'openai' : clientOptions.transport,
+      });
+      clients.set(key, client);
+    }
+    return client;
+  };
+  return {
+    projectRoot: root,
+    async complete(req) {
+      const reply = await clientFor(req.modelSpec).complete({ messages: req.messages, temperature: req.temperature, maxTokens: req.maxTokens, signal: req.signal });
+      return { text: reply.content, usage: { promptTokens: reply.usage.promptTokens, completionTokens: reply.usage.completionTokens } };
+    },
+  };
+}
+
+/**
+ * The task's kind. The classifier costs a model round trip, so it is asked only when its answer
+ * can change a decision: when the `plan { when: … }` condition comes out differently for
+ * different kinds. Otherwise the heuristic's guess stands.
+ */
+export async function classifyTask(runtime: CognitionRuntime, task: string, planMode: 'auto' | 'true' | 'false', snapshot: FactSnapshot, signal?: AbortSignal): Promise<{ kind: TaskKind; asked: boolean }> {
+  const { factsFromSnapshot, HEURISTICS } = await import('../cognition/index.js');
+  const { classifyTaskHeuristic } = await import('../cognition/heuristics.js');
+  const guess = classifyTaskHeuristic({ message: task });
+  if (planMode !== 'auto' || !runtime.config.plan?.when || !runtime.config.prompts.classify_task || !HEURISTICS.includes('classify_task')) {
+    return { kind: guess, asked: false };
+  }
+  const outcomes = new Set(TASK_KINDS.map((kind) => runtime.shouldPlan(factsFromSnapshot({ ...snapshot, task: { kind, message: task } }))));
+  if (outcomes.size < 2) return { kind: guess, asked: false };
+  const kind = await runtime.classifyTask(task, { signal }).catch(() => guess);
+  return { kind, asked: true };
+}
+
+export type { TrippedGuard };

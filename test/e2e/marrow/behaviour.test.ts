@@ -1,0 +1,106 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RecordedRequest } from '../../support/scripted-server.js';
+import { runTask, withProject } from '../engine/helpers.js';
+
+/** A file of 120 numbered lines: far more than 200 characters when read. */
+const BIG = Array.from({ length: 120 }, (_, i) => `line ${i + 1}: some text that takes room`).join('\n') + '\n';
+
+function override(dir: string, name: string, text: string): void {
+  mkdirSync(join(dir, '.smallcode', 'agents'), { recursive: true });
+  writeFileSync(join(dir, '.smallcode', 'agents', name), text);
+}
+
+function toolResult(req: RecordedRequest): string {
+  const last = req.body.messages.at(-1) as { role: string; content: string };
+  expect(last.role).toBe('tool');
+  return last.content;
+}
+
+const readBig = [{ toolCalls: [{ name: 'read_file', arguments: { path: 'big.txt' } }] }, { content: 'Read it.' }];
+
+describe('agents/*.marrow overrides change what the agent does', () => {
+  it('an override that sets the tool result cap to 200 characters changes what the model receives', async () => {
+    await withProject({ 'big.txt': BIG }, { turns: readBig }, async (dir, server) => {
+      override(dir, 'caps.marrow', 'agent smallcode {\n  context { tool_result_max: 200 chars }\n}\n');
+      const r = await runTask(server, dir, 'read big.txt');
+      expect(r.code, r.stderr).toBe(0);
+      const seen = toolResult(server.chatRequests()[1]!);
+      expect(seen.length).toBeLessThanOrEqual(320); // 200 of content + the hint on how to see more
+      expect(seen).toContain('line 1:');
+      expect(seen).not.toContain('line 60:');
+    });
+    // Without the override the same read arrives whole.
+    await withProject({ 'big.txt': BIG }, { turns: readBig }, async (dir, server) => {
+      const r = await runTask(server, dir, 'read big.txt');
+      expect(r.code, r.stderr).toBe(0);
+      expect(toolResult(server.chatRequests()[1]!)).toContain('line 60:');
+    });
+  });
+
+  it('an override with a syntax error is reported as file:line:col and the run succeeds on the built-in layer', async () => {
+    await withProject({ 'big.txt': BIG }, { turns: readBig }, async (dir, server) => {
+      override(dir, 'broken.marrow', 'agent smallcode {\n  context { tool_result_max: 200 chars\n  guard g { on: reply when: sesion.turn > 1 then: continue }\n}\n');
+      const r = await runTask(server, dir, 'read big.txt');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/\.smallcode\/agents\/broken\.marrow:\d+:\d+: error MS\d+/);
+      expect(r.stderr).toMatch(/not applied; the layers below it stay in force/);
+      expect(toolResult(server.chatRequests()[1]!)).toContain('line 60:'); // the 200-char cap was not applied
+    });
+  });
+
+  it('serves classify_task from the cache the second time, visible in the trace', async () => {
+    // Long enough (≥ 30 words) that the built-in plan rule depends on the task's kind.
+    const task =
+      'Build a small command line tool in Python that reads a CSV file of expenses, groups the rows by category, ' +
+      'sums the amounts for each category and prints a table sorted by the total, with tests for the grouping logic.';
+    const isClassify = (req: RecordedRequest) => JSON.stringify(req.body.messages).includes("Classify the user's message");
+    await withProject({}, {
+      respond: (req) => (isClassify(req) ? { content: 'coding' } : { content: 'I will start with the CSV reader.' }),
+    }, async (dir, server) => {
+      const first = await runTask(server, dir, task);
+      expect(first.code, first.stderr).toBe(0);
+      const second = await runTask(server, dir, task);
+      expect(second.code, second.stderr).toBe(0);
+      expect(server.chatRequests().filter(isClassify)).toHaveLength(1);
+      const traces = readdirSync(join(dir, '.smallcode', 'traces')).filter((f) => f.startsWith('cognition-'));
+      const spans = traces.flatMap((f) => readFileSync(join(dir, '.smallcode', 'traces', f), 'utf8').trim().split('\n').map((l) => JSON.parse(l)));
+      const classify = spans.filter((s) => s.name === 'classify_task' && s.kind === 'prompt');
+      expect(classify.map((s) => s.outcome)).toEqual(['ok', 'cache_hit']);
+      expect(classify[1].cache_hit).toBe(true);
+    });
+  });
+});
+
+describe('loop guards declared in agents/core.marrow', () => {
+  it('breaks a repetition loop: the third identical call is answered by the guard, not run', async () => {
+    const same = { toolCalls: [{ name: 'bash', arguments: { command: 'echo ran >> log.txt' } }] };
+    await withProject({}, { turns: [same, same, same, { content: 'Stopped repeating.' }] }, async (dir, server) => {
+      const r = await runTask(server, dir, 'append to the log');
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(join(dir, 'log.txt'), 'utf8')).toBe('ran\nran\n');
+      expect(toolResult(server.chatRequests()[3]!)).toMatch(/same tool call several times/);
+      expect(r.stderr).toMatch(/guard repetition \(agents\/core\.marrow:\d+\) tripped/);
+    });
+  });
+
+  it('recovers from a greeting mid-task by re-injecting the task', async () => {
+    await withProject({}, {
+      turns: [
+        { toolCalls: [{ name: 'write_file', arguments: { path: 'a.txt', content: 'a' } }] },
+        { content: 'Hello! How can I help you today?' },
+        { toolCalls: [{ name: 'write_file', arguments: { path: 'b.txt', content: 'b' } }] },
+        { content: 'Wrote a.txt and b.txt.' },
+      ],
+    }, async (dir, server) => {
+      const r = await runTask(server, dir, 'write a.txt and b.txt');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toBe('Wrote a.txt and b.txt.');
+      const reinjected = server.chatRequests()[2]!.body.messages.at(-1);
+      expect(reinjected.role).toBe('user');
+      expect(reinjected.content).toContain('The task: write a.txt and b.txt');
+      expect(readFileSync(join(dir, 'b.txt'), 'utf8')).toBe('b');
+    });
+  });
+});
