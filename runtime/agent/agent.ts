@@ -121,6 +121,7 @@ export class Agent {
         result.turns++;
         this.emit('turn_start', { turn: this.turn });
         this.opts.tools.beginTurn(this.turn);
+        this.opts.cognition?.ledger.startTurn();
         const onTurn = this.guard('turn', {});
         if (onTurn.stop) throw new GuardStop(onTurn.stop);
         for (const note of onTurn.notes) this.note(note);
