@@ -8,6 +8,7 @@
  * Also scores where searches match (edits-match-level.jsonl).
  */
 import { applyEdits, EditBlockSyntaxError, EditError, editsFromUnifiedDiff, findMatch, mergeElidedRewrite, parseApplyPatch, parseEditBlocks, type Edit } from '../runtime/edit/index.js';
+import { unescapeText } from '../runtime/edit/normalize.js';
 import { printTable, readJsonl } from './lib/corpora.js';
 
 const KINDS = ['exact', 'whitespace', 'indent', 'escape', 'elision', 'ambiguous', 'nomatch', 'multi', 'other'] as const;
@@ -150,6 +151,40 @@ function parserAgreement(records: EditRecord[]): { checked: number; agree: numbe
     }
   }
   return { checked, agree, disagree };
+}
+
+/** Which of our documented policies (runtime/edit/README.md) a failed record ran into, if any. */
+function policyBehind(r: EditRecord, outcome: Outcome): string | undefined {
+  const got = outcome.reason ?? '';
+  if (outcome.got === 'refused:empty_search') return 'we refuse an empty search on a non-empty file (they overwrite, insert or append)';
+  if (outcome.got === 'refused:no_change' && r.search !== null && r.replace !== null && r.search.replace(/\r/g, '') === r.replace.replace(/\r/g, '')) {
+    return "new text takes the file's line endings, so a CRLF→LF-only edit changes nothing";
+  }
+  if (outcome.got === 'applied' && r.expected !== null && r.expected.endsWith('\n') && !r.original.endsWith('\n')) {
+    try {
+      const edits = editsOf(r);
+      if (typeof edits !== 'string' && `${applyEdits(r.original, edits)}\n` === r.expected) return "we keep the file's missing final newline (they add one)";
+    } catch {
+      return undefined;
+    }
+  }
+  const result = /^wrong result: (".*")$/.exec(got);
+  if (result && r.expected !== null && outcome.got === 'applied') {
+    let out: string | undefined;
+    try {
+      const edits = editsOf(r);
+      if (typeof edits !== 'string') out = applyEdits(r.original, edits);
+    } catch {
+      out = undefined;
+    }
+    const unindent = (t: string) => t.split('\n').map((l) => l.trimStart()).join('\n');
+    if (out !== undefined && unindent(out) === unindent(r.expected)) return "we re-indent the replacement to the matched lines' indentation";
+    if (out !== undefined && unescapeText(out) === r.expected && r.search !== null && r.original.includes(r.search)) {
+      return 'we write the replacement as given when the search matched as written (they unescape it with an LLM)';
+    }
+  }
+  if (r.format === 'continue-lazy-whole-file' && got.startsWith('wrong') && !/\.\.\./.test(r.raw_edit ?? '')) return 'a rewrite without placeholders is the whole new file';
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -295,7 +330,10 @@ function main(): void {
 
   const parser = parserAgreement(records);
   const textual = fromText(records);
-  const failures = scored.filter((x) => !x.outcome.ok).map(({ r, outcome }) => ({ id: r.id, kind: r.kind, reason: outcome.reason ?? '' }));
+  const failures = scored
+    .filter((x) => !x.outcome.ok)
+    .map(({ r, outcome }) => ({ id: r.id, kind: r.kind, reason: outcome.reason ?? '', policy: policyBehind(r, outcome) }));
+  const byPolicy = failures.filter((f) => f.policy).length;
 
   if (json) {
     console.log(
@@ -307,6 +345,7 @@ function main(): void {
           blockParser: parser,
           fromText: textual,
           failures,
+          failuresByPolicy: byPolicy,
           matchFailures: matchResults.filter((m) => m.verdict === 'fail'),
         },
         null,
@@ -336,8 +375,8 @@ function main(): void {
   for (const f of textual.failures) console.log(`  ${f}`);
   const matchFailures = matchResults.filter((m) => m.verdict === 'fail');
   if (verbose || failures.length <= 40) {
-    console.log('\nNot recovered:');
-    for (const f of failures) console.log(`  ${f.id} [${f.kind}] ${f.reason}`);
+    console.log(`\nNot recovered: ${failures.length} (${byPolicy} by a documented policy of ours):`);
+    for (const f of failures) console.log(`  ${f.id} [${f.kind}] ${f.policy ? `policy: ${f.policy}` : f.reason}`);
   }
   if (matchFailures.length) {
     console.log('\nMatch-level failures:');
