@@ -165,6 +165,10 @@ export interface CapabilityView {
   rateLimited: boolean;
   /** Rate limits of policies that name this capability in `applies_to`. */
   rateLimits: RateLimitView[];
+  /** Can the generated tests call it with rows they create (every entity parameter testable)? */
+  callable: boolean;
+  /** The `requires` texts as a JSON array, for the generated tests. */
+  requiresJson: string;
 }
 
 export interface FlowStepView {
@@ -708,6 +712,8 @@ function buildCapability(
     sync: capability.sync,
     needsExtensions,
     rateLimited,
+    callable: entityParams.every((p) => p.entity!.testable),
+    requiresJson: JSON.stringify(capability.requires.map((r) => r.text)),
   };
 }
 
