@@ -102,7 +102,7 @@ function parse(text: string, tools: ToolDefinition[]): ParseResult {
   }
   // Calls are located once before thinking is removed, so that a thinking marker inside a call's
   // arguments (a file that contains "</think>") is not mistaken for the end of thinking.
-  const located = /think|THINK|channel>|inner_|FINAL RESPONSE|◁/.test(visible) ? detect(visible, ctx, MARKED).regions : [];
+  const located = /think|THINK|channel>|inner_|FINAL RESPONSE|◁/.test(visible) ? detect(visible, ctx, DIALECTS).regions : [];
   const thinking = splitThinking(visible, located);
   const found = detect(thinking.content, ctx, DIALECTS);
   raw.push(...found.calls);
