@@ -159,6 +159,8 @@ describe('parseToolCalls: replies without calls stay content', () => {
     { name: 'plain prose', text: 'The function reads the file and returns its lines.' },
     { name: 'prose starting with a tool-like word', text: 'read the file first, then patch it' },
     { name: 'a command line for an unknown tool', text: 'cat src/app.ts' },
+    { name: 'a sentence that starts with a tool name', text: 'search results show that the parser is used in three files.' },
+    { name: 'a short sentence that starts with a tool name', text: 'patch the file and rerun the tests' },
     { name: 'a fenced JSON config (no call shape)', text: 'Use this package.json:\n```json\n{"name": "my-app", "version": "1.0.0", "scripts": {"test": "vitest"}}\n```' },
     { name: 'a JSON object without a name', text: '{"amount": 123.45, "date": "2025-12-03"}', anyTool: true },
     { name: 'a name-only JSON object for an unknown name', text: '{"name": "my-app"}', anyTool: true },

@@ -3,7 +3,9 @@
  * backticks or a code fence, one command per line. Recognised only when the first word is one of
  * the tools the model was given, so prose ("read the file") stays content. Words fill the tool's
  * parameters in schema order (required ones first); the last parameter takes the rest of the
- * line; `key=value` and `--key value` name a parameter explicitly.
+ * line; `key=value` and `--key value` name a parameter explicitly. A line that reads as a
+ * sentence (its second word is an English function word, or it is four words or more ending in
+ * sentence punctuation) is prose, because tools are often named like words ("search the code").
  */
 import type { DetectContext, Dialect, RawCall, ToolDefinition } from '../types.js';
 
@@ -63,9 +65,19 @@ function unquote(s: string): string {
   return t.length >= 2 && (t[0] === '"' || t[0] === "'") && t[t.length - 1] === t[0] ? t.slice(1, -1) : t;
 }
 
+/** Words that make a line English prose rather than arguments ("search results show that…"). */
+const PROSE_WORDS = new Set(['the', 'a', 'an', 'is', 'are', 'was', 'were', 'be', 'has', 'have', 'had', 'will', 'would', 'should', 'can', 'could', 'results', 'result', 'of', 'for', 'to', 'and', 'that', 'this', 'it', 'its', 'in', 'on', 'with', 'by', 'as', 'at', 'from', 'all', 'done', 'completed', 'failed', 'succeeded', 'shows', 'returned', 'found']);
+
+/** A tool named like an English word (search, patch, edit) can start a sentence too. */
+function looksLikeProse(ws: Array<{ word: string }>, line: string): boolean {
+  if (ws.length >= 2 && PROSE_WORDS.has(ws[1]!.word.toLowerCase())) return true;
+  return ws.length >= 4 && /[.!?:]$/.test(line.trim());
+}
+
 function readCommand(line: string, ctx: DetectContext): RawCall | undefined {
   const ws = words(line);
   if (ws.length === 0 || !ctx.toolNames.has(ws[0]!.word)) return undefined;
+  if (looksLikeProse(ws, line)) return undefined;
   const name = ws[0]!.word;
   const tool = ctx.tools.find((t) => t.function.name === name);
   const order = parameterOrder(tool);
