@@ -10,7 +10,7 @@ import type { AgentEvents, AgentEventName, RunResult } from '../agent/types.js';
 import { keyArgument } from '../cli/output.js';
 import { fmt } from './budget.js';
 import { renderDiff } from './diff-view.js';
-import { MarkdownStream } from './markdown.js';
+import { MarkdownStream, ToolCallMarkupFilter } from './markdown.js';
 import type { Output } from './screen.js';
 import { seconds } from './stats.js';
 import { truncate, type Style } from './style.js';
@@ -41,8 +41,11 @@ export class ActivityView {
     this.markdown = this.newMarkdown();
   }
 
+  private callFilter = new ToolCallMarkupFilter();
+
   private newMarkdown(): MarkdownStream {
-    return new MarkdownStream(this.style, (line) => this.out.print(line));
+    this.callFilter = new ToolCallMarkupFilter();
+    return new MarkdownStream(this.style, (line) => this.out.print(line), (raw) => this.callFilter.keep(raw));
   }
 
   /** The last thinking, in full (`/thinking`). */
@@ -105,7 +108,8 @@ export class ActivityView {
     }
     this.markdown.push(text);
     const pending = this.markdown.pending;
-    if (pending) this.out.status(pending.length > this.out.columns - 4 ? `…${pending.slice(-(this.out.columns - 6))}` : pending, { spinner: false });
+    if (this.callFilter.hiding || ToolCallMarkupFilter.startsCall(pending)) this.out.status('writing a tool call');
+    else if (pending) this.out.status(pending.length > this.out.columns - 4 ? `…${pending.slice(-(this.out.columns - 6))}` : pending, { spinner: false });
     else this.out.status('writing', { spinner: true });
   }
 
@@ -131,7 +135,10 @@ export class ActivityView {
 
   private endText(): void {
     this.collapseThinking();
-    if (this.out.rich) this.markdown.end();
+    if (this.out.rich) {
+      this.markdown.end();
+      this.markdown = this.newMarkdown(); // the next reply starts outside any code fence or call
+    }
     else if (this.plainBuffer) {
       this.out.print(this.plainBuffer);
       this.plainBuffer = '';

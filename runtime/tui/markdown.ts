@@ -15,6 +15,8 @@ export class MarkdownStream {
     private readonly style: Style,
     /** Receives each finished, rendered line (without the newline). */
     private readonly emitLine: (line: string) => void,
+    /** Raw lines for which this answers false are not shown (e.g. tool calls written as text). */
+    private readonly keepLine: (raw: string) => boolean = () => true,
   ) {}
 
   /** Feeds streamed text; complete lines are rendered at once. */
@@ -22,7 +24,8 @@ export class MarkdownStream {
     this.partial += text;
     let nl = this.partial.indexOf('\n');
     while (nl >= 0) {
-      this.emitLine(this.renderLine(this.partial.slice(0, nl)));
+      const raw = this.partial.slice(0, nl);
+      if (this.keepLine(raw)) this.emitLine(this.renderLine(raw));
       this.partial = this.partial.slice(nl + 1);
       nl = this.partial.indexOf('\n');
     }
@@ -39,7 +42,7 @@ export class MarkdownStream {
 
   /** Ends the reply: renders what is left, closes an open fence. */
   end(): void {
-    if (this.partial) this.emitLine(this.renderLine(this.partial));
+    if (this.partial && this.keepLine(this.partial)) this.emitLine(this.renderLine(this.partial));
     this.partial = '';
     this.fence = null;
   }
@@ -113,4 +116,37 @@ export function renderMarkdown(text: string, style: Style): string {
   stream.push(text);
   stream.end();
   return lines.join('\n');
+}
+
+/**
+ * Hides tool calls a model writes as text (`<tool_call>…</tool_call>`, `<function=…>…</function>`,
+ * `[TOOL_CALLS]…`): the parser reads them from the reply, and the tool line shows them better.
+ */
+export class ToolCallMarkupFilter {
+  private closing: RegExp | null = null;
+
+  /** True while inside a call (for the status line). */
+  get hiding(): boolean {
+    return this.closing !== null;
+  }
+
+  keep(raw: string): boolean {
+    const line = raw.trim();
+    if (this.closing) {
+      if (this.closing.test(line)) this.closing = null;
+      return false;
+    }
+    if (line.startsWith('[TOOL_CALLS]')) return false;
+    const open = /^<(tool_call|function(?:=[^>]*)?|tool_use|invoke)\b/.exec(line);
+    if (!open) return true;
+    const tag = open[1]!.startsWith('function') ? 'function' : open[1]!;
+    const close = new RegExp(`</${tag}>\\s*$`);
+    if (!close.test(line)) this.closing = close;
+    return false;
+  }
+
+  /** Whether the unfinished line looks like the start of a call (so it is not previewed). */
+  static startsCall(partial: string): boolean {
+    return /^\s*(<[a-z_]*$|<(tool_call|function|tool_use|invoke)|\[TOOL_CALLS)/.test(partial);
+  }
 }

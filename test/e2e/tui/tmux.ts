@@ -71,9 +71,9 @@ export class Terminal {
   }
 
   /** The whole screen plus scrollback, as plain text (lines joined where they wrapped). */
-  async screen(): Promise<string> {
+  async screen(opts: { escapes?: boolean } = {}): Promise<string> {
     try {
-      const { stdout } = await run('tmux', ['-L', this.socket, 'capture-pane', '-p', '-J', '-S', '-1000', '-t', '0']);
+      const { stdout } = await run('tmux', ['-L', this.socket, 'capture-pane', '-p', '-J', ...(opts.escapes ? ['-e'] : []), '-S', '-1000', '-t', '0']);
       return stdout;
     } catch {
       return '';

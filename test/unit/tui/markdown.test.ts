@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MarkdownStream, renderMarkdown } from '../../../runtime/tui/markdown.js';
+import { MarkdownStream, renderMarkdown, ToolCallMarkupFilter } from '../../../runtime/tui/markdown.js';
 import { createStyle, stripAnsi } from '../../../runtime/tui/style.js';
 
 const color = createStyle(true);
@@ -39,5 +39,19 @@ describe('markdown in the terminal', () => {
     const out = renderMarkdown('Run `npm test` now.\n```js\nlet a = 1;\n```', plain);
     expect(out).toBe('Run `npm test` now.\n  ┌─ js\n  │ let a = 1;\n  └─');
     expect(out).not.toMatch(/\x1b/);
+  });
+});
+
+describe('tool calls written as text', () => {
+  it('are hidden from the rendered reply, whatever the wrapper, the text around them stays', () => {
+    const lines: string[] = [];
+    const filter = new ToolCallMarkupFilter();
+    const s = new MarkdownStream(plain, (l) => lines.push(l), (raw) => filter.keep(raw));
+    s.push('I will write the file.\n<tool_call>\n{"name": "write_file",\n "arguments": {}}\n</tool_call>\n');
+    s.push('<function=bash>{"command": "ls"}</function>\n[TOOL_CALLS] [{"name": "x"}]\nAfter the calls.\n');
+    s.end();
+    expect(lines).toEqual(['I will write the file.', 'After the calls.']);
+    expect(ToolCallMarkupFilter.startsCall('<tool_ca')).toBe(true);
+    expect(ToolCallMarkupFilter.startsCall('Plain text')).toBe(false);
   });
 });
