@@ -82,6 +82,8 @@ export interface CheckedEntity {
 export interface CheckedFlow {
   decl: A.FlowDecl;
   steps: BoneFlowStep[];
+  /** Each saga variable's type, from the parameters it is passed to, in first-use order. */
+  variableTypes: Map<string, BoneType>;
 }
 
 /** Everything the checks resolved, in source order per kind. */
@@ -729,28 +731,65 @@ class Checker {
     const env: ExprEnv = { kind: 'flow' };
     const names = new Map<string, A.FlowStepDecl>();
     const steps: BoneFlowStep[] = [];
+    const variables = new Map<string, { type: BoneType; capability: string }>();
     for (const step of decl.steps) {
       const previous = names.get(step.name.text);
       if (previous) this.diagnostics.report(BoneDiagnostics.DuplicateDeclaration, step.name.span, [step.name.text, 'a step', previous.name.span.start.line]);
       names.set(step.name.text, step);
-      const call = this.flowCall(step.call, env, (name) =>
+      const call = this.flowCall(step.call, env, variables, (name) =>
         this.diagnostics.report(BoneDiagnostics.UnknownCapability, step.call.callee.span, [decl.name.text, name, didYouMean(name, this.symbols.capabilities.keys())]));
-      const compensate = step.compensate && this.flowCall(step.compensate, env, (name) =>
+      const compensate = step.compensate && this.flowCall(step.compensate, env, variables, (name) =>
         this.diagnostics.report(BoneDiagnostics.UnknownCompensation, step.compensate!.callee.span, [step.name.text, name, didYouMean(name, this.symbols.capabilities.keys())]));
       const lowered: BoneFlowStep = { name: step.name.text, call, loc: irLocation(step.span) };
       if (compensate) lowered.compensate = compensate;
       steps.push(lowered);
     }
-    return { decl, steps };
+    return { decl, steps, variableTypes: new Map([...variables].map(([name, v]) => [name, v.type])) };
   }
 
-  private flowCall(site: A.CallSite, env: ExprEnv, unknown: (name: string) => void): BoneFlowCall {
+  /**
+   * A step's call: the capability must exist and take as many arguments; a literal must fit its
+   * parameter (BS106), and a saga variable gets the parameter's type — passing one variable to
+   * parameters of different types is BS105.
+   */
+  private flowCall(site: A.CallSite, env: ExprEnv, variables: Map<string, { type: BoneType; capability: string }>, unknown: (name: string) => void): BoneFlowCall {
     const capability = this.symbols.capabilities.get(site.callee.text);
     if (!capability) unknown(site.callee.text);
     else if (capability.params.length !== site.args.length) {
       this.diagnostics.report(BoneDiagnostics.WrongArgumentCount, site.span, [site.callee.text, capability.params.length, site.args.length]);
     }
-    return { capability: site.callee.text, args: site.args.map((a) => this.exprs.check(a, env)) };
+    const paramTypes = capability ? this.paramTypesOf(capability) : [];
+    const args = site.args.map((arg, i) => {
+      const typed = this.exprs.check(arg, env);
+      const param = capability?.params[i];
+      const paramType = paramTypes[i];
+      if (!param || !paramType || paramType.kind === 'unknown') return typed;
+      if (typed.kind === 'ref' && typed.scope === 'flow' && typed.name && typed.path.length === 0) {
+        const known = variables.get(typed.name);
+        if (!known) variables.set(typed.name, { type: paramType, capability: site.callee.text });
+        else if (known.type.kind !== 'unknown' && !(assignable(paramType, known.type) && assignable(known.type, paramType))) {
+          this.diagnostics.report(BoneDiagnostics.FlowVariableConflict, arg.span, [typed.name, formatBoneType(known.type), known.capability, formatBoneType(paramType), site.callee.text]);
+        }
+        return { ...typed, type: paramType };
+      }
+      if (typed.kind === 'literal' && !assignable(typed.type, paramType)) {
+        this.diagnostics.report(BoneDiagnostics.ArgumentMismatch, arg.span, [typed.text, site.callee.text, param.name.text, formatBoneType(paramType)]);
+      }
+      return typed;
+    });
+    return { capability: site.callee.text, args };
+  }
+
+  private readonly paramTypeCache = new Map<A.CapabilityDecl, BoneType[]>();
+  /** Parameter types, resolved quietly (the capability's own check reports their errors). */
+  private paramTypesOf(capability: A.CapabilityDecl): BoneType[] {
+    let types = this.paramTypeCache.get(capability);
+    if (!types) {
+      const quiet = silentBag();
+      types = capability.params.map((p) => resolveType(p.type, this.symbols, quiet));
+      this.paramTypeCache.set(capability, types);
+    }
+    return types;
   }
 
   private globalConstraint(decl: A.ConstraintDecl): Omit<BoneGlobalConstraint, 'entities'> {

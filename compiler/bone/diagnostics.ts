@@ -104,6 +104,8 @@ export const BoneDiagnostics = {
   StableExtensionNotImplemented: error('BS102', "stable extension point '{0}' is not implemented: give it 'default: <value>' or 'implementation: \"path/to/{0}.ts\"'"),
   ImplementationMissing: error('BS103', "implementation file '{0}' of extension point '{1}' does not exist"),
   StableExtensionWithoutReturns: error('BS104', "stable extension point '{0}' must declare 'returns: <type>'"),
+  FlowVariableConflict: error('BS105', "saga variable '{0}' is {1} for '{2}' but {3} for '{4}'"),
+  ArgumentMismatch: error('BS106', "argument {0} does not fit parameter '{2}' of '{1}', which is {3}"),
   ImportNotFound: error('BS110', "cannot import from '{0}': {1}"),
   ImportedNameMissing: error('BS111', "'{0}' does not declare '{1}'{2}"),
   ImportCycle: warning('BS112', "'{0}' is already being imported (import cycle); its declarations are included once"),

@@ -428,6 +428,8 @@ export interface BoneFlow {
   steps: BoneFlowStep[];
   /** Flow variables used by the steps, in first-use order: the saga's input. */
   variables: string[];
+  /** The type of each variable, from the capability parameters it is passed to (same order). */
+  variableTypes?: Record<string, BoneType>;
   loc: IrLocation;
 }
 

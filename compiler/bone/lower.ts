@@ -39,7 +39,13 @@ export function lowerSystem(checked: CheckedSystem, file: string, imports: reado
     stores: checked.stores.map((s) => inferStoreEntity(s, entityNames)),
     channels: checked.channels,
     policies: checked.policies,
-    flows: checked.flows.map((f): BoneFlow => ({ name: f.decl.name.text, steps: f.steps, variables: flowVariables(f.steps), loc: irLocation(f.decl.span) })),
+    flows: checked.flows.map((f): BoneFlow => {
+      const variables = flowVariables(f.steps);
+      const typed = variables.filter((v) => f.variableTypes.has(v));
+      const flow: BoneFlow = { name: f.decl.name.text, steps: f.steps, variables, loc: irLocation(f.decl.span) };
+      if (typed.length > 0) flow.variableTypes = Object.fromEntries(typed.map((v) => [v, f.variableTypes.get(v)!]));
+      return flow;
+    }),
     constraints: checked.constraints.map((c): BoneGlobalConstraint => ({ ...c, entities: entitiesRead(c.condition.expr) })),
     extensionPoints: checked.extensionPoints,
   };

@@ -74,6 +74,10 @@ describe('bone lowering: examples', () => {
     expect(tag.requires[2]?.expr).toMatchObject({ kind: 'unary', op: 'not', operand: { kind: 'contains' } });
 
     expect(ir.flows[0]).toMatchObject({ name: 'checkout', variables: ['buyer', 'listing', 'order', 'quantity'] });
+    expect(ir.flows[0]?.variableTypes).toEqual({
+      buyer: { kind: 'entity', entity: 'Buyer' }, listing: { kind: 'entity', entity: 'Listing' },
+      order: { kind: 'entity', entity: 'Order' }, quantity: { kind: 'scalar', scalar: 'uint' },
+    });
     expect(ir.flows[0]?.steps.map((s) => [s.name, s.call.capability, s.compensate?.capability])).toEqual([
       ['reserve', 'place_order', 'cancel_order'], ['pay', 'pay_order', 'cancel_order'],
     ]);
