@@ -5,7 +5,7 @@
  *
  * Offsets here are into the prepared (BOM-less, LF) text; index.ts maps them back.
  */
-import { foldPunctuation, hasEscapes, isElisionLine, stripFence, stripLineNumbers, unescapeText } from './normalize.js';
+import { decodeEntities, foldPunctuation, hasEntities, hasEscapes, isElisionLine, stripFence, stripLineNumbers, unescapeText } from './normalize.js';
 import { reindentReplacement } from './reindent.js';
 import { blockSimilarity, foldWhitespace } from './similarity.js';
 import { foldLineEndings, isBlank, leadingWhitespace, lineEnd, stripBom, toLineBlock, type LineBlock, type PreparedText } from './text.js';
@@ -338,6 +338,11 @@ function findRepaired(doc: PreparedText, s: string, accept: (m: Located) => bool
       return stripped ? stripped.join('\n') + (rb.endsWithNewline ? '\n' : '') : r;
     };
     const found = findPlain(doc, repaired, fixReplace, 'line-numbers+', accept);
+    if (found) return found;
+  }
+  if (hasEntities(s)) {
+    // XML tool-call formats leave `&lt;` for `<`; the replacement came the same way.
+    const found = findPlain(doc, decodeEntities(s), (r) => decodeEntities(r), 'entities+', accept);
     if (found) return found;
   }
   if (hasEscapes(s)) {

@@ -25,6 +25,20 @@ export function stripFence(text: string): string | null {
   return inner === '' ? inner : `${inner.replace(/\r?\n$/, '')}\n`;
 }
 
+const ENTITY = /&(lt|gt|amp|quot|apos|#39|#x27|#34|nbsp);/g;
+const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", '#39': "'", '#x27': "'", '#34': '"', nbsp: ' ' };
+
+/** Whether the text has the HTML/XML entities an XML tool-call format leaves behind. */
+export function hasEntities(text: string): boolean {
+  ENTITY.lastIndex = 0;
+  return ENTITY.test(text);
+}
+
+/** `&lt;` → `<`, `&amp;` → `&`, `&quot;` → `"` … (one level). */
+export function decodeEntities(text: string): string {
+  return text.replace(ENTITY, (_, name: string) => ENTITIES[name]!);
+}
+
 // "12 | code", "12: code", "12→code", "12\tcode" (the prefixes of read_file views and cat -n).
 const LINE_NUMBER = /^\s*(\d+)(?: ?\| ?| ?→|\t|: )/;
 

@@ -112,6 +112,14 @@ const cases: Case[] = [
     strategy: 'punctuation',
   },
   {
+    name: 'XML entities left by an XML tool-call format',
+    file: 'if (a < b && c > d) {\n  go();\n}\n',
+    search: 'if (a &lt; b &amp;&amp; c &gt; d) {',
+    replace: 'if (a &lt;= b) {',
+    expected: 'if (a <= b) {\n  go();\n}\n',
+    strategy: 'entities+',
+  },
+  {
     name: 'markdown fence around search and replacement',
     file: 'def f():\n    return 1\n',
     search: '```python\n    return 1\n```',
