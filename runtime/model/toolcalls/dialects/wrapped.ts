@@ -32,6 +32,7 @@ export const WRAPPERS: readonly Wrapper[] = [
   { dialect: 'tools-tag', open: '<tools>', close: ['</tools>'] },
   { dialect: 'tool-calls-tag', open: '<tool_calls>', close: ['</tool_calls>'] },
   { dialect: 'tool-tag', open: '<tool>', close: ['</tool>'] },
+  { dialect: 'tool-use-tag', open: '<tool_use>', close: ['</tool_use>'] },
   { dialect: 'seed-oss', open: '<seed:tool_call>', close: ['</seed:tool_call>'] },
   { dialect: 'minimax-m2', open: '<minimax:tool_call>', close: ['</minimax:tool_call>'] },
   { dialect: 'deepseek-dsml', open: '<｜DSML｜function_calls>', close: ['</｜DSML｜function_calls>'] },
@@ -70,7 +71,7 @@ export function readBody(text: string, from: number, to: number, ctx: DetectCont
   const trimmed = body.trim();
   if (trimmed === '') return { calls: [], end: from };
 
-  if (/<function[=\s]|invoke\s+name/.test(body)) {
+  if (/<function[=\s]|invoke\s+name|<(?:tool_call|tool_use|function_call|tool|call)\s+name/.test(body)) {
     const xml = readXmlCalls(text, from, to);
     if (xml.length) return { calls: xml.flatMap((m) => m.calls), end: xml[xml.length - 1]!.end };
   }

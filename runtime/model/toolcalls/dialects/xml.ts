@@ -2,7 +2,8 @@
  * XML-style calls:
  * - Qwen3-Coder / Seed-OSS: `<function=NAME><parameter=KEY>value</parameter></function>`
  * - Functionary 3.1 / Llama 3.1: `<function=NAME>{json}</function>`, `<function name="NAME">{json}</function>`
- * - MiniCPM: `<function name="NAME"><param name="KEY">value</param></function>` (CDATA allowed)
+ * - MiniCPM: `<function name="NAME"><param name="KEY">value</param></function>` (CDATA allowed),
+ *   and the same with `<tool_call name=…>`, `<tool name=…>`, `<call name=…>`, `<tool_use name=…>`
  * - MiniMax M2, DeepSeek DSML, Step-3: `<invoke name="NAME"><parameter name="KEY">value</parameter></invoke>`
  *   with the `｜DSML｜` / `steptml:` prefixes (DSML's `string="true"` keeps a value as text)
  * - GLM 4.5 (inside `<tool_call>`): `NAME<arg_key>KEY</arg_key><arg_value>value</arg_value>`,
@@ -15,7 +16,8 @@ import type { DetectContext, Dialect, DialectMatch, RawCall } from '../types.js'
 import { findAll, ForwardFinder, isToolName, unframe } from '../scan.js';
 import { inferTextValue } from '../values.js';
 
-const OPENER = /<function=([^>\s]+)\s*>|<function\s+name\s*=\s*"([^"]*)"[^>]*>|<((?:｜DSML｜)|(?:[A-Za-z]+:))?invoke\s+name\s*=\s*"([^"]*)"[^>]*>/g;
+const OPENER =
+  /<function=([^>\s]+)\s*>|<(function|tool_call|tool_use|function_call|tool|call)\s+name\s*=\s*["']([^"']*)["'][^>]*>|<((?:｜DSML｜)|(?:[A-Za-z]+:))?invoke\s+name\s*=\s*"([^"]*)"[^>]*>/g;
 
 interface Opener {
   start: number;
@@ -30,8 +32,8 @@ function findOpeners(text: string, from: number, to: number): Opener[] {
   const out: Opener[] = [];
   OPENER.lastIndex = from;
   for (let m = OPENER.exec(text); m && m.index < to; m = OPENER.exec(text)) {
-    const name = (m[1] ?? m[2] ?? m[4] ?? '').trim();
-    const tag = m[4] !== undefined ? `${m[3] ?? ''}invoke` : 'function';
+    const name = (m[1] ?? m[3] ?? m[5] ?? '').trim();
+    const tag = m[5] !== undefined ? `${m[4] ?? ''}invoke` : (m[2] ?? 'function');
     out.push({ start: m.index, bodyStart: m.index + m[0].length, name, tag, equalsForm: m[1] !== undefined });
   }
   return out;
@@ -51,7 +53,8 @@ export function readXmlCalls(text: string, from = 0, to = text.length, dialect =
     const end = closeAt !== -1 && closeAt < limit ? closeAt + closeTag.length : limit;
     const body = text.slice(op.bodyStart, bodyEnd);
     const call = readXmlBody(op, body);
-    const name = dialect !== 'xml' ? dialect : op.tag === 'function' ? (op.equalsForm ? 'qwen3-xml' : 'function-tag') : `${op.tag.replace(/invoke$/, '').replace(/[｜:]/g, '') || 'minimax'}-invoke`;
+    const name =
+      dialect !== 'xml' ? dialect : op.equalsForm ? 'qwen3-xml' : op.tag.endsWith('invoke') ? `${op.tag.replace(/invoke$/, '').replace(/[｜:]/g, '') || 'minimax'}-invoke` : `${op.tag}-tag`;
     out.push({ start: op.start, end: trimEnd(text, op.start, end), dialect: name, calls: [call] });
   }
   return out;
@@ -67,7 +70,10 @@ function readXmlBody(op: Opener, body: string): RawCall {
   const trimmed = body.trim();
   if (trimmed.startsWith('{')) return { name, arguments: trimmed };
   if (op.equalsForm) return { name, arguments: readEqualsParameters(body), textValues: true };
-  return { name, arguments: readNamedParameters(body), textValues: true };
+  const named = readNamedParameters(body);
+  // `<tool name="read_file"><path>a.ts</path></tool>`: plain child tags instead of <param name=…>.
+  if (Object.keys(named).length === 0 && /<[A-Za-z_]/.test(body)) return { name, arguments: readChildValues(body), textValues: true };
+  return { name, arguments: named, textValues: true };
 }
 
 /** `<parameter=KEY>value</parameter>` pairs; a missing close ends at the next `<parameter=`. */
