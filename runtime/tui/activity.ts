@@ -174,7 +174,8 @@ export class ActivityView {
       this.before = undefined;
       return;
     }
-    if (name === 'bash') this.showFolded(`${name} ${this.currentArg}`, output, (l) => c.dim(l), PREVIEW_LINES);
+    // "[exit code 0]" repeats what the ✓ says.
+    if (name === 'bash') this.showFolded(`${name} ${this.currentArg}`, output.replace(/\n?\[exit code 0\]\s*$/, ''), (l) => c.dim(l), PREVIEW_LINES);
   }
 
   /** Shows the first `limit` lines; the rest is kept for `/expand`. */

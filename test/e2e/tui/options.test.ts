@@ -95,3 +95,50 @@ suite('terminal options', () => {
     });
   });
 });
+
+suite('choices and long output', () => {
+  it('asks which model when the server lists several and none is configured, while the prompt is already up', async () => {
+    await withTerminal({}, {
+      models: [{ id: 'coder-small' }, { id: 'coder-large' }],
+      turns: [{ content: 'Hello from the chosen model.' }],
+    }, async ({ term, server }) => {
+      await term.waitFor('Which model?');
+      await term.press('Down', 'Enter');
+      await term.waitFor(/coder-large · [\d,]+-token window/);
+      await term.waitFor(PROMPT);
+      await term.submit('hi');
+      await term.waitFor('Hello from the chosen model.');
+      expect(server.chatRequests()[0]!.body.model).toBe('coder-large');
+    }, { env: { SMALLCODE_MODEL: '' } });
+  });
+
+  it('folds long tool output and /expand shows all of it', async () => {
+    const command = 'seq 1 40';
+    await withTerminal({}, {
+      turns: [{ toolCalls: [{ name: 'bash', arguments: { command } }] }, { content: 'Counted.' }],
+    }, async ({ term }) => {
+      await term.submit('count to 40');
+      let screen = await term.waitFor('Counted.');
+      expect(screen).toMatch(/│ 6\n\s+… 34 more lines · \/expand shows all/);
+      expect(screen).not.toMatch(/^\s*│ 7$/m);
+      await term.submit('/expand');
+      screen = await term.waitFor(/^40$/m);
+      expect(screen).toMatch(/^bash seq 1 40$/m);
+    }, { args: ['--yes'] });
+  });
+
+  it('Ctrl+C stops a running shell command and returns to the prompt', async () => {
+    await withTerminal({}, {
+      turns: [{ toolCalls: [{ name: 'bash', arguments: { command: 'sleep 30' } }] }, { content: 'Not reached.' }],
+    }, async ({ term }) => {
+      await term.submit('wait a while');
+      await term.waitFor('bash sleep 30');
+      const started = Date.now();
+      await term.press('C-c');
+      const screen = await term.waitFor('cancelled');
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(screen).not.toContain('Not reached.');
+      await term.waitFor(PROMPT);
+    }, { args: ['--yes'] });
+  });
+});
