@@ -440,19 +440,36 @@ class Checker {
     const effects = decl.effects.flatMap((e) => this.effect(e, env));
     this.checkStateEffects(requires, effects);
     const emits: string[] = [];
+    const emitPayloads: Record<string, Record<string, BoneExpr>> = {};
     for (const emit of decl.emits) {
-      emit.args.forEach((a) => this.exprs.check(a, env));
-      if (!this.symbols.events.has(emit.event.text)) {
+      const args = emit.args.map((a) => this.exprs.check(a, env));
+      const event = this.symbols.events.get(emit.event.text);
+      if (!event) {
         this.diagnostics.report(BoneDiagnostics.UnknownEvent, emit.event.span, [decl.name.text, emit.event.text, didYouMean(emit.event.text, this.symbols.events.keys())]);
         continue;
       }
       if (!emits.includes(emit.event.text)) emits.push(emit.event.text);
+      if (args.length > 0) {
+        const payload = this.payloadOf(event);
+        if (args.length > payload.length) {
+          this.diagnostics.report(BoneDiagnostics.WrongArgumentCount, emit.span, [emit.event.text, payload.length, args.length]);
+          continue;
+        }
+        const values: Record<string, BoneExpr> = {};
+        args.forEach((arg, i) => {
+          const field = payload[i]!;
+          if (!assignable(arg.type, field.type)) this.diagnostics.report(BoneDiagnostics.ArgumentMismatch, emit.args[i]!.span, [arg.text, emit.event.text, field.name, formatBoneType(field.type)]);
+          values[field.name] = arg;
+        });
+        emitPayloads[emit.event.text] = values;
+      }
     }
     let sync: BoneSyncMode = 'transactional';
     if (decl.sync) sync = this.oneOf(decl.sync.text, decl.sync.span, SYNC_MODES, 'sync mode') ?? sync;
     const capability: Omit<BoneCapability, 'writes'> = {
       name: decl.name.text, params, requires, effects, emits, sync, idempotent: false, loc: irLocation(decl.span),
     };
+    if (Object.keys(emitPayloads).length > 0) capability.emitPayloads = emitPayloads;
     if (decl.timeout) {
       const ms = this.duration(decl.timeout, 'timeout');
       if (ms !== undefined) capability.timeoutMs = ms;
@@ -778,6 +795,12 @@ class Checker {
       return typed;
     });
     return { capability: site.callee.text, args };
+  }
+
+  /** An event's payload fields with types, resolved quietly (the event's own check reports errors). */
+  private payloadOf(event: A.EventDecl): Array<{ name: string; type: BoneType }> {
+    const quiet = silentBag();
+    return event.payload.map((f) => ({ name: f.name.text, type: resolveType(f.type, this.symbols, quiet) }));
   }
 
   private readonly paramTypeCache = new Map<A.CapabilityDecl, BoneType[]>();

@@ -342,6 +342,11 @@ export interface BoneCapability {
   effects: BoneEffect[];
   /** Event names, all declared. */
   emits: string[];
+  /**
+   * `emits: PaymentCaptured(order.id, order.total)`: payload values given positionally, by
+   * payload field name. Fields not listed are filled by name from parameters and rows.
+   */
+  emitPayloads?: Record<string, Record<string, BoneExpr>>;
   sync: BoneSyncMode;
   timeoutMs?: number;
   retry?: BoneRetry;

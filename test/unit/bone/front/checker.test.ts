@@ -192,6 +192,19 @@ describe('bone checker: behaviour', () => {
     expect(formatBoneDiagnostics(result)).toContain('> 2 |   entity Seller { owns: [name: strin] }');
   });
 
+  it('checks event arguments against the payload, positionally', () => {
+    const result = check([
+      '  event Paid { payload: { order_id: uuid, total: uint } }',
+      '  entity O { owns: [total: uint] }',
+      '  capability a(o: O) { emits: Paid(o.id, "lots") }',
+      '  capability b(o: O) { emits: Paid(o.id, o.total, 3) }',
+    ].join('\n'));
+    expect(result.diagnostics.map((d) => `${d.span.start.line}:${d.span.start.column} ${d.code} ${d.message}`)).toEqual([
+      `4:42 BS106 argument "lots" does not fit parameter 'total' of 'Paid', which is uint`,
+      "5:31 BS036 'Paid' takes 2 argument(s) but is given 3",
+    ]);
+  });
+
   it('warnings alone still yield the IR', () => {
     const result = check('  entity A { owns: [x: uint] states: [a -> b, a -> b] }');
     expect(result.diagnostics.map((d) => d.severity)).toEqual(['warning']);

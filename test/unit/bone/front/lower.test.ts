@@ -105,7 +105,10 @@ describe('bone lowering: examples', () => {
     expect(appointment.derived[0]).toMatchObject({ name: 'ends_at', type: { kind: 'scalar', scalar: 'timestamp' } });
     expect(appointment.auth).toBe('jwt');
     expect(ir.entities.find((e) => e.name === 'Patient')!.fields.find((f) => f.name === 'insurance_id')).toMatchObject({ sensitive: true, nullable: true });
-    expect(ir.capabilities.find((c) => c.name === 'prescribe')).toMatchObject({ emits: ['PrescriptionIssued'], retry: { maxAttempts: 2 } });
+    expect(ir.capabilities.find((c) => c.name === 'prescribe')).toMatchObject({
+      emits: ['PrescriptionIssued'], retry: { maxAttempts: 2 },
+      emitPayloads: { PrescriptionIssued: { prescription_id: { kind: 'ref', name: 'prescription', path: ['id'] } } },
+    });
   });
 });
 
