@@ -46,22 +46,25 @@ function detect(text: string, ctx: DetectContext, dialects: readonly Dialect[]):
 
 /** Tokens and orphan markers that carry no meaning once the calls are taken out. */
 const STRAY_MARKERS = [
-  '<|im_end|>', '<|im_start|>assistant', '<|eot_id|>', '<|eom_id|>', '<|end_of_text|>', '</s>',
+  '<|im_end|>', '<|im_start|>assistant', '<|eot_id|>', '<|eom_id|>', '<|end_of_text|>',
   '<｜end▁of▁sentence｜>', '<|end▁of▁sentence|>', '<|end_of_sentence|>',
   '<|END_OF_TURN_TOKEN|>', '<|CHATBOT_TOKEN|>', '<|START_RESPONSE|>', '<|END_RESPONSE|>', '<|START_TEXT|>', '<|END_TEXT|>',
   '<|content|>', '[END FINAL RESPONSE]', '<|begin|>assistant', '<|end|>', '<|message_sep|>',
   '<｜tool▁calls▁begin｜>', '<｜tool▁calls▁end｜>', '<|tool▁calls▁begin|>', '<|tool▁calls▁end|>', '<|tool_calls_section_begin|>', '<|tool_calls_section_end|>',
   '<|tool_calls|>', '<｜tool▁outputs▁begin｜>', '<｜tool▁outputs▁end｜>', '<｜tool▁output▁begin｜>', '<｜tool▁output▁end｜>',
   '<|channel>', '<channel|>',
-  '</tool_call>', '</tools>', '</tool_calls>', '<|tool_call_end|>', '[/TOOL_CALLS]', '</function_calls>', '<response>', '</response>',
+  '<|tool_call_end|>', '[/TOOL_CALLS]',
 ];
+
+/** Tag-like leftovers that could also be prose about markup: dropped only from a reply that made calls. */
+const ORPHAN_TAGS = ['</tool_call>', '</tools>', '</tool_calls>', '</function_calls>', '<response>', '</response>', '</s>'];
 
 /** A code fence left empty once the call inside it was taken out. */
 const EMPTY_FENCE = /```[\w-]*[ \t]*(?:\r?\n[ \t]*)*```/g;
 
-function cleanContent(text: string): string {
+function cleanContent(text: string, hadCalls: boolean): string {
   let out = text;
-  for (const marker of STRAY_MARKERS) if (out.includes(marker)) out = out.split(marker).join('');
+  for (const marker of hadCalls ? [...STRAY_MARKERS, ...ORPHAN_TAGS] : STRAY_MARKERS) if (out.includes(marker)) out = out.split(marker).join('');
   if (out.includes('```')) out = out.replace(EMPTY_FENCE, '');
   out = out.replace(/\n{3,}/g, '\n\n').trim();
   return /^`{3}[\w-]*$/.test(out) ? '' : out;
@@ -116,7 +119,7 @@ function parse(text: string, tools: ToolDefinition[]): ParseResult {
     const readable = inner.calls.filter((c) => c.call.malformed === undefined);
     if (readable.length > 0) {
       raw.push(...readable);
-      const rest = cleanContent(inner.remaining);
+      const rest = cleanContent(inner.remaining, true);
       if (rest) reasoning.push(rest);
     } else reasoning.push(piece);
   }
@@ -143,7 +146,7 @@ function parse(text: string, tools: ToolDefinition[]): ParseResult {
     if (!dialects.includes(dialect)) dialects.push(dialect);
   }
 
-  const result: ParseResult = { calls, content: cleanContent(found.remaining), errors: summarizeErrors(errors) };
+  const result: ParseResult = { calls, content: cleanContent(found.remaining, raw.length > 0), errors: summarizeErrors(errors) };
   const reasoningText = reasoning.join('\n\n').trim();
   if (reasoningText) result.reasoning = reasoningText;
   if (dialects.length) result.dialect = dialects.join('+');

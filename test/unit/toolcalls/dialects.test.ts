@@ -170,6 +170,7 @@ describe('parseToolCalls: replies without calls stay content', () => {
     { name: 'markdown links', text: 'See [the docs](https://example.com) and [read_file](x).' },
     { name: 'code that calls a function', text: 'Call it like this:\n```python\nresult = read_file(path="a.py")\nprint(result)\n```' },
     { name: 'Go braces', text: 'for { fmt.Println("hello") }', anyTool: true },
+    { name: 'prose about markup tags', text: 'Close the element with </response> and end the turn with </s>.' },
     { name: 'a mention of <tool_call> in prose', text: 'I might call <tool_call> later, once I know more.', anyTool: true },
   ];
   it.each(noCall)('$name', (c) => {
