@@ -37,6 +37,9 @@ export interface Edit {
   atEnd?: boolean;
 }
 
+/** The options of an Edit that say where it may match. */
+export type MatchOptions = Omit<Edit, 'search' | 'replace'>;
+
 /** Character offsets into the text as given (BOM and CRLF included). */
 export interface MatchResult {
   start: number;
@@ -55,14 +58,18 @@ export interface AppliedEdit {
   replacements: number;
 }
 
-/** Where `search` matches in `text`. Throws EditError: no_match, ambiguous, empty_search. */
-export function findMatch(text: string, search: string): MatchResult {
+/**
+ * Where `search` matches in `text` (the first match with `replaceAll`). Throws EditError:
+ * no_match, ambiguous, empty_search.
+ */
+export function findMatch(text: string, search: string, options: MatchOptions = {}): MatchResult {
   const doc = prepareText(text);
   if (isBlank(search)) {
     if (isBlank(doc.normalized)) return { start: 0, end: text.length, strategy: 'empty-file' };
+    if (options.atEnd) return { start: text.length, end: text.length, strategy: 'append' };
     throw emptySearch();
   }
-  const found = locate(doc, search, {});
+  const found = locate(doc, search, options);
   const m = found.matches[0]!;
   return { start: doc.toOriginal(m.start), end: doc.toOriginal(m.end), strategy: strategyName(doc, found, search) };
 }
@@ -132,7 +139,7 @@ export function applyEdits(text: string, edits: Edit[]): string {
   return out;
 }
 
-function locate(doc: PreparedText, search: string, options: Omit<Edit, 'search' | 'replace'>, replace?: string): Found {
+function locate(doc: PreparedText, search: string, options: MatchOptions, replace?: string): Found {
   const accept = placement(doc, options);
   let found = findAll(doc, search, accept);
   if (found && options.after !== undefined && found.matches.length > 1 && !options.replaceAll) {
@@ -167,7 +174,7 @@ function locate(doc: PreparedText, search: string, options: Omit<Edit, 'search' 
 }
 
 /** Where a match may be, from the edit's `after` and `atEnd`. */
-function placement(doc: PreparedText, options: Omit<Edit, 'search' | 'replace'>): (m: Located) => boolean {
+function placement(doc: PreparedText, options: MatchOptions): (m: Located) => boolean {
   let from = 0;
   if (options.after !== undefined && options.after.trim() !== '') {
     const anchor = foldPunctuation(options.after.trim());

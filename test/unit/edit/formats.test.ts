@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEdit, applyEdits, EditBlockSyntaxError, EditError, editsFromUnifiedDiff, looksLikeApplyPatch, looksLikeUnifiedDiff, mergeElidedRewrite, parseApplyPatch, parseEditBlocks } from '../../../runtime/edit/index.js';
+import { applyEdit, applyEdits, EditBlockSyntaxError, EditError, editsFromUnifiedDiff, findMatch, looksLikeApplyPatch, looksLikeUnifiedDiff, mergeElidedRewrite, parseApplyPatch, parseEditBlocks } from '../../../runtime/edit/index.js';
 
 describe('parseApplyPatch', () => {
   it('reads add, delete and update operations', () => {
@@ -103,5 +103,14 @@ describe('random text never crashes the parsers', () => {
         }
       }
     }
+  });
+});
+
+describe('findMatch takes the same placement options', () => {
+  it('nearLine and after choose among duplicates; atEnd finds the end', () => {
+    const text = 'x\ny\nx\n';
+    expect(findMatch(text, 'x\n', { nearLine: 3 }).start).toBe(4);
+    expect(findMatch(text, 'x\n', { after: 'y' }).start).toBe(4);
+    expect(findMatch(text, '', { atEnd: true })).toEqual({ start: 6, end: 6, strategy: 'append' });
   });
 });
