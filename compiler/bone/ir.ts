@@ -9,7 +9,9 @@
  *
  * Implicit columns: every entity table also has `id` (uuid primary key), `created_at` and
  * `updated_at` (timestamps), plus `state` (string) when the entity has a state machine. They are
- * not listed in `BoneEntity.fields`; the checker rejects user fields with those names.
+ * not listed in `BoneEntity.fields`; the checker rejects user fields with those names. Foreign
+ * keys of relations that `owns` does not declare (`BoneRelation.foreignKey.declared === false`)
+ * are columns too.
  */
 
 export const BONE_IR_VERSION = 1 as const;
@@ -76,7 +78,9 @@ export interface BoneLiteralExpr extends BoneExprBase {
  * - `payload`: a field of the event being described (reserved for event-level rules).
  * - `step`: the result of an earlier pipeline step (`reserve(order) as reservation`); `name` is
  *   the binding.
- * `entity` is the entity whose field `path` reads from, when there is one.
+ * `entity` is the entity whose field `path` reads from, when there is one. A `belongs_to`
+ * relation member in a path is its foreign key: `order.buyer` → path `['buyer_id']`, typed as the
+ * entity `Buyer` (so `==` compares ids).
  */
 export interface BoneRefExpr extends BoneExprBase {
   kind: 'ref';
