@@ -199,7 +199,12 @@ function aliasTarget(key: string, props: Record<string, Schema>, taken: Record<s
   return undefined;
 }
 
-function unwrapArguments(args: Record<string, unknown>, props: Record<string, Schema>): Record<string, unknown> {
+function unwrapArguments(args: Record<string, unknown>, props: Record<string, Schema>, toolName: string): Record<string, unknown> {
+  // The whole call nested in its own arguments: {"name": "read_file", "arguments": {…}}.
+  if (args.name === toolName && !('name' in props)) {
+    const inner = WRAPPER_KEYS.find((k) => k in args && !(k in props));
+    if (inner !== undefined && Object.keys(args).length === 2) return unwrapArguments({ [inner]: args[inner] }, props, toolName);
+  }
   const keys = Object.keys(args);
   if (keys.length !== 1) return args;
   const key = keys[0]!;
@@ -265,7 +270,7 @@ export function repairCall(raw: RawCall, tools: readonly ToolDefinition[]): { ca
   const got = argumentsObject(raw.arguments, name, schema);
   if (got.error) return { error: got.error };
   const props = propertiesOf(schema);
-  let args = unwrapArguments(got.args!, props);
+  let args = unwrapArguments(got.args!, props, name);
   args = renameToSchema(args, props);
 
   const required = requiredOf(schema);

@@ -17,6 +17,7 @@ describe('argument repair against the tool schema', () => {
     { name: 'a different spelling of the parameter name', tool: 'read_file', args: { Path: 'a.ts', StartLine: 2 }, expected: { path: 'a.ts', start_line: 2 } },
     { name: 'an unknown name for the only missing required argument', tool: 'search', args: { pattern_to_find: 'TODO' }, expected: { query: 'TODO' } },
     { name: 'arguments wrapped once more', tool: 'read_file', args: { arguments: { path: 'a.ts' } }, expected: { path: 'a.ts' } },
+    { name: 'the whole call nested in its arguments', tool: 'read_file', args: { name: 'read_file', arguments: { path: 'a.ts' } }, expected: { path: 'a.ts' } },
     { name: 'arguments wrapped in "properties"', tool: 'read_file', args: { properties: { path: 'a.ts' } }, expected: { path: 'a.ts' } },
   ];
   it.each(aliasCases)('renames $name', (c) => {
