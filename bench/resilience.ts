@@ -16,7 +16,8 @@ survival kit on and off (SMALLCODE_SURVIVAL_KIT=false), and prints one table.
 
   --short                smoke suite only, at 0% and 30% (CI: well under a minute)
   --json                 print { "results": [ { kit, faultRate, completed, total, completion } ], … }
-  --by-fault             one row per failure mode: only that fault, at --rate (default 0.3)
+  --by-fault             one row per failure mode (or per --faults kind): only that fault,
+                         at --rate (default 0.3)
   --suites <a,b>         suites (default smoke,polyglot,tools)
   --rates <r,…>          fault rates (default 0,0.1,0.3,0.5)
   --faults <a,b,…>       fault kinds to draw from (default all)
@@ -62,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
 
   if (values['by-fault']) {
     const rate = values.rate === undefined ? 0.3 : Number(values.rate);
-    const rows = await runByFault({ suites, kits: ['on', 'off'], seed, dialects, concurrency, quiet, faultRate: rate });
+    const rows = await runByFault({ suites, kits: ['on', 'off'], seed, faults: parseFaults(values.faults), dialects, concurrency, quiet, faultRate: rate });
     if (values.json) {
       console.log(JSON.stringify({ simulated: true, note: RESILIENCE_NOTE, faultRate: rate, seed, suites, byFault: rows }, null, 2));
       return 0;
@@ -70,8 +71,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(`resilience by failure mode — ${RESILIENCE_NOTE}\nonly one fault kind at a time, drawn for ${pct(rate)} of replies where it applies; suites: ${suites.join(', ')}; seed ${seed}\n`);
     console.log(
       formatTable(
-        ['failure mode', 'injected', 'kit on', 'kit off'],
-        rows.map((r) => [r.fault, r.injected, cellText(r.on), cellText(r.off)]),
+        ['failure mode', 'injected', 'kit on', 'turns', 'kit off', 'turns'],
+        rows.map((r) => [r.fault, r.injected, cellText(r.on), r.on.meanTurns, cellText(r.off), r.off.meanTurns]),
       ),
     );
     return 0;

@@ -90,17 +90,30 @@ export function report(runs: SuiteRun[], opts: Pick<ResilienceOptions, 'seed' | 
   return { simulated: true, note: RESILIENCE_NOTE, seed: opts.seed, suites: opts.suites, faults: [...(opts.faults ?? FAULT_KINDS)], results, bySuite, failures, runs };
 }
 
+/** One failure mode alone: completion and mean turns per task with the kit on and off. */
+export interface ByFaultRow {
+  fault: FaultKind;
+  /** Faults drawn in the kit-on runs (a kind only applies to some replies). */
+  injected: number;
+  on: ResilienceResult & { meanTurns: number };
+  off: ResilienceResult & { meanTurns: number };
+}
+
 /**
  * Per failure mode: every suite with only that fault at `faultRate`, kit on and off. Shows which
  * failure modes the engine survives and which it does not.
  */
-export async function runByFault(opts: Omit<ResilienceOptions, 'faultRates' | 'faults'> & { faultRate: number }): Promise<Array<{ fault: FaultKind; on: ResilienceResult; off: ResilienceResult; injected: number }>> {
-  const rows: Array<{ fault: FaultKind; on: ResilienceResult; off: ResilienceResult; injected: number }> = [];
-  for (const fault of FAULT_KINDS) {
+export async function runByFault(opts: Omit<ResilienceOptions, 'faultRates'> & { faultRate: number }): Promise<ByFaultRow[]> {
+  const rows: ByFaultRow[] = [];
+  for (const fault of opts.faults ?? FAULT_KINDS) {
     const rep = await runResilience({ ...opts, faultRates: [opts.faultRate], faults: [fault], kits: ['on', 'off'] });
-    const pick = (kit: 'on' | 'off') => rep.results.find((r) => r.kit === kit)!;
+    const pick = (kit: 'on' | 'off') => {
+      const tasks = rep.runs.filter((r) => r.kit === kit).flatMap((r) => r.tasks);
+      const meanTurns = tasks.length ? Math.round((tasks.reduce((n, t) => n + t.turns, 0) / tasks.length) * 100) / 100 : 0;
+      return { ...rep.results.find((r) => r.kit === kit)!, meanTurns };
+    };
     const injected = rep.runs.filter((r) => r.kit === 'on').reduce((n, r) => n + r.tasks.reduce((k, t) => k + (t.faults?.[fault] ?? 0), 0), 0);
-    rows.push({ fault, on: pick('on'), off: pick('off'), injected });
+    rows.push({ fault, injected, on: pick('on'), off: pick('off') });
   }
   return rows;
 }
