@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { DiagnosticBag, formatDiagnostics, hasErrors, type Diagnostic } from '../common/index.js';
 import type * as A from './ast.js';
 import { checkSystem } from './checker.js';
@@ -92,7 +93,7 @@ function runFrontEnd(source: string, file: string, options: BoneCheckOptions, di
   for (const other of extra) diagnostics.report(BoneDiagnostics.MultipleSystems, other.name.span, [other.name.text, system.name.span.start.line]);
   const imports = [...ast.imports, ...system.declarations.filter((d): d is A.ImportDecl => d.kind === 'import')];
   const read = options.readFile ?? defaultReadFile;
-  const imported = importedDeclarations(imports, file, { readFile: read, diagnostics, sources, active: new Set([file]) });
+  const imported = importedDeclarations(imports, file, { readFile: read, diagnostics, sources, active: new Set([resolve(file)]) });
   const merged: A.SystemDecl = { ...system, declarations: [...system.declarations, ...imported] };
   const checkOptions = {
     ...(options.fileExists ? { fileExists: options.fileExists } : {}),

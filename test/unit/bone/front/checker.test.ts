@@ -185,6 +185,13 @@ describe('bone checker: behaviour', () => {
     expect(result.ir?.imports).toMatchObject([{ names: ['Seller'], from: './people' }]);
   });
 
+  it('stops an import cycle back to the importing file', () => {
+    const files: Record<string, string> = { '/app/b.bone': 'system B { import * from "./a.bone"\n entity Bee { owns: [x: uint] } }' };
+    const result = checkBone('system A {\n  import * from "./b.bone"\n  entity Ant { owns: [x: uint] }\n}', '/app/a.bone', { readFile: (path) => files[path] });
+    expect(result.diagnostics.map((d) => `${d.span.file} ${d.code}`)).toEqual(['/app/b.bone BS112']);
+    expect(result.ir?.entities.map((e) => e.name)).toEqual(['Ant', 'Bee']);
+  });
+
   it('reports errors inside an imported file against that file, with its code frame', () => {
     const files: Record<string, string> = { '/app/people.bone': 'system People {\n  entity Seller { owns: [name: strin] }\n}' };
     const result = checkBone('system Shop {\n  import * from "./people.bone"\n}', '/app/shop.bone', { readFile: (path) => files[path] });
