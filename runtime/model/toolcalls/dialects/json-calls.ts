@@ -29,6 +29,14 @@ function nameSurvivedTruncation(spanText: string, calls: RawCall[]): boolean {
   return calls.every((c) => spanText.includes(`${c.name}"`) || spanText.includes(`${c.name}'`));
 }
 
+const CALL_KEY = /name|tool|function|action|recipient/i;
+
+function mayNameATool(spanText: string, ctx: DetectContext): boolean {
+  if (CALL_KEY.test(spanText)) return true;
+  for (const name of ctx.toolNames) if (spanText.includes(name)) return true;
+  return false;
+}
+
 export function jsonCallsIn(text: string, from: number, to: number, ctx: DetectContext, wrapped: boolean): JsonRegionResult {
   const runs: JsonCallRun[] = [];
   const unreadable: JsonRegionResult['unreadable'] = [];
@@ -37,6 +45,11 @@ export function jsonCallsIn(text: string, from: number, to: number, ctx: DetectC
   while (!step.done) {
     const span = step.value;
     const spanText = text.slice(span.start, span.end);
+    // Bare text is full of braces (code, prose); only spans that could name a tool are parsed.
+    if (!wrapped && !mayNameATool(spanText, ctx)) {
+      step = spans.next(false);
+      continue;
+    }
     const parsed = parseLenient(spanText);
     let accepted = false;
     if (parsed === undefined) {
