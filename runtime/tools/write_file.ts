@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EditError, hasElisions, mergeElidedRewrite } from '../edit/index.js';
 import { defineTool } from './tool.js';
 
 const args = z.object({
@@ -15,10 +16,27 @@ export const writeFileTool = defineTool<z.infer<typeof args>>({
   writeTarget: (a) => a.path,
   capHint: '',
   async execute(a, ctx) {
-    const { target, created } = await ctx.workspace.writeText(a.path, a.content);
-    const lines = a.content === '' ? 0 : a.content.split('\n').length - (a.content.endsWith('\n') ? 1 : 0);
+    let content = a.content;
+    let merged = false;
+    // Small models rewrite a file with "// ... existing code ..." for the parts they keep; written
+    // as is, that would delete the code. Fill the placeholders from the file, or refuse.
+    if (hasElisions(content)) {
+      const existing = await ctx.workspace.readText(a.path).catch(() => undefined);
+      if (existing) {
+        try {
+          content = mergeElidedRewrite(existing.text, content);
+          merged = content !== a.content;
+        } catch (err) {
+          if (!(err instanceof EditError)) throw err;
+          return { ok: false, output: `Cannot write ${existing.target.rel}: ${err.message}. Nothing was written. Use patch to change part of the file, or write the whole content without "..." placeholders.` };
+        }
+      }
+    }
+    const { target, created } = await ctx.workspace.writeText(a.path, content);
+    const lines = content === '' ? 0 : content.split('\n').length - (content.endsWith('\n') ? 1 : 0);
+    const note = merged ? ' The "..." placeholders were filled with the existing code they stand for.' : '';
     return created
       ? { ok: true, output: `Created ${target.rel} (${lines} lines).`, filesCreated: [target.rel], changedDisk: true }
-      : { ok: true, output: `Wrote ${target.rel} (${lines} lines).`, filesEdited: [target.rel], changedDisk: true };
+      : { ok: true, output: `Wrote ${target.rel} (${lines} lines).${note}`, filesEdited: [target.rel], changedDisk: true };
   },
 });

@@ -50,4 +50,26 @@ describe('write_file', () => {
     const missing = await tools.run({ name: 'write_file', arguments: { path: 'y.txt' } });
     expect(missing.output).toMatch(/^Invalid arguments for write_file: 'content': expected string, received undefined/);
   });
+
+  it('fills "... existing code ..." placeholders from the file instead of deleting that code', async () => {
+    const original = 'import fs from "node:fs";\n\nexport function a() {\n  return 1;\n}\n\nexport function b() {\n  return 2;\n}\n';
+    const root = makeProject({ 'm.ts': original });
+    const tools = makeRegistry(root);
+    await tools.run({ name: 'read_file', arguments: { path: 'm.ts' } });
+    const rewrite = 'import fs from "node:fs";\n\n// ... existing code ...\n\nexport function b() {\n  return 3;\n}\n';
+    const r = await tools.run(write('m.ts', rewrite));
+    expect(r.ok, r.output).toBe(true);
+    expect(r.output).toMatch(/placeholders were filled/);
+    expect(readFileSync(path.join(root, 'm.ts'), 'utf8')).toBe(original.replace('return 2;', 'return 3;'));
+  });
+
+  it('refuses a rewrite whose placeholders cannot be placed, writing nothing', async () => {
+    const root = makeProject({ 'm.ts': '' });
+    const tools = makeRegistry(root);
+    await tools.run({ name: 'read_file', arguments: { path: 'm.ts' } });
+    const r = await tools.run(write('m.ts', 'function other() {}\n// ... existing code ...\n'));
+    expect(r.ok).toBe(false);
+    expect(r.output).toMatch(/placeholders for existing code, but the file is empty[\s\S]*Nothing was written/);
+    expect(readFileSync(path.join(root, 'm.ts'), 'utf8')).toBe('');
+  });
 });
