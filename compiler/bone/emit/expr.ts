@@ -4,7 +4,7 @@
  * loaded rows and inputs), so the caller passes a resolver for references.
  */
 import type { BoneExpr, BoneRefExpr } from '../ir.js';
-import { propertyAccess } from './names.js';
+import { propertyAccess, tsLiteral } from './names.js';
 import { unwrapOptional } from './types.js';
 
 export interface ExprContext {
@@ -25,7 +25,7 @@ export const BUILTINS = new Set(['now', 'count', 'sum', 'min', 'max', 'abs', 'le
 export function exprToTs(expr: BoneExpr, ctx: ExprContext): string {
   switch (expr.kind) {
     case 'literal':
-      return expr.value === null ? 'null' : JSON.stringify(expr.value);
+      return expr.value === null ? 'null' : tsLiteral(expr.value);
     case 'ref':
       return ctx.ref(expr);
     case 'binary': {
@@ -65,7 +65,7 @@ export function exprToTs(expr: BoneExpr, ctx: ExprContext): string {
       const args = expr.args.map((a) => exprToTs(a, ctx));
       const custom = ctx.call?.(expr.callee, args);
       if (custom !== undefined) return custom;
-      return `builtins.${BUILTINS.has(expr.callee) ? expr.callee : 'unknown'}(${BUILTINS.has(expr.callee) ? '' : `${JSON.stringify(expr.callee)}${args.length ? ', ' : ''}`}${args.join(', ')})`;
+      return `builtins.${BUILTINS.has(expr.callee) ? expr.callee : 'unknown'}(${BUILTINS.has(expr.callee) ? '' : `${tsLiteral(expr.callee)}${args.length ? ', ' : ''}`}${args.join(', ')})`;
     }
     case 'list':
       return `[${expr.items.map((i) => exprToTs(i, ctx)).join(', ')}]`;

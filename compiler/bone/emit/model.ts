@@ -17,7 +17,7 @@ import type {
   BoneType,
 } from '../ir.js';
 import { collectRefs, exprToTs, pathAccess, type ExprContext } from './expr.js';
-import { camelCase, kebabCase, pascalCase, propertyAccess, propertyKey, safeIdentifier, snakeCase } from './names.js';
+import { camelCase, kebabCase, pascalCase, propertyAccess, propertyKey, safeIdentifier, snakeCase, tsLiteral } from './names.js';
 import { codecOf, tsFieldType, tsType, unwrapOptional, zodFieldSchema, zodType } from './types.js';
 
 export interface FieldView {
@@ -34,8 +34,9 @@ export interface FieldView {
   required: boolean;
   sensitive: boolean;
   references?: string;
-  /** A JSON literal that passes the field's checks, for the generated tests. */
+  /** A TypeScript literal that passes the field's checks, for the generated tests. */
   sample: string;
+  sampleValue: unknown;
   /** TypeScript for a valid value in the generated tests: the sample, made distinct per row for unique fields. */
   sampleTs: string;
   /** A JSON literal that fails one of the field's checks (or its type), with the reason. */
@@ -46,12 +47,14 @@ export interface FieldView {
 export interface TransitionView {
   from: string;
   to: string;
-  guard?: { ts: string; text: string };
+  /** `failsTs` is true when the guard does not hold. */
+  guard?: { ts: string; failsTs: string; text: string };
 }
 
 export interface ConstraintView {
-  /** TypeScript test over `value` (the entity's data). */
+  /** TypeScript test over `value` (the entity's data), and its negation. */
   ts: string;
+  failsTs: string;
   text: string;
   field: string;
   /** Names of nullable fields it reads: null there means "not applicable". */
@@ -302,7 +305,7 @@ export function buildView(system: BoneSystem): SystemView {
           ].join('\n')
         : x.default
           ? `return ${exprToTs(x.default, defaultCtx)};`
-          : `throw new NotImplementedError(${JSON.stringify(x.name)});`;
+          : `throw new NotImplementedError(${lit(x.name)});`;
       return { name: x.name, fnName: safeIdentifier(camelCase(x.name)), paramsTs: params, returnsTs, defaultBody, stable: x.stable };
     }),
     extensionImports: unique(system.extensionPoints.flatMap((x) => x.params.map((p) => (p.entity ? entityByName.get(p.entity) : undefined)).filter((e): e is EntityView => !!e))),
@@ -322,17 +325,24 @@ export function buildView(system: BoneSystem): SystemView {
       encryption: p.encryption,
       rateLimit: p.rateLimit ? `${p.rateLimit.count} per ${p.rateLimit.windowMs / 1000}s` : undefined,
     })),
-    testRoles: JSON.stringify(allRoles.length > 0 ? allRoles : ['user']),
+    testRoles: lit(allRoles.length > 0 ? allRoles : ['user']),
   };
 }
 
 /** `!(x)`, without doubling the parentheses of an already wrapped expression. */
 export function negate(ts: string): string {
-  if (ts.startsWith('(') && ts.endsWith(')')) {
+  // `(a > b)` and `f(x)` are single operands already: `!(a > b)`, `!f(x)`.
+  const call = /^[A-Za-z_$][\w$.]*\(/.exec(ts);
+  const open = ts.startsWith('(') ? 0 : call ? call[0].length - 1 : -1;
+  if (open >= 0 && ts.endsWith(')')) {
     let depth = 0;
-    for (let i = 0; i < ts.length; i++) {
-      if (ts[i] === '(') depth++;
-      else if (ts[i] === ')') depth--;
+    let inString = false;
+    for (let i = open; i < ts.length; i++) {
+      const c = ts[i];
+      if (c === "'" && ts[i - 1] !== '\\') inString = !inString;
+      if (inString) continue;
+      if (c === '(') depth++;
+      else if (c === ')') depth--;
       if (depth === 0 && i < ts.length - 1) return `!(${ts})`;
     }
     return `!${ts}`;
@@ -350,8 +360,9 @@ function unique<T>(items: readonly T[]): T[] {
   return [...new Set(items)];
 }
 
+/** Values in generated TypeScript: single-quoted strings (see tsLiteral). */
 function lit(value: unknown): string {
-  return JSON.stringify(value);
+  return tsLiteral(value);
 }
 
 // ─── Entities ───────────────────────────────────────────────────────────────────────────────
@@ -363,7 +374,7 @@ function buildEntity(system: BoneSystem, entity: BoneEntity, roles: string[], ra
   const transitions: TransitionView[] = (states?.transitions ?? []).map((t) => ({
     from: t.from,
     to: t.to,
-    guard: t.guard ? { ts: exprToTs(t.guard.expr, selfContext('value')), text: t.guard.text } : undefined,
+    guard: t.guard ? guardView(exprToTs(t.guard.expr, selfContext('value')), t.guard.text) : undefined,
   }));
   const transitionMap = (states?.states ?? []).map((s) => `${propertyKey(s)}: [${transitions.filter((t) => t.from === s).map((t) => lit(t.to)).join(', ')}]`);
 
@@ -386,8 +397,10 @@ function buildEntity(system: BoneSystem, entity: BoneEntity, roles: string[], ra
     .map((c) => {
       const refs = collectRefs(c.expr).filter((r) => r.scope === 'self' || r.scope === 'entity');
       const fieldNames = unique(refs.map((r) => r.path[0]).filter((n): n is string => !!n && fieldByName.has(n)));
+      const ts = exprToTs(c.expr, selfContext('value'));
       return {
-        ts: exprToTs(c.expr, selfContext('value')),
+        ts,
+        failsTs: negate(ts),
         text: c.text,
         field: fieldNames[0] ?? '(body)',
         nullableGuards: fieldNames.filter((n) => fieldByName.get(n)!.nullable),
@@ -437,6 +450,10 @@ function buildEntity(system: BoneSystem, entity: BoneEntity, roles: string[], ra
       alias: `_derived${i}`,
     })),
   };
+}
+
+function guardView(ts: string, text: string): { ts: string; failsTs: string; text: string } {
+  return { ts, failsTs: negate(ts), text };
 }
 
 /** Declared fields plus the foreign-key columns relations add (`relation seller: belongs_to Seller`). */
@@ -494,6 +511,7 @@ function buildField(field: BoneField): FieldView {
     sensitive: !!field.sensitive,
     references: field.references,
     sample: lit(samples.valid),
+    sampleValue: samples.valid,
     sampleTs: field.unique ? uniqueSample(samples.valid, field.checks) : lit(samples.valid),
     invalid: samples.invalid ? { value: lit(samples.invalid.value), reason: samples.invalid.reason } : undefined,
     openapi: openapiSchemaOf(field.type, field.checks),
@@ -513,7 +531,7 @@ function uniqueSample(value: unknown, checks: readonly BoneFieldCheck[]): string
 
 /** A second valid value: same length (so length checks still hold), different content. */
 function patchSample(field: FieldView): string {
-  const value = JSON.parse(field.sample) as unknown;
+  const value = field.sampleValue;
   if (typeof value === 'string' && value.length > 0) return lit(`${value[0] === 'y' ? 'z' : 'y'}${value.slice(1)}`);
   return field.sample;
 }
@@ -713,7 +731,7 @@ function buildCapability(
     needsExtensions,
     rateLimited,
     callable: entityParams.every((p) => p.entity!.testable),
-    requiresJson: JSON.stringify(capability.requires.map((r) => r.text)),
+    requiresJson: lit(capability.requires.map((r) => r.text)),
   };
 }
 

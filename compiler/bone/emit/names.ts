@@ -42,14 +42,29 @@ export function safeIdentifier(name: string): string {
 
 /** A property key usable in an object literal / after a dot, quoted when it must be. */
 export function propertyKey(name: string): string {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name);
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : tsLiteral(name);
 }
 
 export function propertyAccess(object: string, name: string): string {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? `${object}.${name}` : `${object}[${JSON.stringify(name)}]`;
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? `${object}.${name}` : `${object}[${tsLiteral(name)}]`;
 }
 
 /** SQL identifiers are always double-quoted: `order`, `user`, `group` are reserved words. */
 export function sqlIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * A TypeScript literal in the house style of the generated code: single-quoted strings, arrays
+ * and plain objects spelled out. Deterministic (object keys in insertion order).
+ */
+export function tsLiteral(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') {
+    return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}'`;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return `[${value.map(tsLiteral).join(', ')}]`;
+  const entries = Object.entries(value as Record<string, unknown>);
+  return entries.length ? `{ ${entries.map(([k, v]) => `${propertyKey(k)}: ${tsLiteral(v)}`).join(', ')} }` : '{}';
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import type { SystemView } from './model.js';
+import { tsLiteral } from './names.js';
 
 export interface TargetManifest {
   name: string;
@@ -66,7 +67,8 @@ const loaded = new Map<string, LoadedTarget>();
 
 function createHandlebars(): typeof Handlebars {
   const hb = Handlebars.create();
-  hb.registerHelper('json', (value: unknown) => JSON.stringify(value));
+  // `{{lit x}}`: x as a TypeScript literal (single-quoted strings) — the only way values enter code.
+  hb.registerHelper('lit', (value: unknown) => tsLiteral(value));
   hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
   return hb;
 }

@@ -1,5 +1,6 @@
 /** How each BoneScript type becomes a TypeScript type, a zod schema, SQL columns and a row codec. */
 import type { BoneFieldCheck, BoneScalarKind, BoneType } from '../ir.js';
+import { tsLiteral } from './names.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -76,6 +77,11 @@ export function zodType(type: BoneType): string {
   }
 }
 
+/** `1 character`, `200 characters`. */
+function count(n: number, unit: 'items' | 'characters'): string {
+  return `${n} ${n === 1 ? unit.slice(0, -1) : unit}`;
+}
+
 function isStringy(type: BoneType): boolean {
   const t = unwrapOptional(type);
   return t.kind === 'scalar' && (t.scalar === 'string' || t.scalar === 'uuid' || t.scalar === 'bytes' || t.scalar === 'timestamp');
@@ -99,13 +105,13 @@ export function zodChecks(type: BoneType, checks: readonly BoneFieldCheck[]): st
         parts.push(check.exclusive ? `.lt(${check.value}, { error: 'must be < ${check.value}' })` : `.lte(${check.value}, { error: 'must be <= ${check.value}' })`);
         break;
       case 'minLength':
-        if (isStringy(type) || isCollection(type)) parts.push(`.min(${check.value}, { error: 'must have at least ${check.value} ${unit}' })`);
+        if (isStringy(type) || isCollection(type)) parts.push(`.min(${check.value}, { error: 'must have at least ${count(check.value, unit)}' })`);
         break;
       case 'maxLength':
-        if (isStringy(type) || isCollection(type)) parts.push(`.max(${check.value}, { error: 'must have at most ${check.value} ${unit}' })`);
+        if (isStringy(type) || isCollection(type)) parts.push(`.max(${check.value}, { error: 'must have at most ${count(check.value, unit)}' })`);
         break;
       case 'notEqual':
-        parts.push(`.refine((value) => value !== ${JSON.stringify(check.value)}, { error: ${JSON.stringify(`must not be ${JSON.stringify(check.value)}`)} })`);
+        parts.push(`.refine((value) => value !== ${tsLiteral(check.value)}, { error: ${tsLiteral(`must not be ${JSON.stringify(check.value)}`)} })`);
         break;
       case 'oneOf':
         break; // handled by zodFieldSchema (a literal union gives a precise TypeScript type)
@@ -118,11 +124,11 @@ export function zodFieldSchema(type: BoneType, checks: readonly BoneFieldCheck[]
   const oneOf = checks.find((c): c is Extract<BoneFieldCheck, { kind: 'oneOf' }> => c.kind === 'oneOf');
   const inner = unwrapOptional(type);
   if (oneOf && oneOf.values.length > 0) {
-    const allowed = oneOf.values.map((v) => JSON.stringify(v)).join(', ');
-    const message = JSON.stringify(`must be one of ${oneOf.values.map((v) => JSON.stringify(v)).join(', ')}`);
+    const allowed = oneOf.values.map((v) => tsLiteral(v)).join(', ');
+    const message = tsLiteral(`must be one of ${oneOf.values.map((v) => JSON.stringify(v)).join(', ')}`);
     const base = oneOf.values.every((v) => typeof v === 'string')
       ? `z.enum([${allowed}], { error: ${message} })`
-      : `z.union([${oneOf.values.map((v) => `z.literal(${JSON.stringify(v)})`).join(', ')}], { error: ${message} })`;
+      : `z.union([${oneOf.values.map((v) => `z.literal(${tsLiteral(v)})`).join(', ')}], { error: ${message} })`;
     return base + zodChecks(type, checks.filter((c) => c.kind !== 'minLength' && c.kind !== 'maxLength'));
   }
   return zodType(inner) + zodChecks(type, checks);
@@ -131,7 +137,7 @@ export function zodFieldSchema(type: BoneType, checks: readonly BoneFieldCheck[]
 /** The TS type of a field, narrowed to the literal union when a `oneOf` check restricts it. */
 export function tsFieldType(type: BoneType, checks: readonly BoneFieldCheck[]): string {
   const oneOf = checks.find((c): c is Extract<BoneFieldCheck, { kind: 'oneOf' }> => c.kind === 'oneOf');
-  const base = oneOf && oneOf.values.length > 0 ? oneOf.values.map((v) => JSON.stringify(v)).join(' | ') : tsType(unwrapOptional(type));
+  const base = oneOf && oneOf.values.length > 0 ? oneOf.values.map((v) => tsLiteral(v)).join(' | ') : tsType(unwrapOptional(type));
   return type.kind === 'optional' ? `${base} | null` : base;
 }
 

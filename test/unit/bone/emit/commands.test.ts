@@ -142,7 +142,7 @@ describe('stable extension points', () => {
     expect(compiled.ok, JSON.stringify(compiled.diagnostics)).toBe(true);
     expect(fs.readFileSync(path.join(out, 'src/impl/fee.ts'), 'utf8')).toContain('Math.ceil');
     const extensions = fs.readFileSync(path.join(out, 'src/extensions.ts'), 'utf8');
-    expect(extensions).toContain("await import(\"./impl/fee.js\")");
+    expect(extensions).toContain("await import('./impl/fee.js')");
 
     // A region someone filled by hand implements it too, so the module can go.
     fs.writeFileSync(path.join(out, 'src/extensions.ts'), extensions.replace(/(\/\/ <bone:extension fee>\n)[\s\S]*?(\n\s*\/\/ <\/bone:extension fee>)/, '$1  return task.price > 100 ? 5 : 1;$2'));
