@@ -39,9 +39,9 @@ export class Terminal {
     const assignments = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
     const command = `exec env -i ${assignments} ${shellQuote(process.execPath)} ${shellQuote(cliPath)} ${(opts.args ?? []).map(shellQuote).join(' ')}`;
     const startedAt = performance.now();
-    await run('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', String(opts.columns ?? 100), '-y', String(opts.rows ?? 40), '-c', opts.cwd, command]);
-    // Keep the pane (and what it shows) when the program exits, so tests can read the last screen.
-    await run('tmux', ['-L', socket, 'set-option', '-g', 'remain-on-exit', 'on']).catch(() => undefined);
+    // remain-on-exit before the program starts: the pane (and its last screen) outlives the program.
+    await run('tmux', ['-L', socket, '-f', '/dev/null', 'start-server', ';', 'set-option', '-g', 'remain-on-exit', 'on', ';',
+      'new-session', '-d', '-x', String(opts.columns ?? 100), '-y', String(opts.rows ?? 40), '-c', opts.cwd, command]);
     return new Terminal(socket, startedAt);
   }
 
@@ -127,7 +127,7 @@ export class Terminal {
     for (;;) {
       const { stdout } = await run('tmux', ['-L', this.socket, 'list-panes', '-t', '0', '-F', '#{pane_dead} #{pane_dead_status}']).catch(() => ({ stdout: '1 -1' }));
       const [dead, status] = stdout.trim().split(' ');
-      if (dead === '1') return Number(status);
+      if (dead === '1' && status) return Number(status); // the status lags a moment behind 'dead'
       if (Date.now() > deadline) throw new Error(`the program did not exit; the screen shows:\n${await this.screen()}`);
       await new Promise((r) => setTimeout(r, 40));
     }
