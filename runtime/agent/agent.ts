@@ -232,8 +232,9 @@ export class Agent {
       }
       return { calls, errors, content: reply.content };
     }
+    // parsed.content is the reply without calls and without thinking in any dialect's markup.
     const parsed = parseToolCalls(reply.content, defs);
-    return { calls: parsed.calls, errors: parsed.errors, content: parsed.calls.length || parsed.errors.length ? parsed.content : reply.content.trim() };
+    return { calls: parsed.calls, errors: parsed.errors, content: parsed.content.trim() };
   }
 
   private record(

@@ -86,7 +86,7 @@ describe('patch', () => {
     const root = makeProject({ 'a.txt': 'content\n' });
     const r = await makeRegistry(root).run(patch({ path: 'a.txt', search: '', replace: 'new' }));
     expect(r.ok).toBe(false);
-    expect(r.output).toMatch(/search text is empty in a\.txt, and the file is not empty/);
+    expect(r.output).toMatch(/search text is empty, but a\.txt is not.[\s\S]*write the file instead/);
   });
 
   it('names what is missing from the arguments, and accepts old_string/new_string', async () => {
