@@ -40,12 +40,16 @@ export interface TaskRunOptions {
   keep?: boolean;
 }
 
-/** The environment the engine, its shell and the checker see: node, python3, bash and the repo's tsx. */
+/**
+ * The environment the engine, its shell and the checker see: node, python3, bash and the repo's
+ * tsx. `configHome` (simulated runs): the user's SMALLCODE_* settings and agent overrides are left
+ * out, so that a simulated run is the same on every machine.
+ */
 export function benchEnv(kit: 'on' | 'off', base: NodeJS.ProcessEnv = process.env, configHome?: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const key of ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TMPDIR', 'TERM']) if (base[key] !== undefined) env[key] = base[key];
   // A real endpoint may need the user's SMALLCODE_* settings (API key, context window …).
-  for (const [key, value] of Object.entries(base)) if (key.startsWith('SMALLCODE_') && value !== undefined) env[key] = value;
+  if (!configHome) for (const [key, value] of Object.entries(base)) if (key.startsWith('SMALLCODE_') && value !== undefined) env[key] = value;
   env.PATH = [join(REPO_ROOT, 'node_modules', '.bin'), env.PATH ?? '/usr/local/bin:/usr/bin:/bin'].join(delimiter);
   env.SMALLCODE_SURVIVAL_KIT = kit === 'on' ? 'true' : 'false';
   if (configHome) {
@@ -71,7 +75,7 @@ export async function runTask(task: BenchTask, target: ModelTarget, opts: TaskRu
       : undefined;
   const configHome = sim ? join(dir, '.bench-config') : undefined;
   const project = join(dir, 'project');
-  const env = benchEnv(opts.kit, sim ? { ...process.env, SMALLCODE_BASE_URL: undefined, SMALLCODE_MODEL: undefined } : process.env, configHome);
+  const env = benchEnv(opts.kit, process.env, configHome);
   let agent: SmallCode | undefined;
   try {
     for (const [path, content] of Object.entries(task.files)) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSuiteArgs, UsageError } from '../../../bench/harness/cli.js';
+import { benchEnv } from '../../../bench/harness/run-task.js';
 import { formatTable } from '../../../bench/harness/table.js';
 import { allTasks, suiteTasks } from '../../../bench/suites/index.js';
 
@@ -40,5 +41,23 @@ describe('suites', () => {
 describe('formatTable', () => {
   it('right-aligns numeric columns and left-aligns text', () => {
     expect(formatTable(['task', 'turns'], [['a', 3], ['longer', 12]]).split('\n')).toEqual(['task    turns', '------  -----', 'a           3', 'longer     12']);
+  });
+});
+
+describe('benchEnv', () => {
+  const user = { PATH: '/usr/bin', HOME: '/home/u', SECRET_TOKEN: 'x', SMALLCODE_THINKING_BUDGET: '100', SMALLCODE_API_KEY: 'k' };
+
+  it('keeps the user SMALLCODE_* settings for a real endpoint, and sets the kit', () => {
+    const env = benchEnv('off', user);
+    expect(env).toMatchObject({ HOME: '/home/u', SMALLCODE_THINKING_BUDGET: '100', SMALLCODE_API_KEY: 'k', SMALLCODE_SURVIVAL_KIT: 'false' });
+    expect(env.SECRET_TOKEN).toBeUndefined();
+    expect(env.PATH).toMatch(/node_modules[/\\]\.bin.*\/usr\/bin$/);
+  });
+
+  it('leaves the user settings out of a simulated run, so it is the same on every machine', () => {
+    const env = benchEnv('on', user, '/tmp/cfg');
+    expect(env.SMALLCODE_THINKING_BUDGET).toBeUndefined();
+    expect(env.SMALLCODE_API_KEY).toBeUndefined();
+    expect(env).toMatchObject({ SMALLCODE_SURVIVAL_KIT: 'true', XDG_CONFIG_HOME: '/tmp/cfg' });
   });
 });
