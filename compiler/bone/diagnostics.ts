@@ -34,6 +34,7 @@ export const BoneDiagnostics = {
   UnknownClause: error('BS010', "unknown clause '{0}' in {1}{2}; expected {3}"),
   ExpectedExpression: error('BS011', 'expected an expression but found {0}'),
   UnclosedList: error('BS014', "'{1}' starts a new clause, but the list before it is still open: add {0} before it"),
+  UnclosedDeclaration: error('BS015', "'{0}' starts a new declaration, but {1} before it is still open: add '}' before it"),
   ReservedWord: error('BS013', "'{0}' is a reserved word and cannot be used as a name: rename it (e.g. '{0}_')"),
   Placeholder: warning('BS012', "placeholder '{0}' is ignored: write the declarations it stands for"),
 

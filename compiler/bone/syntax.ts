@@ -37,6 +37,8 @@ const CLAUSES_BY_RULE: Record<string, { place: string; clauses: string[] }> = {
   extensionPointDecl: { place: 'an extension point', clauses: ['returns', 'stable', 'default', 'implementation', 'language'] },
 };
 
+const DECLARATION_KEYWORDS = new Set(CLAUSES_BY_RULE.systemDecl!.clauses.filter((c) => c !== 'domain'));
+
 const ALL_CLAUSES = new Set(Object.values(CLAUSES_BY_RULE).flatMap((d) => d.clauses));
 
 /** Where an error happened, for "unexpected X in …" messages. */
@@ -71,6 +73,10 @@ function reportSyntaxError(error: SyntaxError, source: string, file: string, tok
   }
   const declaration = CLAUSES_BY_RULE[ruleName];
   const word = isWord(error.token) ? error.token.image : undefined;
+  if (declaration && ruleName !== 'systemDecl' && word !== undefined && DECLARATION_KEYWORDS.has(word) && facts.expected.includes("'}'")) {
+    diagnostics.report(BoneDiagnostics.UnclosedDeclaration, span, [word, declaration.place]);
+    return;
+  }
   if (declaration && word !== undefined && facts.expected.includes("'}'")) {
     const [best] = closestNames(word, declaration.clauses, 1);
     const suggestion = best === undefined ? '' : ` (did you mean '${best}'?)`;

@@ -26,6 +26,7 @@ export const DIAGNOSTIC_CASES: DiagnosticCase[] = [
   { code: 'BS011', title: 'expected expression', source: system('  constraint c: A.x > '), expected: "3:1 expected an expression but found '}'" },
   { code: 'BS012', title: 'placeholder', source: system('  event E { payload: { … } }'), expected: "2:24 placeholder '…' is ignored: write the declarations it stands for" },
   { code: 'BS014', title: 'unclosed list', source: system('  entity A {\n    owns: [x: uint, y: uint\n    auth: jwt\n  }'), expected: "4:5 'auth' starts a new clause, but the list before it is still open: add ']' before it" },
+  { code: 'BS015', title: 'unclosed declaration', source: system('  entity A {\n    owns: [x: uint]\n\n  event E { payload: { x: uint } }'), expected: "5:3 'event' starts a new declaration, but an entity before it is still open: add '}' before it" },
   { code: 'BS013', title: 'reserved word as a name', source: system('  entity A { owns: [in: uint] }'), expected: "2:21 'in' is a reserved word and cannot be used as a name: rename it (e.g. 'in_')" },
   // ─── names ───
   { code: 'BS020', title: 'duplicate declaration', source: system('  entity A { owns: [x: uint] }\n  event A { payload: { x: uint } }'), expected: "3:9 duplicate name 'A': an entity with this name is declared at line 2" },
