@@ -205,7 +205,7 @@ suite('smallcode in a terminal', () => {
       await second.press('C-c'); // clears the line, does not exit
       await second.press('C-c');
       await second.waitFor('Ctrl+C again to exit');
-      expect(await second.screen()).toMatch(/^›\s*$/m); // the hint alone does not exit
+      expect(await second.alive()).toBe(true); // one Ctrl+C at an empty prompt only hints
       // Twice in a row (a loaded machine may take longer than the 2 s window to read the hint).
       await second.press('C-c');
       await second.press('C-c');

@@ -121,6 +121,12 @@ export class Terminal {
     }
   }
 
+  /** Whether the program is still running. */
+  async alive(): Promise<boolean> {
+    const { stdout } = await run('tmux', ['-L', this.socket, 'list-panes', '-t', '0', '-F', '#{pane_dead}']).catch(() => ({ stdout: '1' }));
+    return stdout.trim() === '0';
+  }
+
   /** Waits until the program has exited (the pane is dead). */
   async waitForExit(timeoutMs = 10_000): Promise<number | null> {
     const deadline = Date.now() + timeoutMs;
