@@ -30,6 +30,25 @@ afterAll(() => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
+/** The generated typed client (sdk/client.ts) against the running server. */
+async function exerciseSdk(baseUrl: string): Promise<void> {
+  const sdk = (await import(path.join(out, 'sdk', 'client.ts'))) as {
+    ShopClient: new (options: { baseUrl: string; token?: string }) => {
+      buyer: { list(query?: Record<string, unknown>): Promise<{ items: Array<{ name: string }>; total: number }>; create(data: Record<string, unknown>): Promise<{ id: string; balance: number }> };
+      placeOrder(input: Record<string, unknown>): Promise<unknown>;
+    };
+    ApiError: new (...args: never[]) => Error & { status: number; body: { error: { code: string } } };
+  };
+  const client = new sdk.ShopClient({ baseUrl, token: token('sdk-admin', ['admin']) });
+  const carol = await client.buyer.create({ name: 'Carol', email: 'carol@example.com', balance: 5 });
+  expect(carol.balance).toBe(5);
+  const page = await client.buyer.list({ limit: 100 });
+  expect(page.items.map((b) => b.name)).toContain('Carol');
+  const failure = await client.placeOrder({ buyer_id: carol.id }).catch((error: unknown) => error);
+  expect(failure).toBeInstanceOf(sdk.ApiError);
+  expect((failure as { status: number }).status).toBe(400);
+}
+
 describe('examples/shop.bone, generated', () => {
   it('type-checks with tsc --noEmit', () => {
     const result = typeCheck(out);
@@ -41,6 +60,7 @@ describe('examples/shop.bone, generated', () => {
     try {
       expect(server.output()).toContain('migrations applied: 0001_init');
       await exerciseShop(server.url);
+      await exerciseSdk(server.url);
     } finally {
       await server.stop();
     }
@@ -61,7 +81,7 @@ describe('examples/shop.bone, generated', () => {
     try {
       expect(again.output()).not.toContain('migrations applied');
       const buyers = (await (await fetch(`${again.url}/buyers`, { headers: { authorization: `Bearer ${token('x', ['admin'])}` } })).json()) as { total: number };
-      expect(buyers.total).toBe(2);
+      expect(buyers.total).toBe(3);
     } finally {
       await again.stop();
     }

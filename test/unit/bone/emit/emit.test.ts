@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileBoneSystem } from '../../../../compiler/bone/compile.js';
@@ -15,6 +16,7 @@ import { emitProject } from '../../../../compiler/bone/emit/index.js';
 import { mergeRegions, readRegions } from '../../../../compiler/bone/emit/regions.js';
 import { shopIr } from './shop-ir.js';
 
+const PG_URL = process.env.SMALLCODE_TEST_PG_URL ?? (/^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '') ? process.env.DATABASE_URL : undefined);
 const GOLDEN = path.join(import.meta.dirname, 'golden', 'shop');
 // Golden files carry a `.golden` suffix so vitest and tsc never mistake them for sources.
 const SUFFIX = '.golden';
@@ -153,6 +155,31 @@ describe('compileBoneSystem into an existing output', () => {
 
     // A third compile of the same schema adds nothing.
     expect(compileBoneSystem(shopIr({ withReviews: true }), { outDir: out }).migrationsAdded).toEqual([]);
+  });
+
+  it.skipIf(!PG_URL)(`applies the same two migrations to PostgreSQL${PG_URL ? '' : ' — skipped: no PostgreSQL (set SMALLCODE_TEST_PG_URL)'}`, async () => {
+    const out = freshDir();
+    compileBoneSystem(shopIr(), { outDir: out });
+    const name = compileBoneSystem(shopIr({ withReviews: true }), { outDir: out }).migrationsAdded[0]!;
+    const database = `bone_emit_${process.pid}_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${database}"`);
+    const url = new URL(PG_URL!);
+    url.pathname = `/${database}`;
+    const db = new pg.Client({ connectionString: url.toString() });
+    try {
+      await db.connect();
+      await db.query(fs.readFileSync(path.join(out, 'migrations/postgres/0001_init.sql'), 'utf8'));
+      await db.query(`INSERT INTO "sellers" ("id", "name", "email", "created_at", "updated_at") VALUES (gen_random_uuid(), 'Ann', 'a@x', now(), now())`);
+      await db.query(fs.readFileSync(path.join(out, `migrations/postgres/${name}.sql`), 'utf8'));
+      expect((await db.query('SELECT "rating" FROM "sellers"')).rows).toEqual([{ rating: '0' }]);
+      expect((await db.query(`SELECT to_regclass('reviews') AS t`)).rows[0].t).toBe('reviews');
+    } finally {
+      await db.end();
+      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      await admin.end();
+    }
   });
 });
 
