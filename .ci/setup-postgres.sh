@@ -69,4 +69,6 @@ smallcode_pg_setup() {
   echo "DATABASE_URL=$DATABASE_URL"
 }
 
-smallcode_pg_setup
+# Sourced by .ci/run under `set -e`: a machine without PostgreSQL must not stop the other tests;
+# the PostgreSQL tests then skip and say why.
+smallcode_pg_setup || echo "setup-postgres: PostgreSQL is not available; its tests will be skipped" >&2
