@@ -4,7 +4,7 @@ import { applyConfigToPolicy, loadConfig, type SmallCodeConfig } from '../config
 import { ModelClient } from '../model/client.js';
 import { chooseModel, detectContext, discoverServer, type ContextInfo, type ServerInfo } from '../model/server.js';
 import { countTokens, loadTokenizer } from '../model/tokens.js';
-import { createToolRegistry, type ToolRegistry, type ToolRegistryOptions } from '../tools/index.js';
+import { createToolRegistry, fromPlainTool, type Tool, type ToolRegistry, type ToolRegistryOptions } from '../tools/index.js';
 import { Agent, type AgentOptions } from './agent.js';
 import type { AgentPolicy } from './policy.js';
 import type { AgentLayers, CognitionRuntime } from '../cognition/index.js';
@@ -74,6 +74,18 @@ async function gatherKnowledge(root: string, config: SmallCodeConfig, env: NodeJ
   return input;
 }
 
+/**
+ * Tools beyond the default six, offered only where they can help (each schema costs tokens on
+ * every request): the BoneScript tools when the project has a .bone file.
+ */
+async function projectTools(root: string): Promise<Tool[]> {
+  const { glob } = await import('tinyglobby');
+  const bone = await glob(['*.bone', '*/*.bone', '*/*/*.bone'], { cwd: root, ignore: ['node_modules/**', '.git/**', '.smallcode/**'] }).catch(() => []);
+  if (bone.length === 0) return [];
+  const [{ boneCompileTool }, { boneCheckTool }] = await Promise.all([import('../tools/bone_compile.js'), import('../tools/bone_check.js')]);
+  return [fromPlainTool({ ...boneCheckTool, readOnly: true }), fromPlainTool(boneCompileTool)];
+}
+
 export async function createSession(opts: SessionOptions): Promise<Session> {
   const env = opts.env ?? process.env;
   const root = resolve(opts.cwd);
@@ -102,7 +114,7 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     warn: (message: string) => opts.emit?.('notice', { message }),
   });
   const id = opts.sessionId ?? newSessionId();
-  const tools = createToolRegistry({ root, policy, sessionId: id, env, approve: opts.approve });
+  const tools = createToolRegistry({ root, policy, sessionId: id, env, approve: opts.approve, extraTools: await projectTools(root) });
   await tokenizer;
   const knowledge = await gatherKnowledge(root, config, env);
   const agent = new Agent({ root, config, policy, client, tools, context, knowledge, cognition, emit: opts.emit, onEntry: opts.onEntry });
