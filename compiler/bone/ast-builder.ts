@@ -64,6 +64,12 @@ class AstBuilder {
     if (!token) return undefined;
     return { text: token.image, span: this.tokenSpan(token) ?? fallbackSpan };
   }
+  /** A name that may have been written as a string (`"price"`). */
+  private unquotedName(token: IToken | undefined): A.Name | undefined {
+    const name = this.name(token);
+    if (name) name.text = unquote(name.text);
+    return name;
+  }
   private nameOrMissing(token: IToken | undefined, owner: CstNode | undefined): A.Name {
     return this.name(token) ?? { text: '', span: this.span(owner) };
   }
@@ -127,7 +133,7 @@ class AstBuilder {
   }
 
   private fieldDecl(node: CstNode): A.FieldDecl | undefined {
-    const name = this.name(this.token(node, 'Name'));
+    const name = this.unquotedName(this.token(node, 'Name') ?? this.token(node, 'StringLiteral'));
     const type = this.typeRef(this.node(node, 'typeRef'));
     if (!name || !type) return undefined;
     const field: A.FieldDecl = {
@@ -204,7 +210,7 @@ class AstBuilder {
           decl.statesSpan ??= this.span(clause);
           decl.states.push(...this.nodes(clause, 'stateChain').map((c) => this.stateChain(c)));
           break;
-        case 'authClause': { const auth = this.name(this.token(clause, 'Name')); if (auth) decl.auth = auth; break; }
+        case 'authClause': { const auth = this.unquotedName(this.token(clause, 'Name') ?? this.token(clause, 'StringLiteral')); if (auth) decl.auth = auth; break; }
         case 'relationClause': { const r = this.relation(clause); if (r) decl.relations.push(r); break; }
         case 'indexClause': decl.indexes.push(...this.indexClause(clause)); break;
         case 'derivedClause': decl.derived.push(...this.nodes(clause, 'derivedItem').flatMap((d) => this.derivedItem(d))); break;
@@ -284,7 +290,7 @@ class AstBuilder {
             return event ? [{ event, args: this.argumentList(this.node(e, 'argumentList')), span: this.span(e) }] : [];
           }));
           break;
-        case 'syncClause': { const sync = this.name(this.token(clause, 'Name')); if (sync) decl.sync = sync; break; }
+        case 'syncClause': { const sync = this.unquotedName(this.token(clause, 'Name') ?? this.token(clause, 'StringLiteral')); if (sync) decl.sync = sync; break; }
         case 'timeoutClause': decl.timeout = this.expression(this.node(clause, 'expression')); break;
         case 'retryClause': {
           const block = this.node(clause, 'settingsBlock');

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DiagnosticBag, didYouMean, type SourceSpan } from '../common/index.js';
+import { DiagnosticBag, didYouMean, parseDuration, type SourceSpan } from '../common/index.js';
 import type * as A from './ast.js';
 import { BoneDiagnostics } from './diagnostics.js';
 import { assignable, ExpressionChecker, irLocation, isNumeric, unwrap, type ExprEnv } from './expressions.js';
@@ -256,6 +256,7 @@ class Checker {
 
   private duration(expr: A.Expr, key: string): number | undefined {
     if (expr.kind === 'duration') return expr.ms;
+    if (expr.kind === 'string' && parseDuration(expr.value) !== undefined) return parseDuration(expr.value);
     if (expr.kind !== 'missing') this.diagnostics.report(BoneDiagnostics.ExpectedDuration, expr.span, [key, `'${this.exprs.textOf(expr.span)}'`]);
     return undefined;
   }

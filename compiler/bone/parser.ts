@@ -122,7 +122,11 @@ export class BoneParser extends CstParser {
   // ─── Shared pieces ──────────────────────────────────────────────────────────────────────
   /** `name: type = default @annotation`, in owns / payload / schema. */
   fieldDecl = this.RULE('fieldDecl', () => {
-    this.CONSUME(T.Name);
+    // `"price": uint` — a JSON habit — is accepted as the field `price`.
+    this.OR([
+      { ALT: () => this.CONSUME(T.Name) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+    ]);
     this.CONSUME(T.Colon);
     this.SUBRULE(this.typeRef);
     this.OPTION(() => {
@@ -342,7 +346,10 @@ export class BoneParser extends CstParser {
   authClause = this.RULE('authClause', () => {
     this.CONSUME(T.Auth);
     this.CONSUME(T.Colon);
-    this.CONSUME(T.Name);
+    this.OR([
+      { ALT: () => this.CONSUME(T.Name) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+    ]);
   });
 
   /** `relation seller: belongs_to Seller [1..*]` */
@@ -523,7 +530,10 @@ export class BoneParser extends CstParser {
   syncClause = this.RULE('syncClause', () => {
     this.CONSUME(T.Sync);
     this.CONSUME(T.Colon);
-    this.CONSUME(T.Name);
+    this.OR([
+      { ALT: () => this.CONSUME(T.Name) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+    ]);
   });
 
   timeoutClause = this.RULE('timeoutClause', () => {

@@ -144,7 +144,8 @@ export const RParen = createToken({ name: 'RParen', pattern: /\)/ });
 export const Less = createToken({ name: 'Less', pattern: /</ });
 export const Greater = createToken({ name: 'Greater', pattern: />/ });
 export const Colon = createToken({ name: 'Colon', pattern: /:/ });
-export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/ });
+/** `;` means nothing in BoneScript; writers used to C-like languages add it after clauses. */
+export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/, group: Lexer.SKIPPED });
 export const Comma = createToken({ name: 'Comma', pattern: /,/ });
 export const Dot = createToken({ name: 'Dot', pattern: /\./ });
 export const Pipe = createToken({ name: 'Pipe', pattern: /\|/ });

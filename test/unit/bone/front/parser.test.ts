@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { checkBone } from '../../../../compiler/bone/index.js';
 import { declaration, parse } from './helpers.js';
 
 describe('bone parser: declarations', () => {
@@ -205,6 +206,27 @@ describe('bone parser: keywords stay usable as names', () => {
     expect(diagnostics.map((d) => `${d.span.start.line}:${d.span.start.column} ${d.code} ${d.message}`)).toEqual([
       "1:30 BS013 'and' is a reserved word and cannot be used as a name: rename it (e.g. 'and_')",
     ]);
+  });
+});
+
+describe('bone parser: forgiving spellings that models and people write', () => {
+  it('accepts semicolons after clauses, quoted field names, quoted auth/sync values and quoted durations', () => {
+    const result = checkBone([
+      'system Shop {',
+      '  entity Listing {',
+      '    owns: [title: string, "price": uint];',
+      '    auth: "jwt";',
+      '  };',
+      '  capability buy(listing: Listing) {',
+      '    requires: [listing.price > 0];',
+      '    sync: "eventual";',
+      '    timeout: "30s";',
+      '  }',
+      '}',
+    ].join('\n'), 'forgiving.bone');
+    expect(result.diagnostics).toEqual([]);
+    expect(result.ir?.entities[0]).toMatchObject({ auth: 'jwt', fields: [{ name: 'title' }, { name: 'price' }] });
+    expect(result.ir?.capabilities[0]).toMatchObject({ sync: 'eventual', timeoutMs: 30_000 });
   });
 });
 
