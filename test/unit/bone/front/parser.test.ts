@@ -201,6 +201,14 @@ describe('bone parser: keywords stay usable as names', () => {
     expect((system.declarations[1] as any).params.map((p: any) => p.name.text)).toEqual(['channel', 'event', 'from']);
   });
 
+  it('does not split names that start with a reserved word (order, notes, instock, android, nullable, truth)', () => {
+    const { system, diagnostics } = parse('system S { entity A { owns: [order: uint, notes: string, instock: bool, android: bool, nullable: bool, truth: bool, contains_x: uint] constraints: [order > 0 and instock or not android] } }');
+    expect(diagnostics).toEqual([]);
+    const entity = system.declarations[0] as any;
+    expect(entity.fields.map((f: any) => f.name.text)).toEqual(['order', 'notes', 'instock', 'android', 'nullable', 'truth', 'contains_x']);
+    expect(entity.constraints[0]).toMatchObject({ kind: 'binary', op: 'or', left: { op: 'and' }, right: { kind: 'unary', op: 'not', operand: { kind: 'path', parts: [{ text: 'android' }] } } });
+  });
+
   it('keeps reserved expression words out of names with a precise message', () => {
     const { diagnostics } = parse('system S { entity A { owns: [and: uint] } }');
     expect(diagnostics.map((d) => `${d.span.start.line}:${d.span.start.column} ${d.code} ${d.message}`)).toEqual([
