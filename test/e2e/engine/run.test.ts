@@ -187,4 +187,21 @@ describe('smallcode run (headless) against a scripted OpenAI-compatible server',
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/SMALLCODE_DEDUP="maybe".*expected one of true, false/);
   });
+
+  it('starts with a compact project summary, AGENTS.md and the detected test command in the system prompt', async () => {
+    await withProject({
+      'package.json': JSON.stringify({ name: 'shop', scripts: { test: 'vitest run', build: 'tsc' }, dependencies: { express: '^5' }, devDependencies: { vitest: '^4' } }),
+      'package-lock.json': '{}',
+      'AGENTS.md': '# Rules\nAlways use tabs in this project.\n',
+    }, { turns: [{ content: 'ok' }] }, async (dir, server) => {
+      const r = await runTask(server, dir, 'hi');
+      expect(r.code, r.stderr).toBe(0);
+      const system = server.chatRequests()[0]!.body.messages[0];
+      expect(system.role).toBe('system');
+      expect(system.content).toContain('Always use tabs in this project.');
+      expect(system.content).toMatch(/Frameworks: Express, Vitest/);
+      expect(system.content).not.toMatch(/Project: Project/);
+      expect(system.content).toMatch(/Test command: npm test/);
+    });
+  });
 });
