@@ -53,7 +53,7 @@ export interface SimOptions {
 /** What the simulated model did on one request (for the results file and for tests). */
 export interface SimEvent {
   request: number;
-  /** 'call' | 'answer' | 'greeting' | 'forget' | 'overflow' */
+  /** 'call' | 'answer' | 'greeting' | 'forget' | 'overflow' | 'side' (a behaviour-layer prompt) */
   action: string;
   step?: number;
   tool?: string;
@@ -107,9 +107,16 @@ export class SimulatedModel {
   }
 
   /** The reply to one chat request (its parsed JSON body). */
-  reply(body: { messages?: OpenAiMessage[]; chat_template_kwargs?: { enable_thinking?: boolean }; think?: boolean }): ScriptedTurn {
+  reply(body: { messages?: OpenAiMessage[]; tools?: unknown[]; chat_template_kwargs?: { enable_thinking?: boolean }; think?: boolean }): ScriptedTurn {
     const request = ++this.requests;
     const messages = body.messages ?? [];
+    // The agent always offers its tools; a request without them is the behaviour layer asking
+    // on the side (classify the task, diagnose an error, summarise history). It is answered
+    // without touching the task's progress.
+    if (!body.tools?.length) {
+      this.events.push({ request, action: 'side' });
+      return { content: sideAnswer(messages.map(contentOf).join('\n'), this.task), chunkSize: 64 };
+    }
     const window = this.opts.contextWindow;
     if (window) {
       const prompt = messages.reduce((n, m) => n + 4 + countTokens(contentOf(m)) + (m.tool_calls ?? []).reduce((k, c) => k + countTokens(c.function.arguments), 0), 0);
@@ -271,6 +278,16 @@ export class SimulatedModel {
   get taskPrompt(): string {
     return this.task.prompt;
   }
+}
+
+/** Answers to the behaviour layer's own prompts (templates/prompts/cognition/). */
+function sideAnswer(prompt: string, task: BenchTask): string {
+  if (/Classify the user's message/i.test(prompt)) return task.language === 'markdown' || task.language === 'json' ? 'editing' : 'coding';
+  if (/A command failed\. Diagnose it/i.test(prompt)) {
+    return JSON.stringify({ category: 'test_failure', cause: 'the code does not do what the check expects yet', fix: 'change the code, then run the check again', confidence: 0.5 });
+  }
+  if (/Summari[sz]e the conversation/i.test(prompt)) return `Working on: ${task.prompt} Files involved: ${Object.keys(task.files).join(', ') || 'none yet'}.`;
+  return 'OK.';
 }
 
 function native(call: CallToRender): ScriptedTurn {

@@ -17,6 +17,9 @@ const TASK: BenchTask = {
   answer: 'Fixed.',
 };
 
+/** The agent always offers tools; requests without them are the behaviour layer's side prompts. */
+const TOOLS = [{ type: 'function', function: { name: 'read_file' } }];
+
 type Message = { role: string; content: string | null; tool_calls?: Array<{ function: { name: string; arguments: string } }> };
 
 /** Plays the harness side: keeps the conversation and answers each call with the given tool output. */
@@ -28,7 +31,7 @@ class Conversation {
   constructor(readonly model: SimulatedModel) {}
 
   ask(extra: Record<string, unknown> = {}) {
-    return this.model.reply({ messages: structuredClone(this.messages), ...extra } as never);
+    return this.model.reply({ messages: structuredClone(this.messages), tools: TOOLS, ...extra } as never);
   }
 
   /** Records the model's native call and the tool's answer. */
@@ -86,9 +89,19 @@ describe('SimulatedModel without faults', () => {
     expect(chat.ask().toolCalls?.[0]?.name).toBe('bash');
   });
 
+  it("answers the behaviour layer's side prompts (no tools offered) without losing its place", () => {
+    const chat = new Conversation(clean());
+    chat.answer(chat.ask(), 'greet.py (2 lines)');
+    const side = chat.model.reply({ messages: [{ role: 'user', content: "Classify the user's message into exactly one category.\n\nMessage:\nfix it" }] });
+    expect(side).toMatchObject({ content: 'coding' });
+    const diagnosis = chat.model.reply({ messages: [{ role: 'user', content: 'A command failed. Diagnose it.\n\nCommand: python3 x.py' }] });
+    expect(JSON.parse(diagnosis.content!)).toMatchObject({ category: 'test_failure' });
+    expect(chat.ask().toolCalls?.[0]?.name).toBe('patch');
+  });
+
   it('refuses a prompt longer than the context window with HTTP 400, like vLLM', () => {
     const model = clean({ contextWindow: 1024 });
-    const turn = model.reply({ messages: [{ role: 'user', content: 'word '.repeat(3000) }] });
+    const turn = model.reply({ messages: [{ role: 'user', content: 'word '.repeat(3000) }], tools: TOOLS });
     expect(turn.fault).toMatchObject({ kind: 'http_error', status: 400 });
     expect(turn.fault && 'body' in turn.fault ? turn.fault.body : '').toMatch(/maximum context length is 1024 tokens/);
   });
@@ -129,18 +142,18 @@ describe('SimulatedModel with faults', () => {
 
   it('writes a text-dialect call instead of a native one', () => {
     const model = new SimulatedModel(TASK, { faultRate: 1, seed: 1, faults: ['text_dialect'], dialects: ['hermes'] });
-    const turn = model.reply({ messages: [{ role: 'user', content: TASK.prompt }] });
+    const turn = model.reply({ messages: [{ role: 'user', content: TASK.prompt }], tools: TOOLS });
     expect(turn.toolCalls).toBeUndefined();
     expect(turn.content).toBe('<tool_call>\n{"name":"read_file","arguments":{"path":"greet.py"}}\n</tool_call>');
   });
 
   it('floods thinking past the budget, but not when thinking is switched off', () => {
     const flooding = new SimulatedModel(TASK, { faultRate: 1, seed: 1, faults: ['thinking_flood'], thinkingTokens: 3000 });
-    const turn = flooding.reply({ messages: [{ role: 'user', content: TASK.prompt }] });
+    const turn = flooding.reply({ messages: [{ role: 'user', content: TASK.prompt }], tools: TOOLS });
     expect(turn.reasoning!.length).toBeGreaterThanOrEqual(12_000);
     expect(turn.toolCalls?.[0]?.name).toBe('read_file');
     const off = new SimulatedModel(TASK, { faultRate: 1, seed: 1, faults: ['thinking_flood'] });
-    expect(off.reply({ messages: [{ role: 'user', content: TASK.prompt }], chat_template_kwargs: { enable_thinking: false } }).reasoning).toBeUndefined();
+    expect(off.reply({ messages: [{ role: 'user', content: TASK.prompt }], tools: TOOLS, chat_template_kwargs: { enable_thinking: false } }).reasoning).toBeUndefined();
   });
 
   it('forgets the task only after a long tool result that does not restate it', () => {
@@ -159,7 +172,7 @@ describe('SimulatedModel with faults', () => {
 
   it('cuts a reply off mid-call with finish_reason length', () => {
     const model = new SimulatedModel(TASK, { faultRate: 1, seed: 5, faults: ['cut_off'] });
-    const turn = model.reply({ messages: [{ role: 'user', content: TASK.prompt }] });
+    const turn = model.reply({ messages: [{ role: 'user', content: TASK.prompt }], tools: TOOLS });
     expect(turn.finishReason).toBe('length');
     const written = turn.content ?? String(turn.toolCalls?.[0]?.arguments);
     expect(() => JSON.parse(written)).toThrow();
