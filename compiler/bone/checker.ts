@@ -686,7 +686,10 @@ class Checker {
       if (n !== undefined) store.replicas = n;
     }
     const retention = options.get('retention');
-    if (retention) this.duration(retention.value, 'retention');
+    if (retention) {
+      const ms = this.duration(retention.value, 'retention');
+      if (ms !== undefined) store.retentionMs = ms;
+    }
     return store;
   }
 
@@ -713,7 +716,18 @@ class Checker {
       else this.diagnostics.report(BoneDiagnostics.InvalidOption, persistence.value.span, ['persistence', this.exprs.textOf(persistence.value.span), '', 'none, full or last_<n> (e.g. last_100)']);
     }
     const maxSize = options.get('max_size');
-    if (maxSize) this.count(maxSize.value, 'max_size', 1);
+    if (maxSize) {
+      const n = this.count(maxSize.value, 'max_size', 1);
+      if (n !== undefined) channel.maxSize = n;
+    }
+    const filter = options.get('filter');
+    if (filter) {
+      // `participant` is the member being considered: the element type of `participants`.
+      const participants = channel.participants ? unwrap(channel.participants) : undefined;
+      const member = participants && (participants.kind === 'set' || participants.kind === 'list') ? participants.element : UNKNOWN;
+      const env: ExprEnv = { kind: 'params', params: new Map([['participant', member]]), bindings: new Set() };
+      channel.filter = this.condition(filter.value, env);
+    }
     return channel;
   }
 

@@ -390,6 +390,8 @@ export interface BoneStore {
   entity?: string;
   partition?: string;
   replicas?: number;
+  /** `retention: 2h` — how long entries are kept. */
+  retentionMs?: number;
   loc: IrLocation;
 }
 
@@ -400,6 +402,13 @@ export interface BoneChannel {
   participants?: BoneType;
   /** `last_100` → { kind: 'last', count: 100 }; `none`/absent → { kind: 'none' }; anything else → 'all'. */
   persistence: { kind: 'none' } | { kind: 'last'; count: number } | { kind: 'all' };
+  /** `max_size: 10000` — the most participants (or buffered messages) the channel holds. */
+  maxSize?: number;
+  /**
+   * `filter: participant.role == "auditor"` — who receives messages; `participant` is a `param`
+   * ref (name `participant`) typed as the element of `participants`.
+   */
+  filter?: BoneCondition;
   loc: IrLocation;
 }
 

@@ -134,6 +134,18 @@ describe('bone lowering: details', () => {
     });
   });
 
+  it('lowers channel filters and sizes, and store retention', () => {
+    const ir = irOf([
+      '  entity Player { owns: [role: string] }',
+      '  channel staff { transport: websocket  participants: set<Player>  max_size: 500  filter: participant.role in ["admin", "mod"] }',
+      '  store sessions { engine: redis  retention: 2h }',
+    ].join('\n'));
+    expect(ir.channels[0]).toMatchObject({ maxSize: 500, filter: { text: 'participant.role in ["admin", "mod"]', expr: { kind: 'inList', operand: { kind: 'ref', scope: 'param', name: 'participant', path: ['role'], entity: 'Player' } } } });
+    expect(ir.stores[0]).toMatchObject({ engine: 'redis', retentionMs: 7_200_000 });
+    const bad = check('  entity Player { owns: [role: string] }\n  channel c { participants: set<Player>  filter: participant.rank > 1 }');
+    expect(bad.diagnostics.map((d) => d.code)).toEqual(['BS032']);
+  });
+
   it('lowers pipelines, algorithms and store/entity pairing', () => {
     const ir = irOf([
       '  entity Order { owns: [n: uint] }',
