@@ -4,7 +4,7 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseFaults, pct, UsageError } from './harness/cli.js';
-import { FULL, RESILIENCE_NOTE, runByFault, runResilience, SHORT, type ResilienceReport } from './harness/resilience.js';
+import { engineVersion, FULL, RESILIENCE_NOTE, runByFault, runResilience, SHORT, type ResilienceReport } from './harness/resilience.js';
 import { benchmarksDir } from './harness/results.js';
 import { formatTable } from './harness/table.js';
 import { SUITE_NAMES, type SuiteName } from './suites/index.js';
@@ -65,10 +65,10 @@ async function main(argv: string[]): Promise<number> {
     const rate = values.rate === undefined ? 0.3 : Number(values.rate);
     const rows = await runByFault({ suites, kits: ['on', 'off'], seed, faults: parseFaults(values.faults), dialects, concurrency, quiet, faultRate: rate });
     if (values.json) {
-      console.log(JSON.stringify({ simulated: true, note: RESILIENCE_NOTE, faultRate: rate, seed, suites, byFault: rows }, null, 2));
+      console.log(JSON.stringify({ simulated: true, note: RESILIENCE_NOTE, engine: engineVersion(), faultRate: rate, seed, suites, byFault: rows }, null, 2));
       return 0;
     }
-    console.log(`resilience by failure mode — ${RESILIENCE_NOTE}\nonly one fault kind at a time, drawn for ${pct(rate)} of replies where it applies; suites: ${suites.join(', ')}; seed ${seed}\n`);
+    console.log(`resilience by failure mode — ${RESILIENCE_NOTE}\nengine ${engineVersion()}; only one fault kind at a time, drawn for ${pct(rate)} of replies where it applies; suites: ${suites.join(', ')}; seed ${seed}\n`);
     console.log(
       formatTable(
         ['failure mode', 'injected', 'kit on', 'turns', 'kit off', 'turns'],
@@ -98,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
 const cellText = (r: { completed: number; total: number; completion: number }) => `${r.completed}/${r.total} (${pct(r.completion)})`;
 
 function printReport(report: ResilienceReport): void {
-  console.log(`resilience — ${RESILIENCE_NOTE}\nsuites: ${report.suites.join(', ')}; seed ${report.seed}; faults drawn from: ${report.faults.join(', ')}\n`);
+  console.log(`resilience — ${RESILIENCE_NOTE}\nengine ${report.engine}; suites: ${report.suites.join(', ')}; seed ${report.seed}; faults drawn from: ${report.faults.join(', ')}\n`);
   const rates = [...new Set(report.results.map((r) => r.faultRate))];
   const find = (kit: 'on' | 'off', rate: number) => report.results.find((r) => r.kit === kit && r.faultRate === rate);
   console.log(

@@ -2,6 +2,7 @@
  * Resilience: the suites against the simulated model at several fault rates, with the survival
  * kit on and off, so the kit's worth shows as completion rates side by side.
  */
+import { execFileSync } from 'node:child_process';
 import { FAULT_KINDS, type FaultKind } from '../sim/faults.js';
 import { suiteTasks, type SuiteName } from '../suites/index.js';
 import type { SuiteRun } from './results.js';
@@ -33,6 +34,8 @@ export interface ResilienceResult {
 export interface ResilienceReport {
   simulated: true;
   note: string;
+  /** The engine measured: git commit, and whether the working tree had changes. */
+  engine: string;
   seed: number;
   suites: SuiteName[];
   faults: FaultKind[];
@@ -87,7 +90,7 @@ export function report(runs: SuiteRun[], opts: Pick<ResilienceOptions, 'seed' | 
         failure: t.failure ?? '',
       })),
   );
-  return { simulated: true, note: RESILIENCE_NOTE, seed: opts.seed, suites: opts.suites, faults: [...(opts.faults ?? FAULT_KINDS)], results, bySuite, failures, runs };
+  return { simulated: true, note: RESILIENCE_NOTE, engine: engineVersion(), seed: opts.seed, suites: opts.suites, faults: [...(opts.faults ?? FAULT_KINDS)], results, bySuite, failures, runs };
 }
 
 /** One failure mode alone: completion and mean turns per task with the kit on and off. */
@@ -116,4 +119,15 @@ export async function runByFault(opts: Omit<ResilienceOptions, 'faultRates'> & {
     rows.push({ fault, injected, on: pick('on'), off: pick('off') });
   }
   return rows;
+}
+
+/** `<commit>` or `<commit>+changes`, so that figures can be traced to the code they measured. */
+export function engineVersion(): string {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'runtime', 'agents', 'templates'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return dirty ? `${commit}+changes` : commit;
+  } catch {
+    return 'unknown';
+  }
 }
