@@ -10,6 +10,7 @@
  *   BS080–BS089  clause values
  *   BS090–BS099  constraints
  *   BS100–BS119  events, flows, extension points, imports
+ *   BS900        the compiler itself failed (a bug: never expected)
  */
 import type { DiagnosticTemplate } from '../common/index.js';
 
