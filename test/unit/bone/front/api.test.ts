@@ -59,6 +59,12 @@ describe('bone front-end API', () => {
     }
   });
 
+  it('turns an unexpected failure inside the front end into BS900 instead of throwing', () => {
+    const result = checkBone('system S { import * from "./x.bone" }', 'app.bone', { readFile: () => { throw new Error('disk on fire'); } });
+    expect(result.ir).toBeUndefined();
+    expect(result.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(['BS900 internal compiler error: disk on fire — please report this with the .bone file']);
+  });
+
   it('reports positions inside multi-line sources correctly (CRLF line endings too)', () => {
     const result = checkBone('system S {\r\n  entity A {\r\n    owns: [x: strng]\r\n  }\r\n}\r\n', 'crlf.bone');
     expect(result.diagnostics.map((d) => `${d.span.start.line}:${d.span.start.column} ${d.code}`)).toEqual(['3:15 BS030']);
