@@ -128,6 +128,7 @@ export interface EffectView {
 
 export interface EventView {
   name: string;
+  key: string;
   constName: string;
   payloadTs: string;
   fields: Array<{ name: string; key: string; tsType: string; nullable: boolean }>;
@@ -172,6 +173,10 @@ export interface CapabilityView {
   callable: boolean;
   /** The `requires` texts as a JSON array, for the generated tests. */
   requiresJson: string;
+  /** Expressions read pipeline step results (`steps[name]`), which custom code provides. */
+  usesSteps: boolean;
+  /** `pipeline:` as written, for the comment above the region where it is implemented. */
+  pipelineText?: string;
 }
 
 export interface FlowStepView {
@@ -607,6 +612,7 @@ function buildEvent(event: BoneEvent): EventView {
   }));
   return {
     name: event.name,
+    key: propertyKey(event.name),
     constName: snakeCase(event.name).toUpperCase(),
     payloadTs: fields.map((f) => `${f.key}: ${f.tsType};`).join(' '),
     fields,
@@ -641,8 +647,14 @@ function buildCapability(
   const paramByName = new Map(params.map((p) => [p.name, p]));
   let usesCaller = false;
   let needsExtensions = false;
+  let usesSteps = false;
   const ctx: ExprContext = {
     ref: (r) => {
+      if (r.scope === 'step') {
+        // Pipeline results are produced by custom code in the capability's extension region.
+        usesSteps = true;
+        return pathAccess(`steps[${lit(r.name ?? r.path[0] ?? '')}]`, r.name ? r.path : r.path.slice(1));
+      }
       if (r.scope === 'caller') {
         usesCaller = true;
         const [member = 'id', ...rest] = r.path;
@@ -699,7 +711,8 @@ function buildCapability(
     .map((name) => events.get(name))
     .filter((e): e is EventView => !!e)
     .map((event) => {
-      const payload = eventPayload(event, params);
+      const given = Object.fromEntries(Object.entries(capability.emitPayloads?.[event.name] ?? {}).map(([field, expr]) => [field, exprToTs(expr, ctx)]));
+      const payload = eventPayload(event, params, given);
       return { event, payloadTs: payload.ts, unresolved: payload.unresolved };
     });
 
@@ -732,6 +745,10 @@ function buildCapability(
     rateLimited,
     callable: entityParams.every((p) => p.entity!.testable),
     requiresJson: lit(capability.requires.map((r) => r.text)),
+    usesSteps: usesSteps || !!capability.pipeline,
+    pipelineText: capability.pipeline
+      ? `${capability.pipeline.steps.map((s) => `${s.call}(${s.args.map((a) => a.text).join(', ')})${s.name !== s.call ? ` as ${s.name}` : ''}`).join(capability.pipeline.parallel ? ' ∥ ' : ' → ')} (on_error: ${capability.pipeline.onError})`
+      : undefined,
   };
 }
 
@@ -740,10 +757,11 @@ function buildCapability(
  * (an entity parameter gives its id), `<param>_id`, or a field of a loaded row. A uuid nobody
  * provides is a fresh id (e.g. `order_id` of a new order); anything else unknown is null.
  */
-function eventPayload(event: EventView, params: ParamView[]): { ts: string; unresolved: string[] } {
+function eventPayload(event: EventView, params: ParamView[], given: Record<string, string> = {}): { ts: string; unresolved: string[] } {
   const unresolved: string[] = [];
   const ts = event.fields
     .map((field) => {
+      if (given[field.name] !== undefined) return `${field.key}: ${given[field.name]}`;
       const direct = params.find((p) => p.name === field.name);
       if (direct) return `${field.key}: ${direct.entity ? `${direct.variable}.id` : propertyAccess('input', direct.name)}`;
       const byId = params.find((p) => p.entity && `${p.name}_id` === field.name);
@@ -786,7 +804,13 @@ function buildFlow(flow: BoneFlow, capabilities: Map<string, CapabilityView>): F
     fnName: safeIdentifier(camelCase(`run_${flow.name}`)),
     route: `/flows/${kebabCase(flow.name)}`,
     variables: flow.variables,
-    inputZod: `z.object({ ${flow.variables.map((v) => `${propertyKey(v)}: z.unknown()`).join(', ')} })`,
+    inputZod: `z.strictObject({ ${flow.variables
+      .map((v) => {
+        const type = flow.variableTypes?.[v];
+        const zod = !type ? 'z.unknown()' : unwrapOptional(type).kind === 'entity' ? 'z.uuid()' : zodType(unwrapOptional(type));
+        return `${propertyKey(v)}: ${zod}`;
+      })
+      .join(', ')} })`,
     steps,
     authRequired: steps.some((s) => s.capability.authRequired || !!s.compensate?.capability.authRequired),
   };
