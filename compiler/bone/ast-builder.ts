@@ -60,9 +60,9 @@ class AstBuilder {
   private tokenSpan(token: IToken): SourceSpan {
     return spanOfTokens(this.file, token);
   }
-  private name(token: IToken | undefined, fallbackSpan?: SourceSpan): A.Name | undefined {
+  private name(token: IToken | undefined): A.Name | undefined {
     if (!token) return undefined;
-    return { text: token.image, span: this.tokenSpan(token) ?? fallbackSpan };
+    return { text: token.image, span: this.tokenSpan(token) };
   }
   /** A name that may have been written as a string (`"price"`). */
   private unquotedName(token: IToken | undefined): A.Name | undefined {
