@@ -398,6 +398,10 @@ class Checker {
     const transitions: BoneTransition[] = [];
     const seen = new Set<string>();
     for (const chain of decl.states) {
+      // A guard guards the transitions into its state; the first group of a chain has none.
+      for (const first of chain.groups[0] ?? []) {
+        if (first.guard) this.diagnostics.report(BoneDiagnostics.UnusedGuard, first.guard.span, [first.name.text]);
+      }
       for (let i = 0; i + 1 < chain.groups.length; i++) {
         for (const from of chain.groups[i]!) {
           for (const to of chain.groups[i + 1]!) {

@@ -78,6 +78,7 @@ export const BoneDiagnostics = {
   UnreachableState: error('BS061', "state '{0}' of entity '{1}' can never be reached from the initial state '{2}'"),
   NoStateMachine: error('BS062', "entity '{0}' has no 'states' clause, so it has no '{1}' to read or set"),
   DuplicateTransition: warning('BS063', "transition {0} -> {1} is declared twice"),
+  UnusedGuard: warning('BS066', "this guard is never checked: no transition in this chain leads into '{0}' (a guard applies to the transitions into its state)"),
   NoTransitionInto: error('BS064', "no transition of entity '{0}' leads to state '{1}', so this effect can never succeed"),
   NoTransitionFrom: error('BS065', "entity '{0}' cannot move from '{1}' to '{2}': no such transition, so this capability would always be refused"),
 
