@@ -640,7 +640,7 @@ function buildCapability(
       key: p.name,
       variable,
       tsType: tsType(p.type),
-      zod: p.type.kind === 'optional' ? `${zodType(p.type)}.nullable().optional()` : zodType(p.type),
+      zod: p.type.kind === 'optional' ? `${zodType(p.type)}.nullable().default(null)` : zodType(p.type),
       sample: lit(sampleValues(p.type, [], p.name).valid),
     };
   });

@@ -21,6 +21,8 @@ export interface ColumnSchema {
   default?: string | number | boolean;
   references?: string;
   renamedFrom?: string;
+  /** `uint` columns: a CHECK keeps them ≥ 0 in the database too. */
+  nonNegative?: boolean;
 }
 
 export interface IndexSchema {
@@ -109,6 +111,8 @@ function entityTableSchema(source: BoneSystem['entities'][number], entity: Entit
       column.default = declared.default.value;
     }
     if (field.references && tables.has(field.references)) column.references = tables.get(field.references);
+    const scalar = unwrapOptional(type);
+    if (scalar.kind === 'scalar' && scalar.scalar === 'uint') column.nonNegative = true;
     if (declared?.renamedFrom) column.renamedFrom = declared.renamedFrom;
     columns.push(column);
   }
@@ -154,6 +158,7 @@ function columnDdl(column: ColumnSchema, dialect: Dialect, forAlter = false): st
   if (def !== undefined) parts.push(`DEFAULT ${sqlLiteral(def, dialect)}`);
   if (column.unique && !forAlter) parts.push('UNIQUE');
   if (column.references) parts.push(`REFERENCES ${sqlIdent(column.references)} (${sqlIdent('id')})`);
+  if (column.nonNegative) parts.push(`CHECK (${sqlIdent(column.name)} >= 0)`);
   return parts.join(' ');
 }
 
@@ -165,6 +170,7 @@ function zeroValueFor(column: ColumnSchema): string | number | boolean | undefin
   if (pgType === 'JSONB') return 'null';
   if (pgType === 'TIMESTAMPTZ') return zeroValue({ kind: 'scalar', scalar: 'timestamp' });
   if (pgType === 'UUID') return zeroValue({ kind: 'scalar', scalar: 'uuid' });
+  if (pgType === 'BYTEA') return undefined;
   return '';
 }
 

@@ -5,7 +5,7 @@ import { tsLiteral } from './names.js';
 export type Dialect = 'sqlite' | 'postgres';
 
 /** The stored form a value needs converting from/to (the generated `lib/rows.ts` knows these). */
-export type Codec = 'plain' | 'bool' | 'json' | 'number' | 'timestamp';
+export type Codec = 'plain' | 'bool' | 'json' | 'number' | 'timestamp' | 'bytes';
 
 export function unwrapOptional(type: BoneType): BoneType {
   return type.kind === 'optional' ? unwrapOptional(type.inner) : type;
@@ -148,6 +148,7 @@ export function codecOf(type: BoneType): Codec {
     if (t.scalar === 'json') return 'json';
     if (t.scalar === 'uint' || t.scalar === 'int' || t.scalar === 'float') return 'number';
     if (t.scalar === 'timestamp') return 'timestamp';
+    if (t.scalar === 'bytes') return 'bytes';
     return 'plain';
   }
   if (t.kind === 'list' || t.kind === 'set' || t.kind === 'map') return 'json';
@@ -161,11 +162,11 @@ export function sqlType(type: BoneType, dialect: Dialect): string {
   if (t.kind !== 'scalar') return 'TEXT';
   const sqlite: Record<BoneScalarKind, string> = {
     string: 'TEXT', uint: 'INTEGER', int: 'INTEGER', float: 'REAL', bool: 'INTEGER',
-    timestamp: 'TEXT', uuid: 'TEXT', bytes: 'TEXT', json: 'TEXT',
+    timestamp: 'TEXT', uuid: 'TEXT', bytes: 'BLOB', json: 'TEXT',
   };
   const postgres: Record<BoneScalarKind, string> = {
     string: 'TEXT', uint: 'BIGINT', int: 'BIGINT', float: 'DOUBLE PRECISION', bool: 'BOOLEAN',
-    timestamp: 'TIMESTAMPTZ', uuid: 'UUID', bytes: 'TEXT', json: 'JSONB',
+    timestamp: 'TIMESTAMPTZ', uuid: 'UUID', bytes: 'BYTEA', json: 'JSONB',
   };
   return (dialect === 'sqlite' ? sqlite : postgres)[t.scalar];
 }

@@ -1,6 +1,7 @@
 /**
- * Every example in examples/ compiles into a project with a valid OpenAPI 3 document that
- * type-checks and passes its own generated tests (shop.e2e.test.ts drives shop.bone deeper).
+ * Every example in examples/ (and fixtures/kitchen-sink.bone) compiles into a project with a valid
+ * OpenAPI 3 document that type-checks and passes its own generated tests (shop.e2e.test.ts drives
+ * shop.bone deeper).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,22 +12,22 @@ import { compileBoneFile } from '../../../compiler/bone/compile.js';
 import { ensureDependencies, runProjectTests, typeCheck } from './generated-project.js';
 
 const EXAMPLES = path.resolve(import.meta.dirname, '../../../examples');
+const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bone-e2e-examples-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-const names = fs
-  .readdirSync(EXAMPLES)
-  .filter((f) => f.endsWith('.bone'))
-  .sort();
+const bone = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith('.bone')).sort().map((f) => path.join(dir, f));
+const files = [...bone(EXAMPLES), ...bone(FIXTURES)];
+const names = files.map((f) => path.relative(path.resolve(import.meta.dirname, '../../..'), f));
 
 describe('examples/*.bone, generated', () => {
   it.each(names)('%s compiles, type-checks and passes its own tests', async (name) => {
-    const out = path.join(root, name.replace(/\.bone$/, ''));
-    const result = await compileBoneFile(path.join(EXAMPLES, name), { outDir: out });
+    const out = path.join(root, path.basename(name, '.bone'));
+    const result = await compileBoneFile(files[names.indexOf(name)]!, { outDir: out });
     expect(result.ok, JSON.stringify(result.diagnostics, null, 2)).toBe(true);
     await SwaggerParser.validate(path.join(out, 'openapi.yaml'));
     // shop.bone's project is type-checked and tested by shop.e2e.test.ts.
-    if (name === 'shop.bone') return;
+    if (name === 'examples/shop.bone') return;
     ensureDependencies(out);
     const tsc = typeCheck(out);
     expect(tsc.ok, tsc.output).toBe(true);

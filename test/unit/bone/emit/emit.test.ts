@@ -137,8 +137,8 @@ describe('compileBoneSystem into an existing output', () => {
     const sqlite = fs.readFileSync(path.join(out, `migrations/sqlite/${name}.sql`), 'utf8');
     const postgres = fs.readFileSync(path.join(out, `migrations/postgres/${name}.sql`), 'utf8');
     expect(sqlite).toContain('CREATE TABLE "reviews"');
-    expect(sqlite).toContain('ALTER TABLE "sellers" ADD COLUMN "rating" INTEGER NOT NULL DEFAULT 0;');
-    expect(postgres).toContain('ALTER TABLE "sellers" ADD COLUMN "rating" BIGINT NOT NULL DEFAULT 0;');
+    expect(sqlite).toContain('ALTER TABLE "sellers" ADD COLUMN "rating" INTEGER NOT NULL DEFAULT 0 CHECK ("rating" >= 0);');
+    expect(postgres).toContain('ALTER TABLE "sellers" ADD COLUMN "rating" BIGINT NOT NULL DEFAULT 0 CHECK ("rating" >= 0);');
     expect(postgres).toContain('"listing_id" UUID NOT NULL REFERENCES "listings" ("id")');
 
     // The DDL is real: both migrations apply in order to a SQLite database that holds a row.
@@ -148,6 +148,8 @@ describe('compileBoneSystem into an existing output', () => {
       db.prepare('INSERT INTO "sellers" ("id", "name", "email", "created_at", "updated_at") VALUES (?, ?, ?, ?, ?)').run('s1', 'Ann', 'a@x', 'now', 'now');
       db.exec(sqlite);
       expect(db.prepare('SELECT "rating" FROM "sellers"').get()).toEqual({ rating: 0 });
+      // uint columns refuse negatives in the database too, not only in the API.
+      expect(() => db.prepare('UPDATE "sellers" SET "rating" = -1').run()).toThrow(/CHECK constraint failed/);
       expect(db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'reviews'`).get()).toBeTruthy();
     } finally {
       db.close();

@@ -40,11 +40,17 @@ export function validationError(fields: FieldError[]): HttpError {
   return new HttpError(400, 'validation_failed', `Invalid input — ${summary}`, { fields });
 }
 
+/** One entry per field (its first problem): a field check and the constraint behind it say the same. */
 export function zodFieldErrors(error: ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.map(String).join('.') : '(body)',
-    message: issue.message,
-  }));
+  const seen = new Set<string>();
+  const out: FieldError[] = [];
+  for (const issue of error.issues) {
+    const field = issue.path.length > 0 ? issue.path.map(String).join('.') : '(body)';
+    if (seen.has(field)) continue;
+    seen.add(field);
+    out.push({ field, message: issue.message });
+  }
+  return out;
 }
 
 export function sendError(res: Response, status: number, code: string, message: string, details: Record<string, unknown> = {}): void {

@@ -8,7 +8,7 @@ import type { Executor, Row } from './db.js';
 import { conflict, notFound } from './errors.js';
 import { sqlName } from './sql.js';
 
-export type Codec = 'plain' | 'bool' | 'json' | 'number' | 'timestamp';
+export type Codec = 'plain' | 'bool' | 'json' | 'number' | 'timestamp' | 'bytes';
 
 export interface ColumnSpec {
   field: string;
@@ -48,6 +48,7 @@ function encode(value: unknown, codec: Codec): unknown {
   if (value === undefined || value === null) return null;
   if (codec === 'json') return JSON.stringify(value);
   if (codec === 'timestamp') return new Date(value as string).toISOString();
+  if (codec === 'bytes') return Buffer.from(String(value), 'base64'); // JSON carries base64
   return value;
 }
 
@@ -62,6 +63,8 @@ function decode(value: unknown, codec: Codec): unknown {
       return typeof value === 'string' ? JSON.parse(value) : value;
     case 'timestamp':
       return value instanceof Date ? value.toISOString() : String(value);
+    case 'bytes':
+      return Buffer.isBuffer(value) ? value.toString('base64') : String(value);
     default:
       return value;
   }
