@@ -187,6 +187,19 @@ async function exerciseChannel(url: string): Promise<void> {
   const received = new Promise<Record<string, unknown>>((resolve) => bob.once('message', (data) => resolve(JSON.parse(data.toString()) as Record<string, unknown>)));
   alice.send(JSON.stringify({ text: 'shipped' }));
   expect(await received).toMatchObject({ channel: 'order_updates', data: { text: 'shipped' } });
-  alice.close();
-  bob.close();
+  // persistence: last_100 — someone joining later is sent what they missed.
+  const late = new WebSocket(url);
+  const replayed = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    late.once('message', (data) => resolve(JSON.parse(data.toString()) as Record<string, unknown>));
+    late.once('error', reject);
+  });
+  expect(replayed).toMatchObject({ channel: 'order_updates', seq: 1, data: { text: 'shipped' } });
+  // Joining needs a valid token (the system uses auth: jwt).
+  const refused = await new Promise<number>((resolve) => {
+    const anonymous = new WebSocket(url.replace(/\?token=.*$/, ''));
+    anonymous.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    anonymous.once('open', () => resolve(101));
+  });
+  expect(refused).toBe(401);
+  for (const ws of [alice, bob, late]) ws.close();
 }
