@@ -147,6 +147,10 @@ export async function exerciseShop(baseUrl: string): Promise<void> {
   expect((await call('GET', `/orders/${poorOrder.id}`, as(admin))).body.state).toBe('cancelled');
   const cancelled = await call('GET', '/events?event=OrderCancelled', as(admin));
   expect(cancelled.body.items[0].payload).toMatchObject({ order_id: poorOrder.id, listing_id: listing.id, quantity: 1 });
+  // A step's role check holds inside a saga too (checkout_limits: access [buyer, admin]).
+  const bySeller = await call('POST', '/flows/checkout', { ...as(sellerToken), body: { buyer: buyer.id, listing: listing.id, order: poorOrder.id, quantity: 1 } });
+  expect(bySeller.status).toBe(409);
+  expect(bySeller.body.error).toMatchObject({ step: 'reserve', code: 'forbidden' });
   // …and completes for a buyer who can pay.
   const goodOrder = await newOrder();
   const done = await call('POST', '/flows/checkout', { ...as(buyerToken), body: { buyer: buyer.id, listing: listing.id, order: goodOrder.id, quantity: 1 } });

@@ -66,14 +66,24 @@ export const readCaller: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/** 401 without a valid token; 403 when `roles` is not empty and the caller has none of them. */
+/** Throws 401 without a caller, 403 when `roles` is not empty and the caller has none of them. */
+export function authorize(caller: Caller | undefined, roles: readonly string[] = []): Caller {
+  if (!caller) throw unauthorized();
+  if (roles.length > 0 && !caller.roles.some((r) => roles.includes(r))) {
+    throw forbidden(`This needs one of the roles: ${roles.join(', ')}`, { required: [...roles], roles: caller.roles });
+  }
+  return caller;
+}
+
+/** Route guard: 401 without a valid token; 403 when `roles` is not empty and the caller has none of them. */
 export function requireAuth(roles: readonly string[] = []): RequestHandler {
   return (req, _res, next) => {
-    if (!req.caller) return next(unauthorized());
-    if (roles.length > 0 && !req.caller.roles.some((r) => roles.includes(r))) {
-      return next(forbidden(`This needs one of the roles: ${roles.join(', ')}`, { required: [...roles], roles: req.caller.roles }));
+    try {
+      authorize(req.caller, roles);
+      next();
+    } catch (error) {
+      next(error);
     }
-    next();
   };
 }
 
