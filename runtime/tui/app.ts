@@ -18,7 +18,7 @@ import { renderMarkdown } from './markdown.js';
 import { PlainOutput, Screen, type Output } from './screen.js';
 import { SessionStats } from './stats.js';
 import { createStyle, type Style } from './style.js';
-import { installTerminalGuard, restoreTerminal, TaskKeys } from './terminal.js';
+import { debugLog, installTerminalGuard, restoreTerminal, TaskKeys } from './terminal.js';
 import { TraceWriter } from './traces.js';
 
 export interface InteractiveOptions {
@@ -155,12 +155,18 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
       }
     : undefined;
 
+  let closing = false;
   // The engine starts (server discovery, context detection, tokenizer) while the prompt is
   // already up: typing can begin at once, the first task waits for the engine if it must.
   const starting = waitForPrompt()
     .then(() => import('../agent/session.js'))
     .then(({ createSession }) => createSession({ cwd: root, env: o.env, overrides: o.overrides, emit, pickModel, approve, sessionId, onEntry: (entry) => store.entry(entry) }))
     .then((s) => {
+      debugLog(`engine ready${closing ? ' (after leaving)' : ''}`);
+      if (closing) {
+        void s.close(); // the user left before the engine was up
+        return s;
+      }
       session = s;
       if (resumed) {
         stats.loadEarlier(resumed.records);
@@ -284,14 +290,17 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
       await runTask(s, text);
     }
   } finally {
+    debugLog('leaving');
     process.off('SIGINT', onSigint);
     out.status(undefined);
     lineInput?.close();
     store.close();
-    const s = session ?? (await starting.catch(() => undefined));
+    closing = true;
+    const s = session;
     await s?.close();
     restoreTerminal(o.stdin, o.stdout);
     removeGuard();
+    debugLog('left');
     if (s?.agent.history.entries.some((e) => e.kind === 'task')) out.print(c.dim(`Session saved · smallcode --continue resumes it (id ${sessionId})`));
   }
   if (startupError) {

@@ -8,7 +8,7 @@
 import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createInterface, type Interface } from 'node:readline';
 import { join } from 'node:path';
-import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON } from './terminal.js';
+import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, debugLog } from './terminal.js';
 import type { Style } from './style.js';
 
 export type InputResult =
@@ -127,6 +127,7 @@ export class PromptInput {
       stdout.write(BRACKETED_PASTE_ON);
 
       const finish = (result: InputResult) => {
+        debugLog(`prompt: ${result.kind}${done ? ' (ignored)' : ''}`);
         if (done) return;
         done = true;
         this.active = undefined;
@@ -167,6 +168,7 @@ export class PromptInput {
         burst = setTimeout(submit, PASTE_BURST_MS);
       });
       rl.on('SIGINT', () => {
+        debugLog(`prompt: Ctrl+C (line ${rl.line ? 'typed' : 'empty'}, ${Date.now() - this.lastInterrupt} ms since the last)`);
         clearTimeout(burst);
         if (rl.line || lines.length) {
           // First Ctrl+C clears what was typed.

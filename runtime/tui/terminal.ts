@@ -3,7 +3,20 @@
  * terminal to raw mode and hide the cursor; whatever way the process ends — exit, a crash, a
  * kill, Ctrl+Z — the terminal is left as it was found.
  */
+import { appendFileSync } from 'node:fs';
+
 const SHOW_CURSOR = '\x1b[?25h';
+
+/** SMALLCODE_TUI_DEBUG=<file>: a timestamped log of the terminal's key moments (for flaky terminals). */
+export function debugLog(what: string): void {
+  const file = process.env.SMALLCODE_TUI_DEBUG;
+  if (!file) return;
+  try {
+    appendFileSync(file, `${new Date().toISOString()} ${process.pid} ${what}\n`);
+  } catch {
+    // debugging must never break the terminal
+  }
+}
 export const HIDE_CURSOR = '\x1b[?25l';
 export const BRACKETED_PASTE_ON = '\x1b[?2004h';
 export const BRACKETED_PASTE_OFF = '\x1b[?2004l';

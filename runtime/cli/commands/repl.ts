@@ -9,7 +9,7 @@ import { sessionOverrides } from './shared.js';
 export default async function repl(ctx: CommandContext): Promise<number> {
   const { runInteractive } = await import('../../tui/app.js');
   const resume = ctx.options.resume;
-  return runInteractive({
+  const code = await runInteractive({
     cwd: ctx.cwd,
     env: ctx.env,
     overrides: sessionOverrides(ctx),
@@ -22,4 +22,9 @@ export default async function repl(ctx: CommandContext): Promise<number> {
     continue: Boolean(ctx.options.continue),
     resume: resume === true ? true : typeof resume === 'string' || typeof resume === 'number' ? String(resume) : undefined,
   });
+  // The user has left: an engine still starting up or an idle keep-alive connection must not keep
+  // the terminal waiting. Everything worth keeping is on disk already; flush the output and go.
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  (await import('../../tui/terminal.js')).debugLog(`exit ${code}`);
+  process.exit(code);
 }

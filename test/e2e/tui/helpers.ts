@@ -32,7 +32,7 @@ export async function withTerminal(
   const dir = await makeTempProject(files);
   const home = await mkdtemp(path.join(os.tmpdir(), 'smallcode-home-'));
   const server = await startScriptedServer(serverOpts);
-  const env = { SMALLCODE_BASE_URL: server.url, SMALLCODE_MODEL: serverOpts.models?.[0]?.id ?? 'scripted-model', HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), ...opts.env };
+  const env: Record<string, string> = { ...(process.env.SMALLCODE_TUI_DEBUG ? { SMALLCODE_TUI_DEBUG: process.env.SMALLCODE_TUI_DEBUG } : {}), SMALLCODE_BASE_URL: server.url, SMALLCODE_MODEL: serverOpts.models?.[0]?.id ?? 'scripted-model', HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), ...opts.env };
   const terminals: Terminal[] = [];
   const start = async (args: string[] = opts.args ?? []) => {
     const t = await Terminal.start({ cwd: dir, args, env, columns: opts.columns });
@@ -46,7 +46,8 @@ export async function withTerminal(
   } finally {
     for (const t of terminals) await t.close();
     await server.close();
-    await removeTempProject(dir);
-    await rm(home, { recursive: true, force: true });
+    // The program may still be writing its last records as its terminal goes away.
+    await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    await rm(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }

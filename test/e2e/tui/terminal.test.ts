@@ -209,7 +209,8 @@ suite('smallcode in a terminal', () => {
       // Twice in a row (a loaded machine may take longer than the 2 s window to read the hint).
       await second.press('C-c');
       await second.press('C-c');
-      expect(await second.waitForExit()).toBe(0);
+      // 0, or 130 when the second press lands while it is already shutting down (the default for SIGINT then).
+      expect([0, 130]).toContain(await second.waitForExit());
     });
   });
 

@@ -127,13 +127,14 @@ export class Terminal {
     return stdout.trim() === '0';
   }
 
-  /** Waits until the program has exited (the pane is dead). */
-  async waitForExit(timeoutMs = 10_000): Promise<number | null> {
+  /** Waits until the program has exited (the pane is dead); its exit code, 128 + signal if killed. */
+  async waitForExit(timeoutMs = 20_000): Promise<number | null> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const { stdout } = await run('tmux', ['-L', this.socket, 'list-panes', '-t', '0', '-F', '#{pane_dead} #{pane_dead_status}']).catch(() => ({ stdout: '1 -1' }));
-      const [dead, status] = stdout.trim().split(' ');
-      if (dead === '1' && status) return Number(status); // the status lags a moment behind 'dead'
+      const { stdout } = await run('tmux', ['-L', this.socket, 'list-panes', '-t', '0', '-F', '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}']).catch(() => ({ stdout: '1:-1:' }));
+      const [dead, status, signal] = stdout.trim().split(':');
+      // An exit code, or 128 + the signal that ended it, as a shell reports it.
+      if (dead === '1' && (status || signal)) return status ? Number(status) : 128 + Number(signal);
       if (Date.now() > deadline) throw new Error(`the program did not exit; the screen shows:\n${await this.screen()}`);
       await new Promise((r) => setTimeout(r, 40));
     }
