@@ -93,7 +93,6 @@ export interface EntityView {
   invalidField?: FieldView;
   /** A field the PATCH test changes, with a second valid value. */
   patchField?: { name: string; value: string };
-  rateLimited: boolean;
   /** Rate limits of policies that name this entity in `applies_to`. */
   rateLimits: RateLimitView[];
   /** `derived name: type = expr`: computed on every read, never stored. */
@@ -166,7 +165,6 @@ export interface CapabilityView {
   idempotent: boolean;
   sync: string;
   needsExtensions: boolean;
-  rateLimited: boolean;
   /** Rate limits of policies that name this capability in `applies_to`. */
   rateLimits: RateLimitView[];
   /** Can the generated tests call it with rows they create (every entity parameter testable)? */
@@ -202,6 +200,11 @@ export interface ChannelView {
   history: number;
   persistence: string;
   ordering: string;
+  maxSize?: number;
+  /** `filter:` as a TypeScript test over `participant`, and its text. */
+  filter?: { ts: string; text: string };
+  /** `participants: set<User>`: the participant is the caller's User row, loaded on join. */
+  participantEntity?: EntityView;
 }
 
 export interface ExtensionView {
@@ -239,6 +242,8 @@ export interface SystemView {
   extensions: ExtensionView[];
   /** Entities the extension points take as parameters (their types are imported). */
   extensionImports: EntityView[];
+  /** Entities whose rows channel filters read. */
+  channelImports: EntityView[];
   /** Capabilities the flows call, once each. */
   flowCapabilities: CapabilityView[];
   rateLimits: RateLimitView[];
@@ -261,19 +266,27 @@ export function buildView(system: BoneSystem): SystemView {
   const rateLimits: RateLimitView[] = policies
     .filter((p) => p.rateLimit)
     .map((p) => ({ policy: p.name, count: p.rateLimit!.count, windowMs: p.rateLimit!.windowMs, global: !p.appliesTo }));
-  const rateLimitedNames = new Set(policies.filter((p) => p.rateLimit && p.appliesTo).flatMap((p) => p.appliesTo!));
 
   const limitsFor = (name: string) => rateLimits.filter((r) => !r.global && policies.find((p) => p.name === r.policy)?.appliesTo?.includes(name));
-  const entities = system.entities.map((e) => ({ ...buildEntity(system, e, rolesFor(e.name), rateLimitedNames.has(e.name)), rateLimits: limitsFor(e.name) }));
+  const entities = system.entities.map((e) => ({ ...buildEntity(system, e, rolesFor(e.name)), rateLimits: limitsFor(e.name) }));
   const entityByName = new Map(entities.map((e) => [e.name, e]));
   const events = system.events.map(buildEvent);
   const eventByName = new Map(events.map((e) => [e.name, e]));
   const extensionNames = new Set(system.extensionPoints.map((x) => x.name));
   const capabilities = system.capabilities.map((c) => ({
-    ...buildCapability(system, c, entityByName, eventByName, extensionNames, rolesFor(c.name), rateLimitedNames.has(c.name)),
+    ...buildCapability(system, c, entityByName, eventByName, extensionNames, rolesFor(c.name)),
     rateLimits: limitsFor(c.name),
   }));
   const capabilityByName = new Map(capabilities.map((c) => [c.name, c]));
+  const channels = system.channels.map((c) => ({
+    name: c.name,
+    route: `/channels/${kebabCase(c.name)}`,
+    history: c.persistence.kind === 'last' ? c.persistence.count : c.persistence.kind === 'all' ? 10_000 : 0,
+    persistence: c.persistence.kind === 'last' ? `last_${c.persistence.count}` : c.persistence.kind,
+    ordering: c.ordering ?? 'fifo',
+    maxSize: c.maxSize,
+    ...channelFilter(c, entityByName),
+  }));
   const flows = system.flows.map((f) => buildFlow(f, capabilityByName));
   const allRoles = unique(policies.flatMap((p) => p.access));
 
@@ -290,13 +303,8 @@ export function buildView(system: BoneSystem): SystemView {
     capabilities,
     events,
     flows,
-    channels: system.channels.map((c) => ({
-      name: c.name,
-      route: `/channels/${kebabCase(c.name)}`,
-      history: c.persistence.kind === 'last' ? c.persistence.count : c.persistence.kind === 'all' ? 10_000 : 0,
-      persistence: c.persistence.kind === 'last' ? `last_${c.persistence.count}` : c.persistence.kind,
-      ordering: c.ordering ?? 'fifo',
-    })),
+    channels,
+    channelImports: unique(channels.flatMap((c) => (c.filter && c.participantEntity ? [c.participantEntity] : []))),
     extensions: system.extensionPoints.map((x) => {
       const params = x.params.map((p) => `${safeIdentifier(p.name)}: ${p.entity ? p.entity : tsType(p.type)}`).join(', ');
       const returnsTs = x.returns ? tsType(x.returns) : 'void';
@@ -372,7 +380,7 @@ function lit(value: unknown): string {
 
 // ─── Entities ───────────────────────────────────────────────────────────────────────────────
 
-function buildEntity(system: BoneSystem, entity: BoneEntity, roles: string[], rateLimited: boolean): Omit<EntityView, 'rateLimits'> {
+function buildEntity(system: BoneSystem, entity: BoneEntity, roles: string[]): Omit<EntityView, 'rateLimits'> {
   const fields = entityFields(system, entity).map((f) => buildField(f));
   const fieldByName = new Map(fields.map((f) => [f.name, f]));
   const states = entity.states;
@@ -446,7 +454,6 @@ function buildEntity(system: BoneSystem, entity: BoneEntity, roles: string[], ra
     testable: !requiredSelfRef,
     invalidField,
     patchField: patchable ? { name: patchable.name, value: patchSample(patchable) } : undefined,
-    rateLimited,
     derived: entity.derived.map((d, i) => ({
       name: d.name,
       key: propertyKey(d.name),
@@ -484,6 +491,27 @@ function entityFields(system: BoneSystem, entity: BoneEntity): BoneField[] {
     }
   }
   return fields.map((f) => (f.references || unwrapOptional(f.type).kind !== 'entity' ? f : { ...f, references: (unwrapOptional(f.type) as { entity: string }).entity }));
+}
+
+/**
+ * A channel's `filter`. With `participants: set<Entity>` the participant is that entity's row
+ * whose id is the caller's (loaded when they join); otherwise it is the caller itself.
+ */
+function channelFilter(channel: BoneSystem['channels'][number], entities: Map<string, EntityView>): Pick<ChannelView, 'filter' | 'participantEntity'> {
+  const element = channel.participants ? unwrapOptional(channel.participants) : undefined;
+  const inner = element && (element.kind === 'set' || element.kind === 'list') ? unwrapOptional(element.element) : element;
+  const participantEntity = inner?.kind === 'entity' ? entities.get(inner.entity) : undefined;
+  if (!channel.filter) return { participantEntity };
+  const ctx: ExprContext = {
+    ref: (r) => {
+      const path = r.name ? r.path : r.path.slice(1);
+      if (participantEntity && r.scope !== 'caller') return pathAccess('participant', path);
+      const [member = 'id', ...rest] = path;
+      const base = member === 'id' || member === 'role' || member === 'roles' ? `participant.${member}` : `participant.claims[${lit(member)}]`;
+      return pathAccess(base, rest);
+    },
+  };
+  return { participantEntity, filter: { ts: exprToTs(channel.filter.expr, ctx), text: channel.filter.text } };
 }
 
 function selfContext(root: string): ExprContext {
@@ -628,7 +656,6 @@ function buildCapability(
   events: Map<string, EventView>,
   extensions: Set<string>,
   roles: string[],
-  rateLimited: boolean,
 ): Omit<CapabilityView, 'rateLimits'> {
   const params: ParamView[] = capability.params.map((p) => {
     const entityName = p.entity ?? (unwrapOptional(p.type).kind === 'entity' ? (unwrapOptional(p.type) as { entity: string }).entity : undefined);
@@ -742,7 +769,6 @@ function buildCapability(
     idempotent: capability.idempotent,
     sync: capability.sync,
     needsExtensions,
-    rateLimited,
     callable: entityParams.every((p) => p.entity!.testable),
     requiresJson: lit(capability.requires.map((r) => r.text)),
     usesSteps: usesSteps || !!capability.pipeline,

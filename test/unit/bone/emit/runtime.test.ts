@@ -223,3 +223,44 @@ describe('outbox relay and saga runner (SQLite)', () => {
     }
   });
 });
+
+describe('WebSocket channels', () => {
+  it('broadcast to the participants the filter admits, and turn away joiners past max_size', async () => {
+    process.env.JWT_SECRET = 'runtime-test-secret';
+    const http = await import('node:http');
+    const { WebSocket } = await import('ws');
+    const { attachChannels } = await import('../../../../templates/bone/express/src/lib/channels.js');
+    const { signToken } = await import('../../../../templates/bone/express/src/lib/auth.js');
+    const server = http.createServer();
+    const channels = attachChannels(server, [
+      { name: 'staff', path: '/channels/staff', history: 5, authRequired: true, maxSize: 3, filter: (p: { role: string }) => p.role === 'admin' },
+    ]);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const port = (server.address() as { port: number }).port;
+    const url = (roles: string[]) => `ws://127.0.0.1:${port}/channels/staff?token=${signToken(`u-${roles.join('-')}`, roles)}`;
+    const join = (u: string) =>
+      new Promise<{ ws: InstanceType<typeof WebSocket>; inbox: unknown[]; closed: Promise<number> }>((resolve, reject) => {
+        const ws = new WebSocket(u);
+        const inbox: unknown[] = [];
+        const closed = new Promise<number>((done) => ws.once('close', (code) => done(code)));
+        ws.on('message', (data) => inbox.push(JSON.parse(data.toString())));
+        ws.once('open', () => resolve({ ws, inbox, closed }));
+        ws.once('error', reject);
+      });
+    try {
+      const admin = await join(url(['admin']));
+      const guest = await join(url(['guest']));
+      const sender = await join(url(['admin']));
+      sender.ws.send(JSON.stringify({ text: 'hi' }));
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(admin.inbox).toMatchObject([{ channel: 'staff', seq: 1, data: { text: 'hi' } }]);
+      expect(guest.inbox).toEqual([]);
+      const fourth = await join(url(['admin']));
+      expect(await fourth.closed).toBe(1013);
+      for (const c of [admin, guest, sender]) c.ws.close();
+    } finally {
+      channels.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
