@@ -118,6 +118,8 @@ export function compileBoneSystem(system: BoneSystem, opts: CompileBoneOptions):
   const filesWritten: string[] = [];
   const filesUnchanged: string[] = [];
   const filesAdded: string[] = [];
+  // Read before anything is written: the previous compile's list of generated files.
+  const previousManifest = previous.read(MANIFEST_PATH);
   const generated = emitted.files.map((f) => f.path);
   const manifest = `${JSON.stringify(generated.filter((p) => !p.startsWith('migrations/')), null, 2)}\n`;
 
@@ -138,11 +140,10 @@ export function compileBoneSystem(system: BoneSystem, opts: CompileBoneOptions):
   }
 
   const filesRemoved: string[] = [];
-  const before = previous.read(MANIFEST_PATH);
-  if (before) {
+  if (previousManifest) {
     let listed: unknown;
     try {
-      listed = JSON.parse(before);
+      listed = JSON.parse(previousManifest);
     } catch {
       listed = [];
     }

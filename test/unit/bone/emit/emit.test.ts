@@ -185,6 +185,20 @@ describe('compileBoneSystem into an existing output', () => {
   });
 });
 
+describe('removing an entity', () => {
+  it('deletes its generated module but keeps its table and data (the migration says so)', () => {
+    const out = freshDir();
+    compileBoneSystem(shopIr({ withReviews: true }), { outDir: out });
+    const result = compileBoneSystem(shopIr(), { outDir: out });
+    expect(result.filesRemoved).toEqual(['src/entities/review.ts']);
+    expect(fs.existsSync(path.join(out, 'src/entities/review.ts'))).toBe(false);
+    expect(result.migrationsAdded).toHaveLength(1);
+    const note = fs.readFileSync(path.join(out, `migrations/sqlite/${result.migrationsAdded[0]}.sql`), 'utf8');
+    expect(note).toContain('-- table reviews is no longer in the .bone file; it and its data are kept.');
+    expect(note).not.toMatch(/DROP TABLE/);
+  });
+});
+
 describe('extension regions', () => {
   it('puts the previous bodies back and reports regions that disappeared', () => {
     const fresh = 'a\n// <bone:extension one>\ndefault one\n// </bone:extension one>\nb\n';
