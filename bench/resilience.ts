@@ -21,6 +21,7 @@ survival kit on and off (SMALLCODE_SURVIVAL_KIT=false), and prints one table.
   --suites <a,b>         suites (default smoke,polyglot,tools)
   --rates <r,…>          fault rates (default 0,0.1,0.3,0.5)
   --faults <a,b,…>       fault kinds to draw from (default all)
+  --retry-fault-rate <x> share of retries after an error that fail again (default 0)
   --seed <n>             random seed (default 1)
   --dialects <builtin|corpus>  text dialects (default builtin)
   --concurrency <n>      tasks at the same time (default 1)
@@ -41,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
       suites: { type: 'string' },
       rates: { type: 'string' },
       faults: { type: 'string' },
+      'retry-fault-rate': { type: 'string' },
       seed: { type: 'string' },
       dialects: { type: 'string' },
       concurrency: { type: 'string' },
@@ -58,12 +60,14 @@ async function main(argv: string[]): Promise<number> {
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number (got '${values.seed}')`);
   const dialects = values.dialects ?? 'builtin';
   if (dialects !== 'builtin' && dialects !== 'corpus') throw new UsageError(`--dialects must be builtin or corpus (got '${dialects}')`);
+  const retryFaultRate = values['retry-fault-rate'] === undefined ? 0 : Number(values['retry-fault-rate']);
+  if (!Number.isFinite(retryFaultRate) || retryFaultRate < 0 || retryFaultRate > 1) throw new UsageError(`--retry-fault-rate must be a number from 0 to 1 (got '${values['retry-fault-rate']}')`);
   const concurrency = values.concurrency === undefined ? 1 : Number(values.concurrency);
   const quiet = values.json ?? false;
 
   if (values['by-fault']) {
     const rate = values.rate === undefined ? 0.3 : Number(values.rate);
-    const rows = await runByFault({ suites, kits: ['on', 'off'], seed, faults: parseFaults(values.faults), dialects, concurrency, quiet, faultRate: rate });
+    const rows = await runByFault({ suites, kits: ['on', 'off'], seed, retryFaultRate, faults: parseFaults(values.faults), dialects, concurrency, quiet, faultRate: rate });
     if (values.json) {
       console.log(JSON.stringify({ simulated: true, note: RESILIENCE_NOTE, engine: engineVersion(), faultRate: rate, seed, suites, byFault: rows }, null, 2));
       return 0;
@@ -78,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const report = await runResilience({ suites, faultRates: rates, kits: ['on', 'off'], seed, faults: parseFaults(values.faults), dialects, concurrency, quiet });
+  const report = await runResilience({ suites, faultRates: rates, kits: ['on', 'off'], seed, retryFaultRate, faults: parseFaults(values.faults), dialects, concurrency, quiet });
   if (!values['no-save']) {
     const dir = benchmarksDir();
     await mkdir(dir, { recursive: true });
@@ -98,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
 const cellText = (r: { completed: number; total: number; completion: number }) => `${r.completed}/${r.total} (${pct(r.completion)})`;
 
 function printReport(report: ResilienceReport): void {
-  console.log(`resilience — ${RESILIENCE_NOTE}\nengine ${report.engine}; suites: ${report.suites.join(', ')}; seed ${report.seed}; faults drawn from: ${report.faults.join(', ')}\n`);
+  console.log(`resilience — ${RESILIENCE_NOTE}\nengine ${report.engine}; retries fail again: ${pct(report.retryFaultRate)}; suites: ${report.suites.join(', ')}; seed ${report.seed}; faults drawn from: ${report.faults.join(', ')}\n`);
   const rates = [...new Set(report.results.map((r) => r.faultRate))];
   const find = (kit: 'on' | 'off', rate: number) => report.results.find((r) => r.kit === kit && r.faultRate === rate);
   console.log(

@@ -26,6 +26,8 @@ Model:
                          servers (LM Studio, Ollama, llama.cpp) like smallcode does
 Simulation:
   --fault-rate <0..1>    share of replies with an injected failure (default 0)
+  --retry-fault-rate <0..1>  share of retries after an error that fail again (default 0: the
+                         model gets it right once told)
   --faults <a,b,…>       fault kinds to draw from (default all: ${FAULT_KINDS.join(', ')})
   --seed <n>             random seed (default 1); the same seed replays the same run
   --dialects <builtin|corpus>  text dialects: built-in renderers, or also templates drawn from
@@ -76,6 +78,7 @@ export function parseSuiteArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       sim: { type: 'boolean' },
       endpoint: { type: 'boolean' },
       'fault-rate': { type: 'string' },
+      'retry-fault-rate': { type: 'string' },
       faults: { type: 'string' },
       seed: { type: 'string' },
       dialects: { type: 'string' },
@@ -100,12 +103,13 @@ export function parseSuiteArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   // Decision: simulate unless a real endpoint is configured or asked for, so that a bare
   // `npm run bench:smoke` works anywhere (CI has no model) and never silently probes ports.
   const useSim = values.sim || (!values.endpoint && !env.SMALLCODE_BASE_URL);
-  const simOnly = ['fault-rate', 'faults', 'seed', 'dialects', 'context'].filter((k) => values[k as keyof typeof values] !== undefined);
+  const simOnly = ['fault-rate', 'retry-fault-rate', 'faults', 'seed', 'dialects', 'context'].filter((k) => values[k as keyof typeof values] !== undefined);
   if (!useSim && simOnly.length) throw new UsageError(`--${simOnly[0]} applies to the simulated model only (add --sim)`);
   const target: ModelTarget = useSim
     ? {
         kind: 'sim',
         faultRate: number('fault-rate', values['fault-rate'], 0, 1) ?? 0,
+        retryFaultRate: number('retry-fault-rate', values['retry-fault-rate'], 0, 1) ?? 0,
         seed: number('seed', values.seed, 0, 2 ** 32 - 1) ?? 1,
         faults: parseFaults(values.faults),
         dialects: simDialects(dialects),
@@ -130,7 +134,7 @@ export function printRun(run: SuiteRun): void {
   const t = run.target;
   console.log(
     t.kind === 'sim'
-      ? `${run.suite} — ${SIM_BANNER}\nfault rate ${pct(t.faultRate)}, seed ${t.seed}, dialects ${t.dialects}, kit ${run.kit}`
+      ? `${run.suite} — ${SIM_BANNER}\nfault rate ${pct(t.faultRate)}${t.retryFaultRate ? ` (retries ${pct(t.retryFaultRate)})` : ''}, seed ${t.seed}, dialects ${t.dialects}, kit ${run.kit}`
       : `${run.suite} — model ${t.model} at ${t.baseUrl}, kit ${run.kit}`,
   );
   console.log(formatTable(

@@ -14,6 +14,8 @@ export interface ResilienceOptions {
   faultRates: number[];
   kits: Array<'on' | 'off'>;
   seed: number;
+  /** Share of retries that fail again (default 0). */
+  retryFaultRate?: number;
   /** Fault kinds drawn (default all). */
   faults?: FaultKind[];
   dialects?: 'builtin' | 'corpus';
@@ -34,6 +36,7 @@ export interface ResilienceResult {
 export interface ResilienceReport {
   simulated: true;
   note: string;
+  retryFaultRate: number;
   /** The engine measured: git commit, and whether the working tree had changes. */
   engine: string;
   seed: number;
@@ -58,7 +61,7 @@ export async function runResilience(opts: ResilienceOptions): Promise<Resilience
   for (const faultRate of opts.faultRates) {
     for (const kit of opts.kits) {
       for (const suite of opts.suites) {
-        const target: ModelTarget = { kind: 'sim', faultRate, seed: opts.seed, faults: opts.faults, dialects, contextWindow: opts.contextWindow };
+        const target: ModelTarget = { kind: 'sim', faultRate, retryFaultRate: opts.retryFaultRate, seed: opts.seed, faults: opts.faults, dialects, contextWindow: opts.contextWindow };
         const label = `${suite} kit ${kit} faults ${Math.round(faultRate * 100)}%`;
         runs.push(await runSuite(suite, suiteTasks(suite), target, { kit, concurrency: opts.concurrency, quiet: opts.quiet, label }));
       }
@@ -67,7 +70,7 @@ export async function runResilience(opts: ResilienceOptions): Promise<Resilience
   return report(runs, opts);
 }
 
-export function report(runs: SuiteRun[], opts: Pick<ResilienceOptions, 'seed' | 'suites' | 'faults'>): ResilienceReport {
+export function report(runs: SuiteRun[], opts: Pick<ResilienceOptions, 'seed' | 'suites' | 'faults' | 'retryFaultRate'>): ResilienceReport {
   const cell = (kit: 'on' | 'off', faultRate: number, selected: SuiteRun[]): ResilienceResult => {
     const completed = selected.reduce((n, r) => n + r.summary.passed, 0);
     const total = selected.reduce((n, r) => n + r.summary.total, 0);
@@ -90,7 +93,7 @@ export function report(runs: SuiteRun[], opts: Pick<ResilienceOptions, 'seed' | 
         failure: t.failure ?? '',
       })),
   );
-  return { simulated: true, note: RESILIENCE_NOTE, engine: engineVersion(), seed: opts.seed, suites: opts.suites, faults: [...(opts.faults ?? FAULT_KINDS)], results, bySuite, failures, runs };
+  return { simulated: true, note: RESILIENCE_NOTE, engine: engineVersion(), retryFaultRate: opts.retryFaultRate ?? 0, seed: opts.seed, suites: opts.suites, faults: [...(opts.faults ?? FAULT_KINDS)], results, bySuite, failures, runs };
 }
 
 /** One failure mode alone: completion and mean turns per task with the kit on and off. */

@@ -29,6 +29,7 @@ export type RunTarget =
       kind: 'sim';
       model: string;
       faultRate: number;
+      retryFaultRate: number;
       seed: number;
       /** Fault kinds that could be drawn. */
       faults: FaultKind[];

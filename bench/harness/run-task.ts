@@ -23,6 +23,8 @@ export type ModelTarget =
   | {
       kind: 'sim';
       faultRate: number;
+      /** Share of retries (after an error) that carry a fault again (default 0). */
+      retryFaultRate?: number;
       seed: number;
       faults?: readonly FaultKind[];
       dialects?: ReadonlyArray<DialectName | CorpusDialect>;
@@ -66,6 +68,7 @@ export async function runTask(task: BenchTask, target: ModelTarget, opts: TaskRu
     target.kind === 'sim'
       ? await startSimServer(task, {
           faultRate: target.faultRate,
+          retryFaultRate: target.retryFaultRate,
           // Per task, and the same for both kits and every fault rate: the runs stay paired.
           seed: hashSeed(target.seed, task.id),
           faults: target.faults,

@@ -54,6 +54,7 @@ export function describeTarget(target: ModelTarget): RunTarget {
     kind: 'sim',
     model: SIM_MODEL_ID,
     faultRate: target.faultRate,
+    retryFaultRate: target.retryFaultRate ?? 0,
     seed: target.seed,
     faults: [...(target.faults ?? FAULT_KINDS)],
     dialects: corpus ? 'builtin+corpus' : 'builtin',

@@ -35,6 +35,11 @@ import { Random } from './random.js';
 export interface SimOptions {
   /** Probability (0–1) that a reply carries a fault. */
   faultRate: number;
+  /**
+   * Probability that a retry after an error carries a fault again (default 0: a decent model
+   * gets it right once told). Raise it to model a stubborn one.
+   */
+  retryFaultRate?: number;
   seed: number;
   /** Fault kinds that may be drawn (default: all of FAULT_KINDS). */
   faults?: readonly FaultKind[];
@@ -143,7 +148,7 @@ export class SimulatedModel {
     }
 
     const thinkingOff = body.chat_template_kwargs?.enable_thinking === false || body.think === false || /\/no_think\s*$/.test(lastUserText(messages));
-    const fault = this.cleanNext ? undefined : this.drawFault(feedback, thinkingOff);
+    const fault = this.cleanNext ? this.drawFault(feedback, thinkingOff, this.opts.retryFaultRate ?? 0) : this.drawFault(feedback, thinkingOff, this.opts.faultRate);
     const retry = this.cleanNext;
     this.cleanNext = false;
     const step = this.plan[this.step]!;
@@ -250,8 +255,9 @@ export class SimulatedModel {
     return [...paths].filter((p) => this.finalFiles.has(p)).map((p) => ({ tool: 'write_file', args: { path: p, content: this.finalFiles.get(p)! } }));
   }
 
-  private drawFault(feedback: { text: string; restatesTask: boolean }, thinkingOff: boolean): FaultKind | undefined {
-    if (!this.rng.chance(this.opts.faultRate)) return undefined;
+  private drawFault(feedback: { text: string; restatesTask: boolean }, thinkingOff: boolean, rate: number): FaultKind | undefined {
+    // No draw at rate 0, so that adding the retry knob leaves earlier seeds' runs unchanged.
+    if (rate <= 0 || !this.rng.chance(rate)) return undefined;
     const step = this.plan[this.step]!;
     const allowed = this.opts.faults ?? FAULT_KINDS;
     const applicable = allowed.filter((kind) => {

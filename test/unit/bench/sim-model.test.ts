@@ -140,6 +140,18 @@ describe('SimulatedModel with faults', () => {
     expect(faulted.every((e) => e.fault === 'wrong_indentation' && e.tool === 'patch')).toBe(true);
   });
 
+  it('retries correctly after an error, unless told to be stubborn', () => {
+    const erring = (retryFaultRate: number) => {
+      const chat = new Conversation(new SimulatedModel(TASK, { faultRate: 1, retryFaultRate, seed: 4, faults: ['broken_json'] }));
+      chat.answer(chat.ask(), 'The arguments of your read_file call are not valid JSON.');
+      chat.ask();
+      return chat.model.events.at(-1)!;
+    };
+    expect(erring(0)).toMatchObject({ retry: true });
+    expect(erring(0).fault).toBeUndefined();
+    expect(erring(1)).toMatchObject({ retry: true, fault: 'broken_json' });
+  });
+
   it('writes a text-dialect call instead of a native one', () => {
     const model = new SimulatedModel(TASK, { faultRate: 1, seed: 1, faults: ['text_dialect'], dialects: ['hermes'] });
     const turn = model.reply({ messages: [{ role: 'user', content: TASK.prompt }], tools: TOOLS });
