@@ -185,6 +185,29 @@ describe('compileBoneSystem into an existing output', () => {
   });
 });
 
+describe('renaming a field with @renamed_from', () => {
+  it('renames the column, keeping its data', () => {
+    const out = freshDir();
+    compileBoneSystem(shopIr(), { outDir: out });
+    const renamed = shopIr();
+    const buyer = renamed.entities.find((e) => e.name === 'Buyer')!;
+    buyer.fields = buyer.fields.map((f) => (f.name === 'name' ? { ...f, name: 'full_name', column: 'full_name', renamedFrom: 'name' } : f));
+    const result = compileBoneSystem(renamed, { outDir: out });
+    const sql = fs.readFileSync(path.join(out, `migrations/sqlite/${result.migrationsAdded[0]}.sql`), 'utf8');
+    expect(sql).toContain('ALTER TABLE "buyers" RENAME COLUMN "name" TO "full_name";');
+    expect(sql).not.toContain('ADD COLUMN');
+    const db = new Database(':memory:');
+    try {
+      db.exec(fs.readFileSync(path.join(out, 'migrations/sqlite/0001_init.sql'), 'utf8'));
+      db.prepare('INSERT INTO "buyers" ("id", "name", "balance", "created_at", "updated_at") VALUES (?, ?, ?, ?, ?)').run('b1', 'Bob', 5, 'now', 'now');
+      db.exec(sql);
+      expect(db.prepare('SELECT "full_name" FROM "buyers"').get()).toEqual({ full_name: 'Bob' });
+    } finally {
+      db.close();
+    }
+  });
+});
+
 describe('removing an entity', () => {
   it('deletes its generated module but keeps its table and data (the migration says so)', () => {
     const out = freshDir();
