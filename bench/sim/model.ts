@@ -90,7 +90,8 @@ export class SimulatedModel {
   private attempts = 0;
   private redos = 0;
   private pending: Pending | undefined;
-  private seenMessages = 0;
+  /** The previous request's history, to tell a repeated request from a new one. */
+  private lastHistory = '';
   private cleanNext = false;
   private lastCall: CallToRender | undefined;
   private requests = 0;
@@ -132,14 +133,17 @@ export class SimulatedModel {
       }
     }
 
-    const discarded = this.pending !== undefined && messages.length <= this.seenMessages;
+    // The same history again means the engine dropped the reply (thinking cap, empty reply …);
+    // eviction can shorten a history that did move on, so lengths alone would mislead.
+    const history = historyFingerprint(messages);
+    const discarded = this.pending !== undefined && history === this.lastHistory;
     const feedback = feedbackAfterLastReply(messages);
     if (discarded) {
       this.cleanNext = true; // the reply never reached the history: say it again, properly
     } else if (this.pending) {
       this.digest(this.pending, feedback.text);
     }
-    this.seenMessages = messages.length;
+    this.lastHistory = history;
 
     if (this.step >= this.plan.length) {
       this.pending = { kind: 'answer' };
@@ -308,6 +312,11 @@ function contentOf(message: OpenAiMessage): string {
   if (typeof message.content === 'string') return message.content;
   if (Array.isArray(message.content)) return message.content.map((p) => p.text ?? '').join('');
   return '';
+}
+
+function historyFingerprint(messages: OpenAiMessage[]): string {
+  // Qwen's /no_think switch is appended when the engine re-asks with thinking off: not a new turn.
+  return JSON.stringify(messages.map((m) => [m.role, contentOf(m).replace(/\s*\/no_think\s*$/, ''), m.tool_calls ?? null]));
 }
 
 function lastUserText(messages: OpenAiMessage[]): string {
