@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { projectRoot } from './paths.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Row = Record<string, unknown>;
@@ -41,10 +42,14 @@ export function openDb(url: string | undefined = process.env.DATABASE_URL): Db {
   return openSqlite(sqliteFileOf(target));
 }
 
-/** `file:x.db`, `sqlite:x.db`, `sqlite://x.db` or a plain path; empty means the default file. */
+/**
+ * `file:x.db`, `sqlite:x.db`, `sqlite://x.db` or a plain path; empty means the default file. A
+ * relative path is relative to the project folder, not the current directory, so the server, the
+ * migrator and anything else started from elsewhere all open the same file.
+ */
 export function sqliteFileOf(url: string): string {
-  const file = url.replace(/^sqlite:(\/\/)?/i, '').replace(/^file:(\/\/)?/i, '');
-  return file === '' ? DEFAULT_SQLITE_FILE : file;
+  const file = url.replace(/^sqlite:(\/\/)?/i, '').replace(/^file:(\/\/)?/i, '') || DEFAULT_SQLITE_FILE;
+  return file === ':memory:' || path.isAbsolute(file) ? file : path.join(projectRoot(), file);
 }
 
 /** SQLite stores booleans as 0/1 and structured values as JSON text. */
@@ -120,7 +125,7 @@ function openSqlite(file: string): Db {
 
   return {
     dialect: 'sqlite',
-    description: `sqlite:${file}`,
+    description: `sqlite:${path.relative(process.cwd(), file) || file}`,
     all: (sql, params) => queue.run(() => direct.all(sql, params)),
     get: (sql, params) => queue.run(() => direct.get(sql, params)),
     run: (sql, params) => queue.run(() => direct.run(sql, params)),
