@@ -76,6 +76,22 @@ describe('emitProject', () => {
   });
 });
 
+describe('project files', () => {
+  it('package.json has the scripts a newcomer runs; compose runs the API on PostgreSQL', () => {
+    const files = new Map(emitProject(shopIr()).files.map((f) => [f.path, f.content]));
+    const pkg = JSON.parse(files.get('package.json')!) as { name: string; type: string; scripts: Record<string, string>; dependencies: Record<string, string> };
+    expect(pkg).toMatchObject({ name: 'shop', type: 'module' });
+    expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(['dev', 'build', 'start', 'migrate', 'test']));
+    expect(Object.keys(pkg.dependencies)).toEqual(expect.arrayContaining(['better-sqlite3', 'pg', 'express', 'zod', 'ws', 'jsonwebtoken']));
+    expect(JSON.parse(files.get('tsconfig.json')!).compilerOptions.strict).toBe(true);
+    const compose = parseYaml(files.get('docker-compose.yaml')!) as { services: Record<string, { environment?: Record<string, string>; image?: string }> };
+    expect(compose.services.db!.image).toMatch(/^postgres/);
+    expect(compose.services.api!.environment!.DATABASE_URL).toMatch(/^postgres:\/\/.*@db:5432\//);
+    expect(files.get('.env.example')).toMatch(/^DATABASE_URL=$/m);
+    expect(files.get('Dockerfile')).toContain('CMD ["node", "dist/src/index.js"]');
+  });
+});
+
 describe('openapi.yaml', () => {
   it('is a valid OpenAPI 3 document covering every route', async () => {
     const file = emitProject(shopIr()).files.find((f) => f.path === 'openapi.yaml')!;
