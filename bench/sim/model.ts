@@ -272,7 +272,9 @@ export class SimulatedModel {
           return step.tool === 'patch' && canReindent(step.args);
         case 'repeat_call':
         case 'greeting':
-          return this.lastCall !== undefined;
+          // Mid-task: after at least one step went through (a greeting as the very first reply
+          // is a different failure — the model not taking the task at all).
+          return this.step > 0 && this.lastCall !== undefined;
         case 'thinking_flood':
           return !thinkingOff;
         case 'forget_task':
