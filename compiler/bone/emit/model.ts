@@ -215,6 +215,12 @@ export interface ExtensionView {
   /** The generated body, used until someone writes one in the marked region. */
   defaultBody: string;
   stable: boolean;
+  /** `POST /extensions/<name>`: the body's keys (`<param>_id` for rows), loaded rows, auth. */
+  route: string;
+  params: Array<{ name: string; key: string; variable: string; entity?: EntityView; zod: string; sample: string }>;
+  authRequired: boolean;
+  /** Can the generated tests call it with rows they create? */
+  callable: boolean;
 }
 
 export interface RateLimitView {
@@ -319,7 +325,31 @@ export function buildView(system: BoneSystem): SystemView {
         : x.default
           ? `return ${exprToTs(x.default, defaultCtx)};`
           : `throw new NotImplementedError(${lit(x.name)});`;
-      return { name: x.name, fnName: safeIdentifier(camelCase(x.name)), paramsTs: params, returnsTs, defaultBody, stable: x.stable };
+      const routeParams = x.params.map((p) => {
+        const entity = p.entity ? entityByName.get(p.entity) : undefined;
+        const variable = safeIdentifier(camelCase(p.name));
+        return entity
+          ? { name: p.name, key: `${p.name}_id`, variable, entity, zod: 'z.uuid()', sample: 'null' }
+          : {
+              name: p.name,
+              key: p.name,
+              variable,
+              zod: p.type.kind === 'optional' ? `${zodType(p.type)}.nullable().default(null)` : zodType(p.type),
+              sample: lit(sampleValues(p.type, [], p.name).valid),
+            };
+      });
+      return {
+        name: x.name,
+        fnName: safeIdentifier(camelCase(x.name)),
+        paramsTs: params,
+        returnsTs,
+        defaultBody,
+        stable: x.stable,
+        route: `/extensions/${kebabCase(x.name)}`,
+        params: routeParams,
+        authRequired: routeParams.some((p) => p.entity?.authRequired),
+        callable: routeParams.every((p) => !p.entity || p.entity.testable),
+      };
     }),
     extensionImports: unique(system.extensionPoints.flatMap((x) => x.params.map((p) => (p.entity ? entityByName.get(p.entity) : undefined)).filter((e): e is EntityView => !!e))),
     flowCapabilities: unique(flows.flatMap((f) => f.steps.flatMap((s) => (s.compensate ? [s.capability, s.compensate.capability] : [s.capability])))),

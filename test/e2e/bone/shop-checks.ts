@@ -158,6 +158,12 @@ export async function exerciseShop(baseUrl: string): Promise<void> {
   expect(done.body.status).toBe('completed');
   expect((await call('GET', `/orders/${goodOrder.id}`, as(admin))).body.state).toBe('paid');
 
+  // extension_point shipping_fee(order) { default: 0 }: callable over HTTP.
+  const fee = await call('POST', '/extensions/shipping-fee', { ...as(admin), body: { order_id: order.id } });
+  expect(fee.status, JSON.stringify(fee.body)).toBe(200);
+  expect(fee.body).toEqual({ value: 0 });
+  expectError(await call('POST', '/extensions/shipping-fee', { ...as(admin), body: { order_id: '00000000-0000-4000-8000-000000000000' } }), 404, 'not_found');
+
   // channel order_updates: a WebSocket message reaches every participant.
   await exerciseChannel(`${baseUrl.replace(/^http/, 'ws')}/channels/order-updates?token=${buyerToken}`);
 
