@@ -10,7 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_POLICY } from '../runtime/agent/policy.js';
+import { loadBuiltinPolicy } from '../runtime/cognition/loader.js';
 import { systemPrompt } from '../runtime/agent/prompt.js';
 import { createSession } from '../runtime/agent/session.js';
 import { countTokens, loadTokenizer } from '../runtime/model/tokens.js';
@@ -24,7 +24,7 @@ async function promptOverhead() {
   await loadTokenizer();
   const dir = await mkdtemp(join(tmpdir(), 'smallcode-bench-'));
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'demo', scripts: { test: 'vitest run', build: 'tsc' }, devDependencies: { vitest: '*', typescript: '*' } }));
-  const tools = createToolRegistry({ root: dir, policy: DEFAULT_POLICY, sessionId: 'bench' });
+  const tools = createToolRegistry({ root: dir, policy: await loadBuiltinPolicy(), sessionId: 'bench' });
   const schemas = countTokens(JSON.stringify(tools.definitions()));
   const { summarizeProject } = await import('../runtime/agent/project-summary.js');
   const summary = await summarizeProject(dir, {});

@@ -1,10 +1,7 @@
 /**
- * The agent's policy numbers: caps, windows, retries, budgets and per-tool policies.
- *
- * This is the single config object the engine reads. Its values are declared in
- * `agents/*.marrow` (compiled by compiler/marrow); `DEFAULT_POLICY` below is what the built-in
- * layer must reproduce and what tests use when they want the defaults explicitly.
- * Environment variables (SMALLCODE_*) are applied on top by runtime/config.
+ * The agent's policy: caps, windows, retries, budgets and per-tool policies — the single config
+ * object the engine reads. Only its shape is TypeScript; its values are declared in
+ * `agents/*.marrow` and reach the engine through the compiled layer (runtime/cognition).
  */
 export interface RetryPolicy {
   maxAttempts: number;
@@ -55,31 +52,26 @@ export interface AgentPolicy {
   tools: Record<string, ToolPolicy>;
 }
 
-export const DEFAULT_POLICY: AgentPolicy = {
-  context: {
-    toolResultMaxChars: 4000,
-    evictAt: 0.8,
-    keepRecentTurns: 4,
-    replyReserveTokens: 1024,
-    defaultContextWindow: 8192,
-  },
-  loop: { maxTurns: 25 },
-  model: {
-    timeoutMs: 300_000,
-    retry: { maxAttempts: 4, backoff: 'exponential', intervalMs: 500, jitter: true },
-    thinkingBudgetTokens: 2000,
-    temperature: 0.2,
-  },
-  shell: { persist: true, timeoutMs: 120_000 },
-  tools: {
-    read_file: { dedupWindow: 8 },
-    search: { dedupWindow: 8 },
-    find_files: { dedupWindow: 8 },
-    write_file: { readBeforeWrite: true },
-    patch: { trust: { demoteAfter: 3, dropAfter: 5 }, retryTemperatures: [-0.15, 0.15, 0] },
-    bash: { timeoutMs: 120_000 },
-  },
-};
+/**
+ * The fields every layer stack must end up declaring. The values live in agents/core.marrow and
+ * nowhere else: `loadAgentLayers(...).policy` (or `loadBuiltinPolicy()`) is the default policy.
+ */
+const REQUIRED_FIELDS = [
+  'context.toolResultMaxChars', 'context.evictAt', 'context.keepRecentTurns', 'context.replyReserveTokens', 'context.defaultContextWindow',
+  'loop.maxTurns',
+  'model.timeoutMs', 'model.retry.maxAttempts', 'model.retry.backoff', 'model.retry.intervalMs', 'model.retry.jitter', 'model.thinkingBudgetTokens', 'model.temperature',
+  'shell.persist', 'shell.timeoutMs',
+  'tools',
+] as const;
+
+/** The policy fields a (merged) policy does not declare, as dotted paths. */
+export function missingPolicyFields(policy: unknown): string[] {
+  return REQUIRED_FIELDS.filter((path) => {
+    let value: unknown = policy;
+    for (const key of path.split('.')) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+    return value === undefined;
+  });
+}
 
 export function toolPolicy(policy: AgentPolicy, tool: string): ToolPolicy {
   return { ...policy.tools['*'], ...policy.tools[tool] };

@@ -73,7 +73,7 @@ export class SmallCode extends EventEmitter {
 
 export type { RunResult, ToolCallRecord, AgentEvents } from '../agent/types.js';
 export type { AgentPolicy } from '../agent/policy.js';
-export { DEFAULT_POLICY } from '../agent/policy.js';
+export { loadBuiltinPolicy } from '../cognition/loader.js';
 export { ConfigError } from '../config/load.js';
 export { parseToolCalls, repairToolCall, repairJson } from '../model/toolcalls/index.js';
 export type { ParseResult, ParsedToolCall, ToolCallError, ToolDefinition } from '../model/toolcalls/index.js';

@@ -3,7 +3,7 @@
  * validation + repair, trace spans, token budgets, routers, guards, counters, and the layer
  * loader the engine calls at start-up.
  */
-export { loadAgentLayers, packageRoot, defaultUserConfigDir, type AgentLayers, type LayerInfo, type LayerOrigin, type LoadAgentLayersOptions } from './loader.js';
+export { loadAgentLayers, loadBuiltinPolicy, packageRoot, defaultUserConfigDir, type AgentLayers, type LayerInfo, type LayerOrigin, type LoadAgentLayersOptions } from './loader.js';
 export { CognitionRuntime, CognitionError, type CallOptions, type CognitionConfig, type RuntimeOptions, type TaskKind, type ErrorDiagnosis } from './runtime.js';
 export type { CognitionHost, CompletionRequest, CompletionResult, ChatMessage, ResolvedModel } from './host.js';
 export { defineLayer, policyOf, mergeDefined, type LayerDefinition, type PromptDef, type GuardDef, type RouterDef, type PlanDef, type PolicyPatch, type ModelSettings, type BudgetSettings, type ManifestDeclaration } from './layer.js';

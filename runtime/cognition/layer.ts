@@ -1,4 +1,4 @@
-import { DEFAULT_POLICY, type AgentPolicy, type RetryPolicy, type ToolPolicy } from '../agent/policy.js';
+import type { AgentPolicy, RetryPolicy, ToolPolicy } from '../agent/policy.js';
 import type { EnvReader } from './env.js';
 import type { Facts } from './facts.js';
 import type { GuardAction, GuardEvent, SourceLocation, TypeRef } from './types.js';
@@ -134,7 +134,7 @@ export function mergeDefined<T extends object>(base: T, patch: object | undefine
   return out as T;
 }
 
-/** The policy of a stack of layers: DEFAULT_POLICY, then each layer's patch in order. */
-export function policyOf(patches: PolicyPatch[], base: AgentPolicy = DEFAULT_POLICY): AgentPolicy {
-  return patches.reduce<AgentPolicy>((acc, patch) => mergeDefined(acc, patch), structuredClone(base));
+/** The policy of a stack of layers: each layer's patch in order (the built-in layer declares every field). */
+export function policyOf(patches: PolicyPatch[], base: Partial<AgentPolicy> = {}): AgentPolicy {
+  return patches.reduce((acc, patch) => mergeDefined(acc, patch), structuredClone(base)) as AgentPolicy;
 }

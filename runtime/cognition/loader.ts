@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeDiagnostic, type Diagnostic } from '../../compiler/common/index.js';
 import { MS } from '../../compiler/marrow/diagnostics.js';
-import { DEFAULT_POLICY, type AgentPolicy } from '../agent/policy.js';
+import { missingPolicyFields, type AgentPolicy } from '../agent/policy.js';
 import { EnvReader } from './env.js';
 import type { CognitionHost, ResolvedModel } from './host.js';
 import { mergeDefined, policyOf, type BudgetSettings, type GuardDef, type LayerDefinition, type ManifestDeclaration, type ModelSettings, type PlanDef, type PromptDef, type RouterDef } from './layer.js';
@@ -41,7 +41,7 @@ export interface LoadAgentLayersOptions {
 }
 
 export interface AgentLayers {
-  /** The single config object the engine reads: DEFAULT_POLICY ⊕ every loaded layer. */
+  /** The single config object the engine reads: the built-in layer ⊕ every override. */
   policy: AgentPolicy;
   prompts: Record<string, PromptDef>;
   guards: GuardDef[];
@@ -277,7 +277,12 @@ function assemble(loaded: LayerDefinition[], layers: LayerInfo[], diagnostics: D
   }
   if (!models[chosenDefault]) models[chosenDefault] = { decl: chosenDefault, available: true };
 
-  const policy = loaded.length ? policyOf(loaded.map((l) => l.policy(env))) : structuredClone(DEFAULT_POLICY);
+  const policy = policyOf(loaded.map((l) => l.policy(env)));
+  const missing = missingPolicyFields(policy);
+  if (missing.length) {
+    // Only a broken installation gets here: overrides merge onto the built-in layer, never remove.
+    throw new Error(`the behaviour layers do not declare ${missing.join(', ')}: is agents/core.marrow missing or broken? (${layers.map((l) => `${l.file}: ${l.status}`).join('; ') || 'no layer found'})`);
+  }
   const config: CognitionConfig = { prompts, routers, guards: [...guards.values()], models, defaultModel: chosenDefault, budget, templateDirs, ...(plan ? { plan } : {}) };
   return {
     policy, prompts, guards: config.guards, routers, models, defaultModel: chosenDefault, budget, config, layers, diagnostics, sources,
@@ -297,4 +302,14 @@ function sameSignature(a: PromptDef, b: PromptDef): boolean {
 
 function signature(p: PromptDef): string {
   return `(${p.params.map((x) => x.name).join(', ')})`;
+}
+
+/**
+ * The policy of the built-in layer alone (agents/*.marrow, no project or user overrides), with
+ * the given environment: what SmallCode does by default.
+ */
+export async function loadBuiltinPolicy(env: Record<string, string | undefined> = {}): Promise<AgentPolicy> {
+  const nowhere = join(tmpdir(), 'smallcode-builtin-policy');
+  const layers = await loadAgentLayers({ projectRoot: nowhere, userConfigDir: false, env, cacheDir: join(nowhere, 'cache') });
+  return layers.policy;
 }

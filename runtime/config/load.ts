@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { closestNames } from '../../compiler/common/suggest.js';
-import { DEFAULT_POLICY, type AgentPolicy } from '../agent/policy.js';
+import type { AgentPolicy } from '../agent/policy.js';
 import { VARIABLES, VARIABLE_NAMES, type VariableSpec } from './variables.js';
 
 /** A configuration problem the user must fix; the CLI prints `message` and exits 2. */
@@ -226,4 +226,3 @@ export function applyConfigToPolicy(base: AgentPolicy, config: SmallCodeConfig):
   return policy;
 }
 
-export { DEFAULT_POLICY };

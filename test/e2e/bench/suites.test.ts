@@ -8,7 +8,7 @@ import { runChecker } from '../../../bench/harness/checker.js';
 import { benchEnv } from '../../../bench/harness/run-task.js';
 import { allTasks, type BenchTask } from '../../../bench/suites/index.js';
 import { stepSucceeded } from '../../../bench/sim/model.js';
-import { DEFAULT_POLICY } from '../../../runtime/agent/policy.js';
+import { BUILTIN_POLICY } from '../../support/policy.js';
 import { createToolRegistry } from '../../../runtime/tools/index.js';
 
 async function project(task: BenchTask): Promise<string> {
@@ -24,7 +24,7 @@ describe('benchmark suites', () => {
   const env = benchEnv('on');
   it.each(allTasks().map((t) => [t.id, t] as const))('%s: checker fails before, reference solution passes it', async (_id, task) => {
     const dir = await project(task);
-    const tools = createToolRegistry({ root: dir, policy: DEFAULT_POLICY, sessionId: 'bench-suite', env });
+    const tools = createToolRegistry({ root: dir, policy: BUILTIN_POLICY, sessionId: 'bench-suite', env });
     try {
       const before = await runChecker(task.check, dir, env);
       expect(before.passed, `checker passes on the untouched project: ${before.output}`).toBe(false);

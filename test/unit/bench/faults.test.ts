@@ -1,12 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY } from '../../../runtime/agent/policy.js';
+import { BUILTIN_POLICY } from '../../support/policy.js';
 import { parseToolCalls, repairToolCall } from '../../../runtime/api/index.js';
 import { createToolRegistry } from '../../../runtime/tools/index.js';
 import { DIALECTS, DIALECT_NAMES, loadCorpusDialects } from '../../../bench/sim/dialects.js';
 import { breakJson, canReindent, reindentSearch, renameArgs } from '../../../bench/sim/faults.js';
 import { Random, hashSeed } from '../../../bench/sim/random.js';
 
-const registry = createToolRegistry({ root: process.cwd(), policy: DEFAULT_POLICY, sessionId: 'bench-unit' });
+const registry = createToolRegistry({ root: process.cwd(), policy: BUILTIN_POLICY, sessionId: 'bench-unit' });
 const tools = registry.definitions();
 afterAll(() => registry.dispose());
 

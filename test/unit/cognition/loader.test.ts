@@ -4,7 +4,28 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { formatDiagnostics } from '../../../compiler/common/index.js';
 import { compileSource, transpileToCommonJs } from '../../../compiler/marrow/index.js';
 import { compileFileToDir } from '../../../compiler/marrow/files.js';
-import { DEFAULT_POLICY } from '../../../runtime/agent/policy.js';
+import type { AgentPolicy } from '../../../runtime/agent/policy.js';
+
+/** The defaults the docs promise; agents/core.marrow is the only place the engine takes them from. */
+const DOCUMENTED_DEFAULTS: AgentPolicy = {
+  context: { toolResultMaxChars: 4000, evictAt: 0.8, keepRecentTurns: 4, replyReserveTokens: 1024, defaultContextWindow: 8192 },
+  loop: { maxTurns: 25 },
+  model: {
+    timeoutMs: 300_000,
+    retry: { maxAttempts: 4, backoff: 'exponential', intervalMs: 500, jitter: true },
+    thinkingBudgetTokens: 2000,
+    temperature: 0.2,
+  },
+  shell: { persist: true, timeoutMs: 120_000 },
+  tools: {
+    read_file: { dedupWindow: 8 },
+    search: { dedupWindow: 8 },
+    find_files: { dedupWindow: 8 },
+    write_file: { readBeforeWrite: true },
+    patch: { trust: { demoteAfter: 3, dropAfter: 5 }, retryTemperatures: [-0.15, 0.15, 0] },
+    bash: { timeoutMs: 120_000 },
+  },
+};
 import { EnvReader, evaluateLayerModule, factsFromSnapshot, loadAgentLayers, mergeDefined, describeLayers, Tracer } from '../../../runtime/cognition/index.js';
 import { scriptedHost, tempDir } from './helpers.js';
 
@@ -30,14 +51,14 @@ beforeAll(() => {
 });
 
 describe('the built-in layer', () => {
-  it('declares exactly DEFAULT_POLICY when no environment variable is set', async () => {
+  it('declares exactly the documented defaults when no environment variable is set', async () => {
     const compiled = await compileSource(readFileSync(join(root, 'agents', 'core.marrow'), 'utf8'), { file: 'agents/core.marrow' });
     const layer = evaluateLayerModule(await transpileToCommonJs(compiled.code!, 'core.ts'), 'core.cjs');
     // The layer's own patch, on an empty base: every number comes from core.marrow.
-    expect(mergeDefined({}, layer.policy(new EnvReader({})))).toEqual(DEFAULT_POLICY);
+    expect(mergeDefined({}, layer.policy(new EnvReader({})))).toEqual(DOCUMENTED_DEFAULTS);
     const agent = await load(project());
     expect(agent.diagnostics).toEqual([]);
-    expect(agent.policy).toEqual(DEFAULT_POLICY);
+    expect(agent.policy).toEqual(DOCUMENTED_DEFAULTS);
     expect(Object.keys(agent.prompts)).toEqual(['classify_task', 'diagnose_error', 'summarize_history']);
     expect(agent.guards.map((g) => g.name)).toEqual(['repetition', 'patch_spiral', 'greeting_regression']);
     expect(agent.compressPrompt).toBe('summarize_history');
@@ -72,7 +93,7 @@ describe('the built-in layer', () => {
     await compileFileToDir(join(dir, 'core.marrow'), join(dir, '.compiled'), { file: 'agents/core.marrow' });
     const agent = await load(project(), { builtinDir: dir });
     expect(agent.layers[0]).toMatchObject({ origin: 'builtin', file: 'agents/core.marrow', from: 'prebuilt', status: 'loaded' });
-    expect(agent.policy).toEqual(DEFAULT_POLICY);
+    expect(agent.policy).toEqual(DOCUMENTED_DEFAULTS);
   });
 });
 
@@ -91,7 +112,7 @@ describe('override layers', () => {
     const agent = await load(project({ '.smallcode/agents/mine.marrow': override }));
     expect(agent.diagnostics).toEqual([]);
     expect(agent.layers.map((l) => [l.origin, l.file, l.status])).toEqual([['builtin', 'agents/core.marrow', 'loaded'], ['project', '.smallcode/agents/mine.marrow', 'loaded']]);
-    expect(agent.policy.context).toEqual({ ...DEFAULT_POLICY.context, evictAt: 0.7 });
+    expect(agent.policy.context).toEqual({ ...DOCUMENTED_DEFAULTS.context, evictAt: 0.7 });
     expect(agent.policy.tools.patch).toEqual({ trust: { demoteAfter: 2, dropAfter: 4 }, retryTemperatures: [-0.15, 0.15, 0] });
     expect(agent.guards.map((g) => [g.name, g.maxTrips])).toEqual([['repetition', 5], ['patch_spiral', 2], ['greeting_regression', undefined]]);
     expect(agent.prompts.classify_task!.loc).toBe('.smallcode/agents/mine.marrow:5');
@@ -114,7 +135,7 @@ describe('override layers', () => {
   it('reports a broken override with file:line:col and keeps the built-in policy', async () => {
     const dir = project({ '.smallcode/agents/broken.marrow': 'context {\n  evict_at: 70%\n  keep_recent_turns: 4 turns\n}\nguard g { on: reply when: sesion.turn > 1 then: continue }\n' });
     const agent = await load(dir);
-    expect(agent.policy).toEqual(DEFAULT_POLICY);
+    expect(agent.policy).toEqual(DOCUMENTED_DEFAULTS);
     expect(agent.layers[1]).toMatchObject({ status: 'failed', file: '.smallcode/agents/broken.marrow' });
     const text = formatDiagnostics(agent.diagnostics, agent.sources);
     expect(text).toContain(".smallcode/agents/broken.marrow:5:27: error MS012: unknown fact 'sesion.turn' (did you mean 'session.turn'?)");

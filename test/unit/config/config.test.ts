@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyConfigToPolicy, ConfigError, loadConfig } from '../../../runtime/config/load.js';
 import { VARIABLES } from '../../../runtime/config/variables.js';
-import { DEFAULT_POLICY } from '../../../runtime/agent/policy.js';
+import { BUILTIN_POLICY } from '../../support/policy.js';
 import { repoRoot } from '../../support/run-cli.js';
 
 async function project(files: Record<string, string>): Promise<string> {
@@ -52,16 +52,16 @@ describe('configuration', () => {
 
   it('leaves the policy alone when no switch is set', async () => {
     const c = await loadConfig({ cwd: await project({}), env: {} });
-    expect(applyConfigToPolicy(DEFAULT_POLICY, c)).toEqual(DEFAULT_POLICY);
+    expect(applyConfigToPolicy(BUILTIN_POLICY, c)).toEqual(BUILTIN_POLICY);
   });
 
   it('applies switches to the policy', async () => {
     const c = await loadConfig({ cwd: await project({}), env: { SMALLCODE_DEDUP: 'off', SMALLCODE_WRITE_GUARD: 'false', SMALLCODE_SHELL_PERSIST: '0' } });
-    const p = applyConfigToPolicy(DEFAULT_POLICY, c);
+    const p = applyConfigToPolicy(BUILTIN_POLICY, c);
     expect(p.tools.read_file!.dedupWindow).toBe(0);
     expect(p.tools.write_file!.readBeforeWrite).toBe(false);
     expect(p.shell.persist).toBe(false);
-    expect(DEFAULT_POLICY.tools.read_file!.dedupWindow).toBe(8); // the default is untouched
+    expect(BUILTIN_POLICY.tools.read_file!.dedupWindow).toBe(8); // the default is untouched
   });
 
   it('the README documents every variable', () => {

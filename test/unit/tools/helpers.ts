@@ -2,7 +2,8 @@ import { mkdtempSync, mkdirSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach } from 'vitest';
-import { DEFAULT_POLICY, type AgentPolicy } from '../../../runtime/agent/policy.js';
+import type { AgentPolicy } from '../../../runtime/agent/policy.js';
+import { BUILTIN_POLICY } from '../../support/policy.js';
 import { createToolRegistry, type ToolRegistry, type ToolRegistryOptions } from '../../../runtime/tools/index.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -27,14 +28,14 @@ export function makeOutsideDir(files: Record<string, string> = {}): string {
 }
 
 export function policyWith(change: (p: AgentPolicy) => void): AgentPolicy {
-  const p = structuredClone(DEFAULT_POLICY);
+  const p = structuredClone(BUILTIN_POLICY);
   change(p);
   return p;
 }
 
 /** A registry on `root` with the default policy (or overrides); disposed after the test. */
 export function makeRegistry(root: string, overrides: Partial<ToolRegistryOptions> = {}): ToolRegistry {
-  const registry = createToolRegistry({ root, policy: DEFAULT_POLICY, sessionId: 'test-session', ...overrides });
+  const registry = createToolRegistry({ root, policy: BUILTIN_POLICY, sessionId: 'test-session', ...overrides });
   cleanups.push(() => registry.dispose());
   return registry;
 }
