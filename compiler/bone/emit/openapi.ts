@@ -130,6 +130,29 @@ export function buildOpenApi(view: SystemView): Record<string, unknown> {
       },
     };
   }
+  for (const extension of view.extensions) {
+    const properties: Record<string, unknown> = {};
+    for (const param of extension.params) properties[param.key] = param.entity ? { type: 'string', format: 'uuid' } : {};
+    paths[extension.route] = {
+      post: {
+        operationId: `extension${extension.fnName[0]!.toUpperCase()}${extension.fnName.slice(1)}`,
+        tags: ['extensions'],
+        summary: `extension point ${extension.name}`,
+        ...security(extension.authRequired),
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { type: 'object', additionalProperties: false, required: extension.params.map((p) => p.key), properties } } },
+        },
+        responses: {
+          '200': { description: 'Its value', content: { 'application/json': { schema: { type: 'object', required: ['value'], properties: { value: {} } } } } },
+          '400': errorRef('Invalid input'),
+          '404': errorRef('A referenced row does not exist'),
+          '501': errorRef('Not implemented yet'),
+          ...authErrors(extension.authRequired),
+        },
+      },
+    };
+  }
   paths['/events'] = {
     get: {
       operationId: 'listEvents',

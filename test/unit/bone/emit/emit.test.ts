@@ -100,7 +100,7 @@ describe('openapi.yaml', () => {
     // Validates against the official OpenAPI 3.0 JSON schema and resolves every $ref.
     await SwaggerParser.validate(structuredClone(document) as never);
     expect(Object.keys(document.paths)).toEqual(
-      expect.arrayContaining(['/listings', '/listings/{id}', '/listings/{id}/transition', '/capabilities/place-order', '/flows/checkout', '/events']),
+      expect.arrayContaining(['/listings', '/listings/{id}', '/listings/{id}/transition', '/capabilities/place-order', '/flows/checkout', '/extensions/calculate-fee', '/events']),
     );
   });
 });
