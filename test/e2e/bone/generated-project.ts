@@ -109,7 +109,8 @@ export async function startProject(projectDir: string, env: Record<string, strin
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within 30 s:\n${output}`)), 30_000);
+    // Generous: on a loaded 2-core CI machine tsx alone can take several seconds to start.
+    const timer = setTimeout(() => reject(new Error(`server did not start within 60 s:\n${output}`)), 60_000);
     const check = () => {
       const match = /listening on (http:\/\/[^\s]+)/.exec(output);
       if (match) {

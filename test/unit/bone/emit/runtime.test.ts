@@ -252,7 +252,10 @@ describe('WebSocket channels', () => {
       const guest = await join(url(['guest']));
       const sender = await join(url(['admin']));
       sender.ws.send(JSON.stringify({ text: 'hi' }));
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      // Wait for the admitted participant's copy (however slow the machine), then a little more
+      // for a copy the guest must never get.
+      for (let waited = 0; admin.inbox.length === 0 && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 100));
       expect(admin.inbox).toMatchObject([{ channel: 'staff', seq: 1, data: { text: 'hi' } }]);
       expect(guest.inbox).toEqual([]);
       const fourth = await join(url(['admin']));
