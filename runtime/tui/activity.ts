@@ -31,6 +31,7 @@ export class ActivityView {
   /** Classic mode: the reply line being written. */
   private plainBuffer = '';
   private currentArg = '';
+  private callFilter = new ToolCallMarkupFilter();
 
   constructor(
     private readonly out: Output,
@@ -40,8 +41,6 @@ export class ActivityView {
   ) {
     this.markdown = this.newMarkdown();
   }
-
-  private callFilter = new ToolCallMarkupFilter();
 
   private newMarkdown(): MarkdownStream {
     this.callFilter = new ToolCallMarkupFilter();
@@ -102,7 +101,7 @@ export class ActivityView {
     this.collapseThinking();
     this.wroteContent = true;
     if (!this.out.rich) {
-      // Classic: the reply as it arrives, unformatted (a screen reader reads what is written).
+      // Classic: the reply line by line, as the model wrote it (a screen reader reads what is written).
       this.printPlain(text);
       return;
     }

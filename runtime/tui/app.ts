@@ -3,6 +3,7 @@
  * view, slash commands, approvals, session file, traces — around one engine session and runs the
  * prompt → task → prompt loop until the user leaves.
  */
+import { resolve } from 'node:path';
 import pc from 'picocolors';
 import type { Session } from '../agent/session.js';
 import type { AgentEventName, AgentEvents, EmitFn, RunResult } from '../agent/types.js';
@@ -47,7 +48,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
   let session: Session | undefined;
   const removeGuard = installTerminalGuard(o.stdin, o.stdout, o.stderr, () => void session?.close());
   const keys = new TaskKeys(o.stdin, o.stdout);
-  const root = (await import('node:path')).resolve(o.cwd);
+  const root = resolve(o.cwd);
 
   // Which conversation: a new one, the latest (--continue) or a chosen one (--resume).
   let resumed: LoadedSession | undefined;
@@ -69,15 +70,23 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
   const approvals = new ProjectApprovals(root);
   const lineInput = rich ? undefined : new LineInput(o.stdin, o.stdout, '› ');
   let current: AbortController | undefined;
+  let turn = 0;
+  let toolArg = '';
 
   const emit: EmitFn = <K extends AgentEventName>(event: K, payload: AgentEvents[K]) => {
     activity.handle(event, payload);
     const at = new Date().toISOString();
-    if (event === 'tool_start') trace.onToolStart(payload as AgentEvents['tool_start']);
+    if (event === 'turn_start') turn = (payload as AgentEvents['turn_start']).turn;
+    if (event === 'tool_start') {
+      const e = payload as AgentEvents['tool_start'];
+      trace.onToolStart(e);
+      toolArg = keyArgument(e.args);
+    }
     if (event === 'tool_end') {
       const e = payload as AgentEvents['tool_end'];
       stats.onToolEnd(e);
       trace.onToolEnd(e);
+      store.append({ type: 'tool', at, turn, name: e.name, ok: e.ok, ms: e.ms, arg: toolArg });
     }
     if (event === 'turn_end') {
       const e = payload as AgentEvents['turn_end'];

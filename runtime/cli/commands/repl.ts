@@ -1,4 +1,5 @@
 import pkg from '../../../package.json' with { type: 'json' };
+import { debugLog } from '../../tui/terminal.js';
 import type { CommandContext } from '../command.js';
 import { sessionOverrides } from './shared.js';
 
@@ -25,6 +26,6 @@ export default async function repl(ctx: CommandContext): Promise<number> {
   // The user has left: an engine still starting up or an idle keep-alive connection must not keep
   // the terminal waiting. Everything worth keeping is on disk already; flush the output and go.
   await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
-  (await import('../../tui/terminal.js')).debugLog(`exit ${code}`);
+  debugLog(`exit ${code}`);
   process.exit(code);
 }

@@ -2,10 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startScriptedServer, type ScriptedServer, type ScriptedServerOptions } from '../../support/scripted-server.js';
-import { makeTempProject, removeTempProject } from '../../support/run-cli.js';
+import { makeTempProject } from '../../support/run-cli.js';
 import { Terminal } from './tmux.js';
 
-export { Terminal, startScriptedServer, makeTempProject, removeTempProject };
+export { Terminal, startScriptedServer, makeTempProject };
+
+/** Removes a test folder; the program may still be writing its last records as its terminal goes away. */
+export async function removeTempProject(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+}
 export type { ScriptedServer };
 
 /** The prompt line, empty (capture-pane drops trailing spaces). */
@@ -46,8 +51,7 @@ export async function withTerminal(
   } finally {
     for (const t of terminals) await t.close();
     await server.close();
-    // The program may still be writing its last records as its terminal goes away.
-    await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
-    await rm(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    await removeTempProject(dir);
+    await removeTempProject(home);
   }
 }
