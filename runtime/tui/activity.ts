@@ -168,7 +168,7 @@ export class ActivityView {
     }
     if (this.before) {
       const after = this.readText(this.before.abs);
-      const diff = renderDiff(this.before.path, this.before.text, after, this.style);
+      const diff = renderDiff(this.before.path, this.before.text, after, this.style, this.out.columns - 4);
       if (diff) this.showFolded(`diff of ${this.before.path}`, diff, (l) => l, DIFF_LINES, true);
       this.before = undefined;
       return;

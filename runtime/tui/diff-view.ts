@@ -4,11 +4,12 @@
  * `-`/`+` markers carry the meaning.
  */
 import { structuredPatch } from 'diff';
-import type { Style } from './style.js';
+import { truncate, type Style } from './style.js';
 
-/** `before` null: the file is new. Returns '' when nothing changed. */
-export function renderDiff(path: string, before: string | null, after: string | null, style: Style): string {
+/** `before` null: the file is new. Returns '' when nothing changed. Lines are cut to `width`. */
+export function renderDiff(path: string, before: string | null, after: string | null, style: Style, width = Infinity): string {
   const { c } = style;
+  const fit = (line: string) => (line.length > width ? truncate(line, width) : line);
   if (after === null) return before === null ? '' : c.red(`deleted ${path}`);
   const patch = structuredPatch(path, path, before ?? '', after, '', '', { context: 2 });
   if (patch.hunks.length === 0) return '';
@@ -18,9 +19,9 @@ export function renderDiff(path: string, before: string | null, after: string | 
     out.push(c.cyan(`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`));
     for (const line of hunk.lines) {
       if (line.startsWith('\\')) continue; // "\ No newline at end of file"
-      if (line.startsWith('+')) out.push(c.green(line));
-      else if (line.startsWith('-')) out.push(c.red(line));
-      else out.push(c.dim(line));
+      if (line.startsWith('+')) out.push(c.green(fit(line)));
+      else if (line.startsWith('-')) out.push(c.red(fit(line)));
+      else out.push(c.dim(fit(line)));
     }
   }
   return out.join('\n');

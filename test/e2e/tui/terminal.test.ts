@@ -214,6 +214,21 @@ suite('smallcode in a terminal', () => {
     });
   });
 
+  it('remembers what was typed across runs: ↑ brings back the last message', async () => {
+    await withTerminal({}, { turns: [{ content: 'Noted.' }] }, async ({ term, restart }) => {
+      await term.submit('remember this line');
+      await term.waitFor('Noted.');
+      await term.submit('/quit');
+      await term.waitForExit();
+      const next = await restart();
+      await next.waitFor(PROMPT);
+      await next.press('Up');
+      await next.waitFor(/^› \/quit\s*$/m);
+      await next.press('Up');
+      await next.waitFor(/^› remember this line\s*$/m);
+    });
+  });
+
   it('keeps a pasted multi-line message together, and a trailing \\ continues the line', async () => {
     await withTerminal({}, { turns: [{ content: 'Got the paste.' }, { content: 'Got the continuation.' }] }, async ({ term, server }) => {
       await term.paste('first line of the paste\nsecond line of the paste');

@@ -15,3 +15,12 @@ describe('edits as a diff', () => {
     expect(renderDiff('n.txt', 'same\n', 'same\n', createStyle(false))).toBe('');
   });
 });
+
+describe('a diff in a narrow terminal', () => {
+  it('cuts long lines to the width instead of letting them wrap', () => {
+    const out = renderDiff('a.txt', 'short\n', `${'x'.repeat(100)}\n`, createStyle(false), 30);
+    const added = out.split('\n').find((l) => l.startsWith('+'))!;
+    expect(added).toHaveLength(30);
+    expect(added.endsWith('…')).toBe(true);
+  });
+});
