@@ -46,9 +46,15 @@ export async function compileBoneFile(file: string, opts: CompileBoneOptions): P
 }
 
 export async function compileBoneSource(source: string, file: string, opts: CompileBoneOptions): Promise<CompileBoneResult> {
-  const checked = checkBone(source, file, { extensionImplemented: implementedIn(opts.outDir) });
+  const sourceDir = opts.sourceDir ?? path.dirname(path.resolve(file));
+  const checked = checkBone(source, file, {
+    extensionImplemented: implementedIn(opts.outDir),
+    // `implementation:` paths are relative to the .bone file, wherever the process runs.
+    // The checker resolves them against the .bone path as given (relative to this process's cwd).
+    fileExists: (p) => fs.existsSync(path.resolve(sourceDir, path.relative(path.resolve(path.dirname(file)), p))),
+  });
   if (!checked.ir || hasErrors(checked.diagnostics)) return failed(checked.diagnostics, opts);
-  const result = compileBoneSystem(checked.ir, { ...opts, sourceDir: path.dirname(path.resolve(file)) });
+  const result = compileBoneSystem(checked.ir, { ...opts, sourceDir });
   return { ...result, diagnostics: [...checked.diagnostics, ...result.diagnostics] };
 }
 

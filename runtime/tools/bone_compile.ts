@@ -27,7 +27,7 @@ export const boneCompileTool = {
     const out = typeof outArg === 'string' && outArg.trim() ? insideRoot(ctx.root, outArg) : { path: defaultOutDir(read.file) };
     if ('error' in out) return failure(`bone_compile: ${out.error}`);
 
-    const result = await compileBoneSource(read.source, read.shown, { outDir: out.path, target: 'express' });
+    const result = await compileBoneSource(read.source, read.shown, { outDir: out.path, target: 'express', sourceDir: path.dirname(read.file) });
     const sources = { [read.shown]: read.source };
     if (!result.ok) {
       const errors = result.diagnostics.filter((d) => d.severity === 'error').length;

@@ -48,7 +48,7 @@ export default async function bone(ctx: CommandContext): Promise<number> {
   const { compileBoneSource, defaultOutDir, formatCompileReport } = await import('../../../compiler/bone/compile.js');
   const outOption = ctx.options.o ?? ctx.options.out ?? ctx.options.outDir;
   const outDir = outOption ? path.resolve(ctx.cwd, String(outOption)) : defaultOutDir(filePath);
-  const result = await compileBoneSource(source, shown, { outDir, target: 'express' });
+  const result = await compileBoneSource(source, shown, { outDir, target: 'express', sourceDir: path.dirname(filePath) });
   if (json) {
     ctx.stdout.write(`${JSON.stringify({ ...result, diagnostics: result.diagnostics.map(diagnosticToJson) }, null, 2)}\n`);
   } else {
