@@ -127,3 +127,33 @@ describe('examples/shop.bone, generated', () => {
     }, 120_000);
   });
 });
+
+// Runs after the tests above (vitest keeps file order): it reuses their output folder and shop.db.
+describe('examples/shop.bone, changed and recompiled', () => {
+  it('adds a migration that the server applies at start, keeping the data already there', async () => {
+    const changed = path.join(root, 'shop-v2.bone');
+    let source = fs.readFileSync(SHOP, 'utf8');
+    source = source.replace(/entity Buyer \{\s*owns: \[/, (m) => `${m}\n      phone: optional<string>,`);
+    source = source.replace(/\}\s*$/, '\n  entity Review {\n    owns: [stars: uint]\n    constraints: [stars in 1..5]\n    auth: none\n  }\n}\n');
+    fs.writeFileSync(changed, source);
+    const result = await compileBoneFile(changed, { outDir: out });
+    expect(result.ok, JSON.stringify(result.diagnostics)).toBe(true);
+    expect(result.migrationsAdded).toEqual([expect.stringMatching(/^0002_add_/)]);
+    expect(result.filesAdded).toContain('src/entities/review.ts');
+
+    const server = await startProject(out, { DATABASE_URL: path.join(root, 'shop.db'), JWT_SECRET });
+    try {
+      expect(server.output()).toContain(`migrations applied: ${result.migrationsAdded[0]}.sql`);
+      const admin = { authorization: `Bearer ${token('admin-1', ['admin'])}` };
+      const buyers = (await (await fetch(`${server.url}/buyers?limit=100`, { headers: admin })).json()) as { items: Array<{ name: string; phone: string | null }> };
+      expect(buyers.items.map((b) => b.name)).toEqual(expect.arrayContaining(['Bob', 'Poor', 'Carol']));
+      expect(buyers.items.every((b) => b.phone === null)).toBe(true);
+      const review = await fetch(`${server.url}/reviews`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ stars: 5 }) });
+      expect(review.status).toBe(201);
+      const bad = await fetch(`${server.url}/reviews`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ stars: 9 }) });
+      expect(bad.status).toBe(400);
+    } finally {
+      await server.stop();
+    }
+  }, 120_000);
+});
