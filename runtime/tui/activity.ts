@@ -32,6 +32,8 @@ export class ActivityView {
   private plainBuffer = '';
   private currentArg = '';
   private callFilter = new ToolCallMarkupFilter();
+  /** The error already printed for this task (not repeated in the summary). */
+  private shownError: string | undefined;
 
   constructor(
     private readonly out: Output,
@@ -59,6 +61,7 @@ export class ActivityView {
 
   beginTask(): void {
     this.markdown = this.newMarkdown();
+    this.shownError = undefined;
     this.wroteContent = false;
     this.out.status(`waiting for ${this.modelName()}`);
   }
@@ -86,7 +89,8 @@ export class ActivityView {
         break;
       case 'error':
         this.endText();
-        this.out.print(this.style.c.red(`error: ${(payload as AgentEvents['error']).message}`));
+        this.shownError = (payload as AgentEvents['error']).message;
+        this.out.print(this.style.c.red(`error: ${this.shownError}`));
         break;
     }
   }
@@ -217,8 +221,7 @@ export class ActivityView {
     } else if (result.error === 'cancelled') {
       this.out.print(c.yellow(`⏹ cancelled · ${summary}`));
     } else {
-      this.out.print(c.red(`✗ task failed: ${result.error}`));
-      this.out.print(c.dim(summary));
+      this.out.print(c.red(`✗ task failed${result.error === this.shownError ? '' : `: ${result.error}`}`) + c.dim(` · ${summary}`));
     }
   }
 }

@@ -107,7 +107,10 @@ async function modelCommand(h: CommandHost, args: string[]): Promise<void> {
   const { ModelClient } = await import('../model/client.js');
   const { c } = h.style;
   const s = h.session;
-  const server = await discoverServer(s.config).catch(() => s.server);
+  h.out.status('asking the server for its models');
+  const server = await discoverServer(s.config)
+    .catch(() => s.server)
+    .finally(() => h.out.status(undefined));
   const ids = server.models.map((m) => m.id);
   let wanted: string | undefined = args[0];
   if (!wanted) {
@@ -173,8 +176,9 @@ async function profileCommand(h: CommandHost): Promise<void> {
 }
 
 async function cognitionCommand(h: CommandHost): Promise<void> {
+  h.out.status('loading the behaviour layers (the first time compiles them)');
   const { loadAgentLayers, describeLayers } = await import('../cognition/index.js');
-  const agent = await loadAgentLayers({ projectRoot: h.session.root, env: process.env });
+  const agent = await loadAgentLayers({ projectRoot: h.session.root, env: process.env }).finally(() => h.out.status(undefined));
   // The engine may carry a cognition runtime; its counters are the live numbers.
   const runtime = (h.session as unknown as { cognition?: { counterSnapshot?: () => Record<string, never> } }).cognition;
   h.out.print(describeLayers(agent, runtime?.counterSnapshot?.() ?? {}));

@@ -66,6 +66,35 @@ suite('smallcode in a terminal', () => {
     });
   });
 
+  it('Ctrl+C at the approval question denies the command and cancels the task', async () => {
+    await withTerminal({}, {
+      turns: [{ toolCalls: [{ name: 'bash', arguments: { command: 'touch never.txt' } }] }, { content: 'Should not be asked for.' }],
+    }, async ({ dir, term, server }) => {
+      await term.submit('make never.txt');
+      await term.waitFor('Allow once');
+      await term.press('C-c');
+      const screen = await term.waitFor('cancelled');
+      expect(screen).not.toContain('Should not be asked for.');
+      expect(existsSync(join(dir, 'never.txt'))).toBe(false);
+      expect(server.chatRequests()).toHaveLength(1);
+      await term.waitFor(PROMPT);
+    });
+  });
+
+  it('a model error is one readable line, and the prompt comes back', async () => {
+    await withTerminal({}, {
+      turns: [{ fault: { kind: 'http_error', status: 404, body: '{"error":{"message":"model \'ghost\' not found"}}' } }, { content: 'Recovered.' }],
+    }, async ({ term }) => {
+      await term.submit('hello?');
+      const screen = await term.waitFor('task failed');
+      expect(screen).toMatch(/error: model request to .* failed: .*not found/);
+      expect(screen).not.toMatch(/^\s+at /m); // no stack trace
+      await term.waitFor(PROMPT);
+      await term.submit('again');
+      await term.waitFor('Recovered.');
+    });
+  });
+
   it('runs read-only commands without asking, and remembers "always allow" for the project', async () => {
     await withTerminal({ 'notes.txt': 'x\n' }, {
       turns: [
