@@ -175,6 +175,8 @@ export interface CapabilityView {
   usesSteps: boolean;
   /** `pipeline:` as written, for the comment above the region where it is implemented. */
   pipelineText?: string;
+  /** `returns: T`: the response's `result`, set by code in the extension region (null until then). */
+  returnsTs?: string;
 }
 
 export interface FlowStepView {
@@ -802,6 +804,7 @@ function buildCapability(
     callable: entityParams.every((p) => p.entity!.testable),
     requiresJson: lit(capability.requires.map((r) => r.text)),
     usesSteps: usesSteps || !!capability.pipeline,
+    returnsTs: capability.returns ? (unwrapOptional(capability.returns).kind === 'entity' ? 'string' : tsType(unwrapOptional(capability.returns))) : undefined,
     pipelineText: capability.pipeline
       ? `${capability.pipeline.steps.map((s) => `${s.call}(${s.args.map((a) => a.text).join(', ')})${s.name !== s.call ? ` as ${s.name}` : ''}`).join(capability.pipeline.parallel ? ' ∥ ' : ' → ')} (on_error: ${capability.pipeline.onError})`
       : undefined,
