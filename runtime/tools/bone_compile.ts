@@ -46,6 +46,7 @@ export const boneCompileTool = {
     ];
     if (result.migrationsAdded.length) lines.push(`New database migration: ${result.migrationsAdded.join(', ')}.`);
     if (filesEdited.length && filesEdited.length <= 10) lines.push(`Changed: ${filesEdited.join(', ')}`);
+    if (result.filesRemoved.length) lines.push(`Removed (no longer in the .bone file): ${result.filesRemoved.map(toRoot).join(', ')}`);
     if (result.diagnostics.length) lines.push(`Warnings:\n${numberedDiagnostics(result.diagnostics, sources)}`);
     lines.push(`Next: run \`cd ${outRel} && npm install && npm test\`. Put custom logic only between // <bone:extension NAME> markers (src/extensions.ts, src/capabilities/*): a recompile keeps it; other edits are overwritten.`);
     return { ok: true, output: lines.join('\n'), filesCreated, filesEdited };
