@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RESULTS_SCHEMA, summarize, type SuiteRun } from '../../../bench/harness/results.js';
 import { runTask } from '../../../bench/harness/run-task.js';
+import { startSimServer } from '../../../bench/sim/server.js';
 import { suiteTasks } from '../../../bench/suites/index.js';
 
 const [hello, , fixTypo] = suiteTasks('smoke') as [ReturnType<typeof suiteTasks>[number], unknown, ReturnType<typeof suiteTasks>[number]];
@@ -42,6 +43,26 @@ describe('runTask against the simulated model', () => {
     const off = await runTask(hello, target, { kit: 'off' });
     expect(off.passed).toBe(true);
     expect(off.turns).toBeGreaterThan((await runTask(hello, target, { kit: 'on' })).turns);
+  });
+});
+
+describe('runTask against an endpoint', () => {
+  it('drives any OpenAI-compatible server given by base URL and model (here the sim, started by hand)', async () => {
+    const server = await startSimServer(hello, { faultRate: 0, seed: 1 });
+    try {
+      const result = await runTask(hello, { kind: 'endpoint', baseUrl: server.url, model: server.model }, { kit: 'on' });
+      expect(result).toMatchObject({ id: 'smoke-hello-python', passed: true, toolCalls: 2 });
+      expect(result.faults).toBeUndefined();
+      expect(server.server.chatRequests().length).toBe(result.turns);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('fails the task with a readable reason when nothing answers at the endpoint', async () => {
+    const result = await runTask(hello, { kind: 'endpoint', baseUrl: 'http://127.0.0.1:9/v1', model: 'nothing-here' }, { kit: 'on', timeoutMs: 20_000 });
+    expect(result.passed).toBe(false);
+    expect(result.failure).toMatch(/127\.0\.0\.1:9/);
   });
 });
 
