@@ -41,7 +41,10 @@ Run:
   --keep                 keep the temp projects of failed tasks
   --out <dir>            where results go (default .smallcode/benchmarks)
   --no-save              do not write a results file
-  --json                 print the results JSON instead of the table`;
+  --json                 print the results JSON instead of the table
+
+Exit code: 0 when the suite ran (whatever its pass rate), 2 on a usage error or when no task
+could start (e.g. no model server).`;
 }
 
 export interface SuiteCliOptions {
@@ -191,6 +194,12 @@ export async function suiteMain(suite: SuiteName, argv = process.argv.slice(2)):
   }
   if (opts.target.kind === 'sim' && !opts.json) console.error(`bench:${suite}: ${SIM_BANNER}. Set SMALLCODE_BASE_URL (or pass --endpoint) for a real model.`);
   const run = await runSuite(suite, tasks, opts.target, { kit: opts.kit, concurrency: opts.concurrency, timeoutMs: opts.timeoutMs, keep: opts.keep, quiet: opts.json });
+  // No task could even start (no server, bad configuration): one clear line, no results file.
+  const unstarted = run.tasks.filter((t) => t.failure?.startsWith('could not start: '));
+  if (unstarted.length === run.tasks.length && run.tasks.length > 0) {
+    console.error(`bench:${suite}: ${unstarted[0]!.failure!.slice('could not start: '.length)}`);
+    return 2;
+  }
   if (opts.json) console.log(JSON.stringify(run, null, 2));
   else printRun(run);
   if (opts.save) {
