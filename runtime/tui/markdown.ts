@@ -10,6 +10,8 @@ import type { Style } from './style.js';
 export class MarkdownStream {
   private partial = '';
   private fence: { marker: string; lang: string } | null = null;
+  /** Rows of a table being received: rendered together once it ends, so the columns align. */
+  private table: string[] = [];
 
   constructor(
     private readonly style: Style,
@@ -25,7 +27,7 @@ export class MarkdownStream {
     let nl = this.partial.indexOf('\n');
     while (nl >= 0) {
       const raw = this.partial.slice(0, nl);
-      if (this.keepLine(raw)) this.emitLine(this.renderLine(raw));
+      if (this.keepLine(raw)) this.take(raw);
       this.partial = this.partial.slice(nl + 1);
       nl = this.partial.indexOf('\n');
     }
@@ -42,9 +44,25 @@ export class MarkdownStream {
 
   /** Ends the reply: renders what is left, closes an open fence. */
   end(): void {
-    if (this.partial && this.keepLine(this.partial)) this.emitLine(this.renderLine(this.partial));
+    if (this.partial && this.keepLine(this.partial)) this.take(this.partial);
+    this.flushTable();
     this.partial = '';
     this.fence = null;
+  }
+
+  private take(raw: string): void {
+    if (!this.fence && /^\s*\|.*\|\s*$/.test(raw)) {
+      this.table.push(raw);
+      return;
+    }
+    this.flushTable();
+    this.emitLine(this.renderLine(raw));
+  }
+
+  private flushTable(): void {
+    if (this.table.length === 0) return;
+    for (const line of renderTable(this.table, this.style)) this.emitLine(line);
+    this.table = [];
   }
 
   private renderLine(raw: string): string {
@@ -64,6 +82,37 @@ export class MarkdownStream {
     }
     return renderBlockLine(line, this.style);
   }
+}
+
+/** A markdown table with its columns aligned and box-drawing rules (cells keep inline styles). */
+export function renderTable(rows: string[], style: Style): string[] {
+  const cells = rows.map((r) => r.trim().replace(/^\||\|$/g, '').split('|').map((c) => c.trim()));
+  const isRule = (row: string[]) => row.every((c) => /^:?-{2,}:?$/.test(c));
+  const body = cells.filter((row) => !isRule(row));
+  const plain = body.map((row) => row.map((c) => stripMarkers(c)));
+  const widths: number[] = [];
+  for (const row of plain) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  const { c } = style;
+  const line = (row: string[], i: number) =>
+    row
+      .map((cell, j) => {
+        const text = renderInline(cell, style);
+        const pad = ' '.repeat(Math.max(0, (widths[j] ?? 0) - plain[i]![j]!.length));
+        return i === 0 && body.length > 1 ? c.bold(text) + pad : text + pad;
+      })
+      .join(c.dim(' │ '));
+  const out = body.map((row, i) => `  ${line(row, i)}`);
+  if (body.length > 1) out.splice(1, 0, `  ${c.dim(widths.map((w) => '─'.repeat(w)).join('─┼─'))}`);
+  return out;
+}
+
+/** The text of a cell as it will show (for measuring): inline markers removed like renderInline does. */
+function stripMarkers(cell: string): string {
+  return cell
+    .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, '$1 ($2)')
+    .replace(/\*\*([^*]+)\*\*|__([^_]+)__/g, '$1$2')
+    .replace(/`+([^`]*)`+/g, '$1')
+    .replace(/(^|[^\w*])\*([^*\s][^*]*?)\*(?!\w)/g, '$1$2');
 }
 
 /** One line outside code: headings, quotes, rules, list items, then inline styles. */

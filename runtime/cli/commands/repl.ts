@@ -27,5 +27,6 @@ export default async function repl(ctx: CommandContext): Promise<number> {
   // the terminal waiting. Everything worth keeping is on disk already; flush the output and go.
   await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
   debugLog(`exit ${code}`);
+  process.on('exit', () => debugLog('exit handlers ran'));
   process.exit(code);
 }

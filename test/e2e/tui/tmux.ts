@@ -2,7 +2,9 @@
 // test), keys sent as a user types them, and the screen read back with capture-pane.
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { cliPath } from '../../support/run-cli.js';
 
@@ -30,19 +32,28 @@ export class Terminal {
   private constructor(
     readonly socket: string,
     readonly startedAt: number,
+    /** Where the wrapper writes the program's exit code (`start` only). */
+    private readonly exitFile?: string,
   ) {}
 
   /** Starts `node bin/smallcode.js <args>` in a fresh tmux server; the pane stays open after it exits. */
   static async start(opts: TerminalOptions): Promise<Terminal> {
     const socket = `smallcode-test-${process.pid}-${randomBytes(4).toString('hex')}`;
+    const exitFile = join(tmpdir(), `${socket}.exit`);
     const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TERM: 'xterm-256color', LANG: 'C.UTF-8', ...opts.env };
     const assignments = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
-    const command = `exec env -i ${assignments} ${shellQuote(process.execPath)} ${shellQuote(cliPath)} ${(opts.args ?? []).map(shellQuote).join(' ')}`;
+    // A small sh around the program writes its exit code to a file: tmux does not always reap a
+    // pane's process promptly (it can stay a zombie for many seconds), so its pane status is no
+    // reliable witness of the exit.
+    // (`trap :` keeps the wrapper alive through a Ctrl+C meant for the program; the program itself
+    // starts with the default disposition, as traps are reset for children.)
+    const script = `trap : INT; "$0" "$@"; echo $? > ${shellQuote(exitFile)}`;
+    const command = `exec env -i ${assignments} sh -c ${shellQuote(script)} ${shellQuote(process.execPath)} ${shellQuote(cliPath)} ${(opts.args ?? []).map(shellQuote).join(' ')}`;
     const startedAt = performance.now();
     // remain-on-exit before the program starts: the pane (and its last screen) outlives the program.
     await run('tmux', ['-L', socket, '-f', '/dev/null', 'start-server', ';', 'set-option', '-g', 'remain-on-exit', 'on', ';',
       'new-session', '-d', '-x', String(opts.columns ?? 100), '-y', String(opts.rows ?? 40), '-c', opts.cwd, command]);
-    return new Terminal(socket, startedAt);
+    return new Terminal(socket, startedAt, exitFile);
   }
 
   /**
@@ -63,9 +74,16 @@ export class Terminal {
     return `${shellQuote(process.execPath)} ${shellQuote(cliPath)} ${args.map(shellQuote).join(' ')}`.trim();
   }
 
+  /** `ps` of the pane's process and its children, for failure messages. */
+  private async processInfo(): Promise<string> {
+    const pid = await this.panePid().catch(() => 0);
+    const { stdout } = await run('ps', ['-o', 'pid,ppid,stat,etime,wchan:24,cmd', '--pid', String(pid), '--ppid', String(pid)]).catch(() => ({ stdout: 'no such process' }));
+    return `pane pid ${pid}:\n${stdout}`;
+  }
+
   /** The process ids of the pane process's children (smallcode under `startShell`). */
   async childPids(): Promise<number[]> {
-    const parent = await this.pid();
+    const parent = await this.panePid();
     const { stdout } = await run('pgrep', ['-P', String(parent)]).catch(() => ({ stdout: '' }));
     return stdout.split('\n').filter(Boolean).map(Number);
   }
@@ -123,27 +141,36 @@ export class Terminal {
 
   /** Whether the program is still running. */
   async alive(): Promise<boolean> {
+    if (this.exitFile) return !existsSync(this.exitFile);
     const { stdout } = await run('tmux', ['-L', this.socket, 'list-panes', '-t', '0', '-F', '#{pane_dead}']).catch(() => ({ stdout: '1' }));
     return stdout.trim() === '0';
   }
 
-  /** Waits until the program has exited (the pane is dead); its exit code, 128 + signal if killed. */
-  async waitForExit(timeoutMs = 20_000): Promise<number | null> {
+  /** Waits until the program has exited; its exit code (128 + the signal when killed, as sh says). */
+  async waitForExit(timeoutMs = 20_000): Promise<number> {
+    if (!this.exitFile) throw new Error('waitForExit needs a terminal made by Terminal.start');
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const { stdout } = await run('tmux', ['-L', this.socket, 'list-panes', '-t', '0', '-F', '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}']).catch(() => ({ stdout: '1:-1:' }));
-      const [dead, status, signal] = stdout.trim().split(':');
-      // An exit code, or 128 + the signal that ended it, as a shell reports it.
-      if (dead === '1' && (status || signal)) return status ? Number(status) : 128 + Number(signal);
-      if (Date.now() > deadline) throw new Error(`the program did not exit; the screen shows:\n${await this.screen()}`);
+      const code = existsSync(this.exitFile) ? readFileSync(this.exitFile, 'utf8').trim() : '';
+      if (code) return Number(code);
+      if (Date.now() > deadline) throw new Error(`the program did not exit (${await this.processInfo()}); the screen shows:\n${await this.screen()}`);
       await new Promise((r) => setTimeout(r, 40));
     }
   }
 
-  /** The program's process id (the pane runs it directly through exec). */
-  async pid(): Promise<number> {
+  /** The process id of the pane's process (the sh wrapper under `start`, bash under `startShell`). */
+  async panePid(): Promise<number> {
     const { stdout } = await run('tmux', ['-L', this.socket, 'list-panes', '-t', '0', '-F', '#{pane_pid}']);
     return Number(stdout.trim());
+  }
+
+  /** The program's process id (under `start`: the child of the sh wrapper). */
+  async pid(): Promise<number> {
+    const pane = await this.panePid();
+    if (!this.exitFile) return pane;
+    const [child] = await this.childPids();
+    if (!child) throw new Error(`the program is not running (${await this.processInfo()})`);
+    return child;
   }
 
   /** Resident memory of the program, in MiB (Linux). */
@@ -155,6 +182,7 @@ export class Terminal {
 
   async close(): Promise<void> {
     await run('tmux', ['-L', this.socket, 'kill-server']).catch(() => undefined);
+    if (this.exitFile) rmSync(this.exitFile, { force: true });
   }
 }
 

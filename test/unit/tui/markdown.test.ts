@@ -55,3 +55,19 @@ describe('tool calls written as text', () => {
     expect(ToolCallMarkupFilter.startsCall('Plain text')).toBe(false);
   });
 });
+
+describe('tables', () => {
+  it('align their columns once the table is complete, header bold, rule drawn', () => {
+    const lines: string[] = [];
+    const s = new MarkdownStream(color, (l) => lines.push(stripAnsi(l)));
+    s.push('| name | size |\n|---|---:|\n| `a.ts` | 10 |\n| **big-file.ts** | 2000 |\nafter\n');
+    s.end();
+    expect(lines).toEqual([
+      '  name        │ size',
+      '  ────────────┼─────',
+      '  a.ts        │ 10  ',
+      '  big-file.ts │ 2000',
+      'after',
+    ]);
+  });
+});
