@@ -97,6 +97,8 @@ export interface EntityView {
   rateLimits: RateLimitView[];
   /** `derived name: type = expr`: computed on every read, never stored. */
   derived: Array<{ name: string; key: string; tsType: string; ts: string; alias: string }>;
+  /** `relation r: many_to_many T`: link routes under `/<route>/:id/<segment>`. */
+  manyToMany: Array<{ name: string; segment: string; joinTable: string; sourceKey: string; targetKey: string; target: string; targetVar: string; targetFile: string; self: boolean; testable: boolean }>;
 }
 
 export interface ParamView {
@@ -278,6 +280,26 @@ export function buildView(system: BoneSystem): SystemView {
   const limitsFor = (name: string) => rateLimits.filter((r) => !r.global && policies.find((p) => p.name === r.policy)?.appliesTo?.includes(name));
   const entities = system.entities.map((e) => ({ ...buildEntity(system, e, rolesFor(e.name)), rateLimits: limitsFor(e.name) }));
   const entityByName = new Map(entities.map((e) => [e.name, e]));
+  for (const entity of entities) {
+    const source = system.entities.find((e) => e.name === entity.name)!;
+    entity.manyToMany = source.relations
+      .filter((r) => r.kind === 'many_to_many' && r.joinTable && entityByName.has(r.target))
+      .map((r) => {
+        const target = entityByName.get(r.target)!;
+        return {
+          name: r.name,
+          segment: kebabCase(r.name),
+          joinTable: r.joinTable!.name,
+          sourceKey: r.joinTable!.sourceKey,
+          targetKey: r.joinTable!.targetKey,
+          target: target.name,
+          targetVar: target.varName,
+          targetFile: target.fileName,
+          self: target.name === entity.name,
+          testable: target.testable && entity.testable,
+        };
+      });
+  }
   const events = system.events.map(buildEvent);
   const eventByName = new Map(events.map((e) => [e.name, e]));
   const extensionNames = new Set(system.extensionPoints.map((x) => x.name));
@@ -486,6 +508,7 @@ function buildEntity(system: BoneSystem, entity: BoneEntity, roles: string[]): O
     testable: !requiredSelfRef,
     invalidField,
     patchField: patchable ? { name: patchable.name, value: patchSample(patchable) } : undefined,
+    manyToMany: [],
     derived: entity.derived.map((d, i) => ({
       name: d.name,
       key: propertyKey(d.name),

@@ -78,6 +78,34 @@ export function buildOpenApi(view: SystemView): Record<string, unknown> {
       },
       delete: { operationId: `delete${entity.name}`, tags: [entity.name], ...security(entity.authRequired), responses: { '204': { description: 'Deleted' }, '404': errorRef('Not found'), '409': errorRef('Still referenced'), ...authErrors(entity.authRequired) } },
     };
+    for (const link of entity.manyToMany) {
+      const targetRef = { $ref: `#/components/schemas/${link.target}` };
+      paths[`${entity.route}/{id}/${link.segment}`] = {
+        parameters: [idParam],
+        get: {
+          operationId: `list${entity.name}${link.segment.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}`,
+          tags: [entity.name],
+          ...security(entity.authRequired),
+          responses: { '200': { description: `Linked ${link.target} rows`, content: json({ type: 'object', properties: { items: { type: 'array', items: targetRef }, total: { type: 'integer' } } }) }, '404': errorRef('Not found'), ...authErrors(entity.authRequired) },
+        },
+        post: {
+          operationId: `link${entity.name}${link.segment.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}`,
+          tags: [entity.name],
+          ...security(entity.authRequired),
+          requestBody: { required: true, content: json({ type: 'object', required: ['id'], additionalProperties: false, properties: { id: { type: 'string', format: 'uuid' } } }) },
+          responses: { '201': { description: 'Linked', content: json(targetRef) }, '404': errorRef('Not found'), '409': errorRef('Already linked'), ...authErrors(entity.authRequired) },
+        },
+      };
+      paths[`${entity.route}/{id}/${link.segment}/{targetId}`] = {
+        parameters: [idParam, { name: 'targetId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        delete: {
+          operationId: `unlink${entity.name}${link.segment.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}`,
+          tags: [entity.name],
+          ...security(entity.authRequired),
+          responses: { '204': { description: 'Unlinked' }, '404': errorRef('Not linked'), ...authErrors(entity.authRequired) },
+        },
+      };
+    }
     if (entity.hasStates) {
       paths[`${entity.route}/{id}/transition`] = {
         parameters: [idParam],

@@ -23,6 +23,7 @@ export interface ColumnSchema {
   renamedFrom?: string;
   /** `uint` columns: a CHECK keeps them ≥ 0 in the database too. */
   nonNegative?: boolean;
+  onDeleteCascade?: boolean;
 }
 
 export interface IndexSchema {
@@ -89,8 +90,9 @@ export function schemaOf(system: BoneSystem, view: SystemView): SchemaSnapshot {
       tables.push({
         name: join.name,
         columns: [
-          { ...id(join.sourceKey), primaryKey: false, references: entityTable.get(entity.name) },
-          { ...id(join.targetKey), primaryKey: false, references: entityTable.get(relation.target) },
+          // Deleting either row deletes its links, not the other row.
+          { ...id(join.sourceKey), primaryKey: false, references: entityTable.get(entity.name), onDeleteCascade: true },
+          { ...id(join.targetKey), primaryKey: false, references: entityTable.get(relation.target), onDeleteCascade: true },
           time('created_at'),
         ],
         indexes: [{ name: `idx_${join.name}_${join.sourceKey}_${join.targetKey}`, columns: [join.sourceKey, join.targetKey], unique: true }],
@@ -157,7 +159,7 @@ function columnDdl(column: ColumnSchema, dialect: Dialect, forAlter = false): st
   }
   if (def !== undefined) parts.push(`DEFAULT ${sqlLiteral(def, dialect)}`);
   if (column.unique && !forAlter) parts.push('UNIQUE');
-  if (column.references) parts.push(`REFERENCES ${sqlIdent(column.references)} (${sqlIdent('id')})`);
+  if (column.references) parts.push(`REFERENCES ${sqlIdent(column.references)} (${sqlIdent('id')})${column.onDeleteCascade ? ' ON DELETE CASCADE' : ''}`);
   if (column.nonNegative) parts.push(`CHECK (${sqlIdent(column.name)} >= 0)`);
   return parts.join(' ');
 }

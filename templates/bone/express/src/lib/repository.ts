@@ -188,6 +188,49 @@ export class EntityTable<T extends EntityRecord> {
   }
 }
 
+/**
+ * A many_to_many relation's join table: which target rows a source row is linked to. Linking a
+ * missing row is a 404, linking twice a 409 (the unique pair index), unlinking what is not
+ * linked a 404.
+ */
+export class JoinTable {
+  private readonly table: string;
+
+  constructor(
+    table: string,
+    private readonly sourceKey: string,
+    private readonly targetKey: string,
+  ) {
+    this.table = sqlName(table);
+  }
+
+  async list<T extends EntityRecord>(db: Executor, sourceId: string, target: EntityTable<T>, page: { limit: number; offset: number }): Promise<Page<T>> {
+    const where = `${sqlName(this.sourceKey)} = ?`;
+    const rows = await db.all<Record<string, unknown>>(
+      `SELECT ${sqlName(this.targetKey)} AS "target" FROM ${this.table} WHERE ${where} ORDER BY "created_at", ${sqlName(this.targetKey)} LIMIT ? OFFSET ?`,
+      [sourceId, page.limit, page.offset],
+    );
+    const count = await db.get<{ total: unknown }>(`SELECT COUNT(*) AS "total" FROM ${this.table} WHERE ${where}`, [sourceId]);
+    const items: T[] = [];
+    for (const row of rows) {
+      const found = await target.find(db, String(row.target));
+      if (found) items.push(target.public(found));
+    }
+    return { items, total: Number(count?.total ?? 0), limit: page.limit, offset: page.offset };
+  }
+
+  async link(db: Executor, sourceId: string, targetId: string): Promise<void> {
+    await db.run(`INSERT INTO ${this.table} (${sqlName(this.sourceKey)}, ${sqlName(this.targetKey)}, "created_at") VALUES (?, ?, ?)`, [sourceId, targetId, new Date().toISOString()]);
+  }
+
+  async unlink(db: Executor, sourceId: string, targetId: string): Promise<void> {
+    const result = isUuid(targetId)
+      ? await db.run(`DELETE FROM ${this.table} WHERE ${sqlName(this.sourceKey)} = ? AND ${sqlName(this.targetKey)} = ?`, [sourceId, targetId])
+      : { changes: 0 };
+    if (result.changes === 0) throw notFound(`${targetId} is not linked to ${sourceId}`, { sourceId, targetId });
+  }
+}
+
 /** `?limit=&offset=&<field>=` → a page request; limit defaults to 20 and is capped at 100. */
 export function pageRequest(query: Record<string, unknown>, filterable: readonly string[]): PageRequest {
   const number = (value: unknown, fallback: number) => {
