@@ -103,4 +103,30 @@ describe('loop guards declared in agents/core.marrow', () => {
       expect(readFileSync(join(dir, 'b.txt'), 'utf8')).toBe('b');
     });
   });
+
+  it('reminds a model that forgot its task after a long tool result', async () => {
+    await withProject({ 'big.txt': BIG }, {
+      turns: [
+        { toolCalls: [{ name: 'read_file', arguments: { path: 'big.txt' } }] },
+        { content: 'I have read the file. What would you like me to do with it?' },
+        { toolCalls: [{ name: 'write_file', arguments: { path: 'count.txt', content: '120\n' } }] },
+        { content: 'big.txt has 120 lines; wrote count.txt.' },
+      ],
+    }, async (dir, server) => {
+      const r = await runTask(server, dir, 'count the lines of big.txt and write the number to count.txt');
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(join(dir, 'count.txt'), 'utf8')).toBe('120\n');
+      expect(r.stderr).toMatch(/guard forgotten_task \(agents\/core\.marrow:\d+\) tripped/);
+      expect(server.chatRequests()[2]!.body.messages.at(-1).content).toContain('The task: count the lines of big.txt');
+    });
+  });
+
+  it('lets a question through when no tool has run yet (it may be a real question)', async () => {
+    await withProject({}, { turns: [{ content: 'What would you like me to do with the config file?' }] }, async (dir, server) => {
+      const r = await runTask(server, dir, 'fix the config');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('What would you like me to do');
+      expect(server.chatRequests()).toHaveLength(1);
+    });
+  });
 });
