@@ -145,7 +145,9 @@ export function listSessions(root: string): SessionSummary[] {
       const st = statSync(file);
       const records = readSessionRecords(file);
       const head = records.find((r) => r.type === 'session');
-      const tasks = records.filter((r): r is Extract<SessionRecord, { type: 'entry' }> => r.type === 'entry' && r.entry.kind === 'task');
+      // What --continue would bring back: the conversation since the last /clear.
+      const lastClear = records.map((r) => r.type).lastIndexOf('clear');
+      const tasks = records.slice(lastClear + 1).filter((r): r is Extract<SessionRecord, { type: 'entry' }> => r.type === 'entry' && r.entry.kind === 'task');
       out.push({
         id: name.slice(0, -'.jsonl'.length),
         file,

@@ -19,8 +19,6 @@ export type InputResult =
   | { kind: 'suspended'; partial: string };
 
 const HISTORY_MAX = 500;
-/** Lines that arrive closer together than this were pasted, not typed. */
-const PASTE_BURST_MS = 15;
 const SKIPPED = new Set(['.git', 'node_modules', '.smallcode', 'dist', 'build', 'target', '.venv', 'venv', '__pycache__', '.next', 'coverage']);
 
 export interface PromptInputOptions {
@@ -165,7 +163,9 @@ export class PromptInput {
           return;
         }
         lines.push(line);
-        burst = setTimeout(submit, PASTE_BURST_MS);
+        // Lines that came in one read were pasted (by a terminal without bracketed paste): they
+        // arrive within one tick, so the message is sent once the tick is over.
+        burst = setTimeout(submit, 0);
       });
       rl.on('SIGINT', () => {
         debugLog(`prompt: Ctrl+C (line ${rl.line ? 'typed' : 'empty'}, ${Date.now() - this.lastInterrupt} ms since the last)`);

@@ -8,7 +8,7 @@ import { tmuxAvailable } from './tmux.js';
 
 const suite = tmuxAvailable() ? describe : describe.skip;
 
-suite('terminal options', () => {
+suite('terminal options', { timeout: 90_000 }, () => {
   it('--yes runs shell commands without asking', async () => {
     await withTerminal({}, {
       turns: [{ toolCalls: [{ name: 'bash', arguments: { command: 'touch yes.txt' } }] }, { content: 'Made yes.txt.' }],
@@ -96,7 +96,7 @@ suite('terminal options', () => {
   });
 });
 
-suite('choices and long output', () => {
+suite('choices and long output', { timeout: 90_000 }, () => {
   it('asks which model when the server lists several and none is configured, while the prompt is already up', async () => {
     await withTerminal({}, {
       models: [{ id: 'coder-small' }, { id: 'coder-large' }],

@@ -9,7 +9,7 @@ import { tmuxAvailable } from './tmux.js';
 
 const suite = tmuxAvailable() ? describe : describe.skip;
 
-suite('sessions in the terminal', () => {
+suite('sessions in the terminal', { timeout: 90_000 }, () => {
   it('a kill mid-turn loses only that turn: --continue shows the earlier turns and goes on', async () => {
     await withTerminal({}, {
       turns: [
@@ -84,6 +84,30 @@ suite('sessions in the terminal', () => {
       screen = await third.waitFor('end of the earlier conversation');
       expect(screen).toContain('› and now?');
       expect(screen).toContain('Back in the first.');
+    });
+  });
+
+  it('--resume without an id offers the saved sessions to choose from', async () => {
+    await withTerminal({}, { turns: [{ content: 'Answer one.' }, { content: 'Answer two.' }] }, async ({ term, restart }) => {
+      await term.submit('conversation one');
+      await term.waitFor('Answer one.');
+      await term.submit('/quit');
+      await term.waitForExit();
+      await new Promise((r) => setTimeout(r, 1100)); // session ids carry the second they started
+      const second = await restart();
+      await second.waitFor(PROMPT);
+      await second.submit('conversation two');
+      await second.waitFor('Answer two.');
+      await second.submit('/quit');
+      await second.waitForExit();
+
+      const third = await restart(['--resume']);
+      await third.waitFor('Resume which session?');
+      await third.waitFor('conversation one');
+      await third.press('Down', 'Enter');
+      const screen = await third.waitFor('end of the earlier conversation');
+      expect(screen).toContain('› conversation one');
+      expect(screen).not.toContain('› conversation two');
     });
   });
 

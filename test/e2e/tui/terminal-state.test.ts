@@ -12,7 +12,7 @@ async function ttyMode(term: Terminal, marker: string): Promise<string> {
   return answer.exec(await term.waitFor(answer))![1]!;
 }
 
-suite('the terminal after smallcode', () => {
+suite('the terminal after smallcode', { timeout: 90_000 }, () => {
   it('Ctrl+Z suspends with the terminal restored, fg comes back to a working prompt; a kill restores it too', async () => {
     const dir = await makeTempProject({});
     const server = await startScriptedServer({ turns: [{ content: 'Back and working.' }, { content: `slow ${'word '.repeat(300)}`, chunkSize: 4, fault: { kind: 'slow', delayMs: 50 } }] });

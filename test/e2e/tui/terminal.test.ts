@@ -14,7 +14,7 @@ function sent(server: { chatRequests(): Array<{ body: any }> }, i: number): stri
   return JSON.stringify(server.chatRequests()[i]?.body.messages ?? []);
 }
 
-suite('smallcode in a terminal', () => {
+suite('smallcode in a terminal', { timeout: 90_000 }, () => {
   it('streams the answer as markdown and creates the file, showing the diff', async () => {
     await withTerminal({}, {
       turns: [

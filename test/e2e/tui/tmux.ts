@@ -128,7 +128,7 @@ export class Terminal {
 
   /** Polls the screen until `expected` shows up (or `count` times); throws with the screen on timeout. */
   async waitFor(expected: string | RegExp, opts: { timeoutMs?: number; count?: number; since?: number } = {}): Promise<string> {
-    const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
+    const deadline = Date.now() + (opts.timeoutMs ?? 25_000);
     let last = '';
     for (;;) {
       last = await this.screen();

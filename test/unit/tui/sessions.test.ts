@@ -35,6 +35,7 @@ describe('the session store', () => {
     w.close();
     appendFileSync(w.file, '{"type":"entry","at":"x","entry":{"mess'); // the write a kill cut short
     expect(loadSession(root, 'b2').entries.map((e) => e.message.content)).toEqual(['new']);
+    expect(listSessions(root)[0]).toMatchObject({ firstMessage: 'new', tasks: 1 }); // the list says what resuming brings back
   });
 
   it('lists sessions newest first with first message, tasks and size; finds by id, prefix or number', async () => {
