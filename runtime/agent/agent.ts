@@ -7,7 +7,7 @@ import type { CognitionRuntime, FactSnapshot, GuardEvent, TrippedGuard } from '.
 import type { ToolOutcome, ToolRegistry } from '../tools/index.js';
 import { classifyTask } from './behaviour.js';
 import { History, type HistoryEntry } from './history.js';
-import type { AgentPolicy } from './policy.js';
+import { toolPolicy, type AgentPolicy } from './policy.js';
 import { renderPrompt, systemPrompt, type SystemPromptInput } from './prompt.js';
 import { addUsage, type EmitFn, type RunResult } from './types.js';
 
@@ -205,7 +205,7 @@ export class Agent {
       return await this.opts.client.complete({
         messages: this.history.messages(),
         tools: this.textMode ? undefined : this.opts.tools.definitions(),
-        temperature: policy.model.temperature,
+        temperature: this.temperature(),
         signal,
         onDelta: (d) => this.emit('text', d),
       });
@@ -276,6 +276,23 @@ export class Agent {
       kind: 'tool_result',
       tool: calls.map((c) => c.name).join(', ') || 'tool_call',
     });
+  }
+
+  /**
+   * Adaptive retry temperature: after a tool with `retry_temperature` fails, the next request is
+   * sampled at the base plus the offset for that failure (e.g. lower, then higher, then base), so
+   * a model stuck on one wrong edit gets a different draw.
+   */
+  private temperature(): number {
+    const base = this.opts.policy.model.temperature;
+    const last = this.task.calls.at(-1);
+    if (!last || last.ok !== false) return base;
+    const offsets = toolPolicy(this.opts.policy, last.name).retryTemperatures;
+    if (!offsets?.length) return base;
+    let failures = 0;
+    for (let i = this.task.calls.length - 1; i >= 0 && this.task.calls[i]!.name === last.name && this.task.calls[i]!.ok === false; i--) failures++;
+    const offset = offsets[failures - 1] ?? 0;
+    return Math.round(Math.max(0, Math.min(2, base + offset)) * 100) / 100;
   }
 
   /** The facts guards read, as of now. */

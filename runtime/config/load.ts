@@ -213,15 +213,20 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<SmallCodeConf
 
 /**
  * The policy the engine runs with: the behaviour layer's numbers (which read SMALLCODE_* through
- * env() themselves) with the user's on/off switches applied on top: SMALLCODE_DEDUP=false,
- * SMALLCODE_WRITE_GUARD=false and SMALLCODE_SHELL_PERSIST, when set.
+ * env() themselves) with the user's on/off switches applied on top: SMALLCODE_DEDUP,
+ * SMALLCODE_WRITE_GUARD, SMALLCODE_TRUST_DECAY and SMALLCODE_TEMP_ADAPT set to false, and
+ * SMALLCODE_SHELL_PERSIST when set.
  */
 export function applyConfigToPolicy(base: AgentPolicy, config: SmallCodeConfig): AgentPolicy {
   const policy: AgentPolicy = structuredClone(base);
   if (config.sources.SMALLCODE_SHELL_PERSIST !== 'default') policy.shell.persist = config.shellPersist;
   for (const [name, tool] of Object.entries(policy.tools)) {
-    if (!config.dedup && tool.dedupWindow) policy.tools[name] = { ...tool, dedupWindow: 0 };
-    if (!config.writeGuard && tool.readBeforeWrite) policy.tools[name] = { ...policy.tools[name], readBeforeWrite: false };
+    const t = { ...tool };
+    if (!config.dedup && t.dedupWindow) t.dedupWindow = 0;
+    if (!config.writeGuard && t.readBeforeWrite) t.readBeforeWrite = false;
+    if (!config.trustDecay) delete t.trust;
+    if (!config.tempAdapt) delete t.retryTemperatures;
+    policy.tools[name] = t;
   }
   return policy;
 }

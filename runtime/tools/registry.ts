@@ -167,14 +167,36 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
   }
 
   let definitions: ToolDefinition[] | null = null;
+  /** Consecutive failures per tool, for trust decay (a success resets the count). */
+  const failing = new Map<string, number>();
+  const trustOf = (name: string): 'trusted' | 'demoted' | 'dropped' => {
+    const trust = toolPolicy(policy, name).trust;
+    const n = failing.get(name) ?? 0;
+    if (!trust) return 'trusted';
+    return n >= trust.dropAfter ? 'dropped' : n >= trust.demoteAfter ? 'demoted' : 'trusted';
+  };
+  const record = (name: string, outcome: ToolOutcome): ToolOutcome => {
+    const before = trustOf(name);
+    failing.set(name, outcome.ok ? 0 : (failing.get(name) ?? 0) + 1);
+    const after = trustOf(name);
+    if (after === before || after === 'trusted') return outcome;
+    const n = failing.get(name)!;
+    const note = after === 'dropped'
+      ? `${name} has failed ${n} times in a row and is now disabled for this session. Use ${name === 'patch' ? 'write_file with the whole new content' : 'another tool'} instead.`
+      : `${name} has failed ${n} times in a row. Read the file again before retrying, or use ${name === 'patch' ? 'write_file with the whole new content' : 'another tool'}.`;
+    return { ...outcome, output: `${outcome.output}\n\n${note}` };
+  };
   return {
-    // The agent asks on every model call; the schemas cannot change within a registry.
-    definitions: () => [
-      ...(definitions ??= [...tools.values()].map((t) => ({
+    // Trusted tools first, demoted ones last, dropped ones not at all (trust decay).
+    definitions: () => {
+      definitions ??= [...tools.values()].map((t) => ({
         type: 'function' as const,
         function: { name: t.name, description: t.description(policy), parameters: t.parameters ?? toParameters(t.args) },
-      }))),
-    ],
+      }));
+      const trusted = definitions.filter((d) => trustOf(d.function.name) === 'trusted');
+      const demoted = definitions.filter((d) => trustOf(d.function.name) === 'demoted');
+      return [...trusted, ...demoted];
+    },
     has: (name) => tools.has(name),
     beginTurn: (turn) => snapshots.beginTurn(turn),
     async run(call, runOpts) {
@@ -193,11 +215,14 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
         return finish({ ok: false, output: `Unknown tool '${call.name}'.${hint} Tools: ${[...tools.keys()].join(', ')}.`, filesCreated: [], filesEdited: [] });
       }
       if (runOpts?.signal?.aborted) return finish({ ok: false, output: 'Cancelled before it ran.', filesCreated: [], filesEdited: [] });
+      if (trustOf(tool.name) === 'dropped') {
+        return finish({ ok: false, output: `${tool.name} is disabled for this session after ${failing.get(tool.name)} failures in a row. Tools: ${[...tools.keys()].filter((n) => trustOf(n) !== 'dropped').join(', ')}.`, filesCreated: [], filesEdited: [] });
+      }
       try {
-        return finish(await runTool(tool, call, runOpts?.signal));
+        return record(tool.name, finish(await runTool(tool, call, runOpts?.signal)));
       } catch (err) {
         if (!tool.readOnly) cache.clear(); // it may have changed something before it failed
-        return finish({ ok: false, output: describeError(tool.name, err), filesCreated: [], filesEdited: [] });
+        return record(tool.name, finish({ ok: false, output: describeError(tool.name, err), filesCreated: [], filesEdited: [] }));
       }
     },
     async dispose() {

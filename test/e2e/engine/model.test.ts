@@ -199,3 +199,30 @@ describe('survival kit off (baseline for benchmarks)', () => {
 function lastUserText(messages: Array<{ role: string; content: string }>): string {
   return [...messages].reverse().find((m) => m.role === 'user')!.content;
 }
+
+describe('adaptive retry temperature (agents/core.marrow: patch retry_temperature [-0.15, +0.15, 0])', () => {
+  it('samples a retried failed edit lower, then higher, then at the base temperature', async () => {
+    const miss = (n: number) => ({ toolCalls: [{ name: 'patch', arguments: { path: 'a.txt', search: `missing line ${n}`, replace: 'x' } }] });
+    const { server, session } = await setup({
+      turns: [
+        { toolCalls: [{ name: 'read_file', arguments: { path: 'a.txt' } }] },
+        miss(1), miss(2), miss(3),
+        { content: 'Giving up on the patch.' },
+      ],
+    });
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(session.root, 'a.txt'), 'alpha\n');
+    const result = await session.agent.run('change a.txt');
+    expect(result.success).toBe(true);
+    expect(server.chatRequests().map((r) => r.body.temperature)).toEqual([0.2, 0.2, 0.05, 0.35, 0.2]);
+  });
+
+  it('keeps the base temperature with SMALLCODE_TEMP_ADAPT=false', async () => {
+    const { server, session } = await setup(
+      { turns: [{ toolCalls: [{ name: 'patch', arguments: { path: 'a.txt', search: 'nope', replace: 'x' } }] }, { content: 'done' }] },
+      { SMALLCODE_TEMP_ADAPT: 'false' },
+    );
+    await session.agent.run('change a.txt');
+    expect(server.chatRequests().map((r) => r.body.temperature)).toEqual([0.2, 0.2]);
+  });
+});

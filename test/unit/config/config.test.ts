@@ -64,6 +64,14 @@ describe('configuration', () => {
     expect(BUILTIN_POLICY.tools.read_file!.dedupWindow).toBe(8); // the default is untouched
   });
 
+  it('SMALLCODE_TRUST_DECAY=false and SMALLCODE_TEMP_ADAPT=false remove those policies', async () => {
+    const c = await loadConfig({ cwd: await project({}), env: { SMALLCODE_TRUST_DECAY: 'false', SMALLCODE_TEMP_ADAPT: 'no' } });
+    const p = applyConfigToPolicy(BUILTIN_POLICY, c);
+    expect(p.tools.patch!.trust).toBeUndefined();
+    expect(p.tools.patch!.retryTemperatures).toBeUndefined();
+    expect(BUILTIN_POLICY.tools.patch!.trust).toEqual({ demoteAfter: 3, dropAfter: 5 });
+  });
+
   it('the README documents every variable', () => {
     const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
     for (const v of VARIABLES) expect(readme, v.name).toContain(`\`${v.name}\``);
