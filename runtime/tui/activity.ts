@@ -13,7 +13,7 @@ import { renderDiff } from './diff-view.js';
 import { MarkdownStream, ToolCallMarkupFilter } from './markdown.js';
 import type { Output } from './screen.js';
 import { seconds } from './stats.js';
-import { truncate, type Style } from './style.js';
+import { tailFit, truncate, type Style } from './style.js';
 
 /** Tools whose `path` argument is the file they change (its diff is shown). */
 const WRITING_TOOLS = new Set(['write_file', 'patch', 'edit', 'edit_file']);
@@ -112,7 +112,7 @@ export class ActivityView {
     this.markdown.push(text);
     const pending = this.markdown.pending;
     if (this.callFilter.hiding || ToolCallMarkupFilter.startsCall(pending)) this.out.status('writing a tool call');
-    else if (pending) this.out.status(pending.length > this.out.columns - 4 ? `…${pending.slice(-(this.out.columns - 6))}` : pending, { spinner: false });
+    else if (pending) this.out.status(tailFit(pending, this.out.columns - 6), { spinner: false });
     else this.out.status('writing', { spinner: true });
   }
 
@@ -227,7 +227,5 @@ export class ActivityView {
 }
 
 function tail(text: string, columns: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  const room = Math.max(10, columns - 20);
-  return flat.length > room ? `…${flat.slice(-room)}` : flat;
+  return tailFit(text.replace(/\s+/g, ' ').trim(), Math.max(10, columns - 20));
 }

@@ -5,7 +5,7 @@
  * line is cut to the terminal width so it never wraps (a wrapped line cannot be erased with \r).
  */
 import { CLEAR_LINE, HIDE_CURSOR } from './terminal.js';
-import { truncate, type Style } from './style.js';
+import { displayWidth, truncate, type Style } from './style.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -89,7 +89,7 @@ export class Screen implements Output {
     const seconds = (Date.now() - this.startedAt) / 1000;
     const elapsed = seconds >= 2 ? ` ${Math.floor(seconds)}s` : '';
     const prefix = this.spinning ? `${FRAMES[this.frame]} ` : '';
-    const room = this.columns - 1 - prefix.length - elapsed.length;
+    const room = this.columns - 1 - displayWidth(prefix) - elapsed.length;
     const body = truncate(this.statusText, Math.max(1, room));
     this.out.write(`${CLEAR_LINE}${HIDE_CURSOR}${c.cyan(prefix)}${this.dim ? c.dim(body) : body}${c.dim(elapsed)}`);
     this.shown = true;
