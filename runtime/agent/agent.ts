@@ -3,6 +3,7 @@ import { ModelError, ToolsUnsupportedError, type ModelClient } from '../model/cl
 import type { ContextInfo } from '../model/server.js';
 import { parseToolCalls, repairToolCall, type ParsedToolCall, type ToolCallError } from '../model/toolcalls/index.js';
 import type { CompletionResult, RawToolCall } from '../model/types.js';
+import { countTokens } from '../model/tokens.js';
 import type { CognitionRuntime, FactSnapshot, GuardEvent, TrippedGuard } from '../cognition/index.js';
 import type { ToolOutcome, ToolRegistry } from '../tools/index.js';
 import { classifyTask } from './behaviour.js';
@@ -198,13 +199,13 @@ export class Agent {
 
   /** One model call under the window budget; falls back to text tool calls if the server refuses `tools`. */
   private async complete(signal?: AbortSignal): Promise<CompletionResult> {
-    const { policy, context } = this.opts;
-    const budget = Math.max(1024, context.window - policy.context.replyReserveTokens);
-    if (this.opts.config.survivalKit) this.history.fit(budget, this.turn, policy.context.keepRecentTurns);
+    const { policy } = this.opts;
+    const tools = this.textMode ? undefined : this.opts.tools.definitions();
+    if (this.opts.config.survivalKit) this.history.fit(this.messageBudget(tools), this.turn, policy.context.keepRecentTurns);
     try {
       return await this.opts.client.complete({
         messages: this.history.messages(),
-        tools: this.textMode ? undefined : this.opts.tools.definitions(),
+        tools,
         temperature: this.temperature(),
         signal,
         onDelta: (d) => this.emit('text', d),
@@ -216,6 +217,13 @@ export class Agent {
       this.emit('notice', { message: err.message });
       return this.complete(signal);
     }
+  }
+
+  /** Tokens the messages may take: the window less the reply reserve and the tool schemas sent with them. */
+  messageBudget(tools = this.textMode ? undefined : this.opts.tools.definitions()): number {
+    const { policy, context } = this.opts;
+    const schemas = tools ? countTokens(JSON.stringify(tools)) : 0;
+    return Math.max(512, context.window - policy.context.replyReserveTokens - schemas);
   }
 
   /** Native tool calls when the server sent them, else calls written as text in any dialect. */
