@@ -201,7 +201,7 @@ export class Agent {
   private async complete(signal?: AbortSignal): Promise<CompletionResult> {
     const { policy } = this.opts;
     const tools = this.textMode ? undefined : this.opts.tools.definitions();
-    if (this.opts.config.survivalKit) this.history.fit(this.messageBudget(tools), this.turn, policy.context.keepRecentTurns);
+    if (this.opts.config.survivalKit) await this.keepUnderWindow(this.messageBudget(tools), signal);
     try {
       return await this.opts.client.complete({
         messages: this.history.messages(),
@@ -217,6 +217,29 @@ export class Agent {
       this.emit('notice', { message: err.message });
       return this.complete(signal);
     }
+  }
+
+  /**
+   * Before each request: past `evict_at` of the budget, old tool results become stubs; if that
+   * is not enough, older turns are compressed into a summary by the summarize_history prompt
+   * (keeping the task, decisions and file names); only then are whole old turns dropped.
+   */
+  private async keepUnderWindow(budget: number, signal?: AbortSignal): Promise<void> {
+    const { context } = this.opts.policy;
+    this.history.evict(Math.floor(budget * context.evictAt), this.turn, context.keepRecentTurns);
+    if (this.history.tokens() <= budget) return;
+    const old = this.history.compressible(this.turn, context.keepRecentTurns);
+    const runtime = this.opts.cognition;
+    if (runtime?.config.prompts.summarize_history && old.length >= 2) {
+      const transcript = old.map(describeEntry).join('\n');
+      const maxChars = Math.max(400, Math.floor(budget * 0.15) * 4);
+      const summary = await runtime.summarizeHistory(transcript, maxChars, { signal }).catch(() => undefined);
+      if (summary && summary.trim()) {
+        this.history.replaceWithSummary(old, `Summary of the earlier work on this task (older turns compressed):\n${summary.trim().slice(0, maxChars)}`);
+        this.emit('notice', { message: `compressed ${old.length} older messages into a summary to stay within the ${this.opts.context.window}-token window` });
+      }
+    }
+    this.history.dropOldTurns(budget, this.turn);
   }
 
   /** Tokens the messages may take: the window less the reply reserve and the tool schemas sent with them. */
@@ -374,3 +397,14 @@ function strictNativeCalls(reply: CompletionResult): { calls: ParsedToolCall[]; 
 
 /** A guard's `stop` action ended the task. */
 class GuardStop extends Error {}
+
+/** One history entry as a line of the transcript the summarize_history prompt reads. */
+function describeEntry(entry: HistoryEntry): string {
+  const m = entry.message;
+  if (m.role === 'assistant') {
+    const calls = (m.tool_calls ?? []).map((c) => `${c.name}(${c.arguments.slice(0, 200)})`).join(', ');
+    return `assistant: ${m.content.slice(0, 600)}${calls ? ` [called ${calls}]` : ''}`;
+  }
+  if (m.role === 'tool') return `result of ${m.name}: ${m.content.slice(0, 400)}`;
+  return `${entry.kind === 'tool_result' ? 'tool results' : m.role}: ${m.content.slice(0, 400)}`;
+}

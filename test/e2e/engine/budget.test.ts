@@ -24,8 +24,12 @@ describe('the context budget', () => {
     // Reads of ~200 tokens each: fine-grained, so the history fills the window right up to the budget.
     writeFileSync(join(dir, 'big.txt'), Array.from({ length: 300 }, (_, i) => `line ${i}: ${'lorem ipsum '.repeat(2)}`).join('\n'));
     let n = 0;
+    const isSummary = (req: { body: { messages: Array<{ content: string }> } }) => req.body.messages[0]!.content.startsWith('Summarise the conversation');
     const server = await startScriptedServer({
-      respond: () => (++n < TURNS ? { toolCalls: [{ name: 'read_file', arguments: { path: 'big.txt', start_line: (n % 50) + 1, end_line: (n % 50) + 16 } }], usage: false } : { content: 'done', usage: false }),
+      respond: (req) => {
+        if (isSummary(req)) return { content: 'The assistant has been reading big.txt, 16 lines at a time, as the task asks.', usage: false };
+        return ++n < TURNS ? { toolCalls: [{ name: 'read_file', arguments: { path: 'big.txt', start_line: (n % 50) + 1, end_line: (n % 50) + 16 } }], usage: false } : { content: 'done', usage: false };
+      },
     });
     cleanups.push(() => server.close(), () => removeTempProject(dir));
     const session: Session = await createSession({
@@ -36,8 +40,11 @@ describe('the context budget', () => {
     cleanups.push(() => session.close());
     const result = await session.agent.run('read big.txt again and again');
     expect(result.success, result.error).toBe(true);
-    const requests = server.chatRequests();
+    const requests = server.chatRequests().filter((r) => !isSummary(r));
     expect(requests).toHaveLength(TURNS);
+    // Older turns were compressed by the summarize_history prompt, and the summary reached the model.
+    expect(server.chatRequests().filter(isSummary).length).toBeGreaterThan(0);
+    expect(requests.some((r) => JSON.stringify(r.body.messages).includes('reading big.txt, 16 lines at a time'))).toBe(true);
     const limit = WINDOW - session.policy.context.replyReserveTokens;
     let largest = 0;
     for (const req of requests) {
@@ -46,6 +53,7 @@ describe('the context budget', () => {
       expect(sent).toBeLessThanOrEqual(limit);
       expect(req.body.messages[0].role).toBe('system');
       expect(req.body.messages[1].content).toBe('read big.txt again and again'); // the task is never evicted
+      expect(req.body.messages.filter((m: { content: string | null }) => m.content?.startsWith('Summary of the earlier work')).length).toBeLessThanOrEqual(1);
     }
     expect(largest).toBeGreaterThan(limit * 0.9); // the window was really under pressure
   }, 120_000);

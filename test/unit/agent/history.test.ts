@@ -41,4 +41,26 @@ describe('History.fit', () => {
     const ids = new Set(h.entries.flatMap((e) => (e.message.role === 'assistant' ? (e.message.tool_calls ?? []).map((c) => c.id) : [])));
     for (const e of h.entries) if (e.message.role === 'tool') expect(ids.has(e.message.tool_call_id)).toBe(true);
   });
+
+  it('evict stops at the threshold it is given (evict_at of the budget), leaving the rest', () => {
+    const h = build();
+    const before = h.tokens();
+    const evicted = h.evict(before - 500, 6, 2);
+    expect(evicted).toBe(1); // one 4,000-char result frees ~1,000 tokens: enough
+    expect(h.entries.filter((e) => e.evicted)).toHaveLength(1);
+  });
+
+  it('compression replaces old turns with one summary right after the task; a later one folds it in', () => {
+    const h = build();
+    const first = h.compressible(6, 2);
+    expect(first.every((e) => e.turn < 5)).toBe(true);
+    h.replaceWithSummary(first, 'Summary one');
+    expect(h.entries.map((e) => e.kind).slice(0, 3)).toEqual(['system', 'task', 'summary']);
+    expect(h.entries.filter((e) => e.turn < 5 && !['system', 'task', 'summary'].includes(e.kind))).toEqual([]);
+    h.add({ message: { role: 'user', content: 'later note' }, turn: 7, kind: 'note' });
+    const second = h.compressible(9, 2);
+    expect(second.map((e) => e.kind)).toContain('summary');
+    h.replaceWithSummary(second, 'Summary two');
+    expect(h.entries.filter((e) => e.kind === 'summary').map((e) => e.message.content)).toEqual(['Summary two']);
+  });
 });
