@@ -238,6 +238,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
   const onSigint = () => {
     if (current) return current.abort(new Error('cancelled'));
     // At the prompt in classic mode (rich mode reads Ctrl+C as a key): twice to leave.
+    if (!rich) o.stdout.write('\n'); // the terminal echoed ^C on the prompt line
     if (Date.now() - lastInterrupt < 2000) {
       quitting = true;
       lineInput?.close();

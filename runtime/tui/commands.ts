@@ -176,12 +176,9 @@ async function profileCommand(h: CommandHost): Promise<void> {
 }
 
 async function cognitionCommand(h: CommandHost): Promise<void> {
-  h.out.status('loading the behaviour layers (the first time compiles them)');
-  const { loadAgentLayers, describeLayers } = await import('../cognition/index.js');
-  const agent = await loadAgentLayers({ projectRoot: h.session.root, env: process.env }).finally(() => h.out.status(undefined));
-  // The engine may carry a cognition runtime; its counters are the live numbers.
-  const runtime = (h.session as unknown as { cognition?: { counterSnapshot?: () => Record<string, never> } }).cognition;
-  h.out.print(describeLayers(agent, runtime?.counterSnapshot?.() ?? {}));
+  const { describeLayers } = await import('../cognition/index.js');
+  // The layers this session runs on, with the live counters of its cognition runtime.
+  h.out.print(describeLayers(h.session.layers, h.session.cognition.counterSnapshot()));
 }
 
 async function traceCommand(h: CommandHost, args: string[]): Promise<void> {
