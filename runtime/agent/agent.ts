@@ -22,6 +22,8 @@ export interface AgentOptions {
   /** Project summary, AGENTS.md and test command for the system prompt. */
   knowledge: Omit<SystemPromptInput, 'root' | 'textTools'>;
   emit?: EmitFn;
+  /** Names the snapshot folder of this session (.smallcode/snapshots/<id>/<turn>/): rollbacks read it. */
+  sessionId?: string;
   /** The compiled behaviour layer: guards, prompts (classify_task …), counters, traces. */
   cognition?: CognitionRuntime;
   /** Called for every entry added to the history (sessions are saved from here, turn by turn). */
@@ -45,6 +47,8 @@ interface TaskState {
 interface GuardEffects {
   notes: string[];
   stop?: string;
+  /** Undo the file changes of the last turn. */
+  rollback?: boolean;
 }
 
 export class Agent {
@@ -52,6 +56,8 @@ export class Agent {
   private textMode = false;
   private turn = 0;
   private task: TaskState = { text: '', steps: 0, calls: [], tokens: 0 };
+  /** A guard asked to undo the last turn's file changes; done before the next request. */
+  private pendingRollback = false;
 
   constructor(private readonly opts: AgentOptions) {
     this.history.setSystem(this.buildSystemPrompt());
@@ -108,6 +114,7 @@ export class Agent {
     const edited = new Set<string>();
     const { policy } = this.opts;
     this.turn++;
+    const firstTurn = this.turn;
     this.task = { text: task, steps: 0, calls: [], tokens: 0 };
     this.history.add({ message: { role: 'user', content: task }, turn: this.turn, kind: 'task' });
     try {
@@ -126,6 +133,11 @@ export class Agent {
         const onTurn = this.guard('turn', {});
         if (onTurn.stop) throw new GuardStop(onTurn.stop);
         for (const note of onTurn.notes) this.note(note);
+        if (this.pendingRollback) {
+          this.pendingRollback = false;
+          const undone = await this.rollback(this.turn - 1, this.turn - 1);
+          this.note(undone.length ? `The file changes of your last step were undone (${undone.join(', ')}). Take a different approach.` : 'Your last step changed no files; take a different approach.');
+        }
         const turnStarted = Date.now();
         const reply = await this.complete(signal);
         // The SDK ends an aborted stream quietly: a cut reply must not pass for an answer.
@@ -189,6 +201,14 @@ export class Agent {
       } else {
         result.error = err instanceof ModelError ? err.message : `internal error: ${(err as Error).stack ?? err}`;
         this.emit('error', { message: result.error });
+      }
+    }
+    if (!result.success && result.error !== 'cancelled' && this.opts.config.snapshotAutoRollback) {
+      // SMALLCODE_SNAPSHOT_AUTO_ROLLBACK: a task that hard-failed leaves the files as they were.
+      const undone = await this.rollback(firstTurn, this.turn);
+      if (undone.length) {
+        result.rolledBack = undone;
+        this.emit('notice', { message: `task failed: restored ${undone.join(', ')} from the snapshots` });
       }
     }
     result.filesCreated = [...created];
@@ -326,6 +346,18 @@ export class Agent {
     return Math.round(Math.max(0, Math.min(2, base + offset)) * 100) / 100;
   }
 
+  /** Restores the files the turns `from`..`to` changed, newest first; returns the paths put back. */
+  private async rollback(from: number, to: number): Promise<string[]> {
+    if (!this.opts.sessionId || from < 1) return [];
+    const { restoreTurn } = await import('../tools/index.js');
+    const paths = new Set<string>();
+    for (let t = to; t >= from; t--) {
+      const { restored, deleted } = await restoreTurn(this.opts.root, this.opts.sessionId, t).catch(() => ({ restored: [], deleted: [] }));
+      for (const p of [...restored, ...deleted]) paths.add(p);
+    }
+    return [...paths];
+  }
+
   /** The facts guards read, as of now. */
   private snapshot(extra: Partial<FactSnapshot> = {}): FactSnapshot {
     return {
@@ -344,6 +376,7 @@ export class Agent {
     const runtime = this.opts.cognition;
     if (!runtime || !this.opts.config.survivalKit) return effects;
     for (const trip of runtime.evaluateGuards(event, this.snapshot(extra))) this.apply(trip, runtime, effects);
+    if (effects.rollback) this.pendingRollback = true;
     return effects;
   }
 
@@ -365,8 +398,11 @@ export class Agent {
         break;
       case 'continue':
         break;
+      case 'rollback':
+        effects.rollback = true;
+        break;
       default:
-        // rollback, escalate and compress are carried out by later parts of the engine.
+        // escalate and compress are carried out by later parts of the engine.
         this.emit('notice', { message: `guard action '${name}' is not available in this version; ignored` });
     }
   }

@@ -114,10 +114,10 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     warn: (message: string) => opts.emit?.('notice', { message }),
   });
   const id = opts.sessionId ?? newSessionId();
-  const tools = createToolRegistry({ root, policy, sessionId: id, env, approve: opts.approve, extraTools: await projectTools(root) });
+  const tools = createToolRegistry({ root, policy, sessionId: id, env, approve: opts.approve, snapshots: config.snapshot, extraTools: await projectTools(root) });
   await tokenizer;
   const knowledge = await gatherKnowledge(root, config, env);
-  const agent = new Agent({ root, config, policy, client, tools, context, knowledge, cognition, emit: opts.emit, onEntry: opts.onEntry });
+  const agent = new Agent({ root, config, policy, client, tools, context, knowledge, cognition, sessionId: id, emit: opts.emit, onEntry: opts.onEntry });
   return {
     id,
     root,

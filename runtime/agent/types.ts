@@ -19,6 +19,8 @@ export interface RunResult {
   success: boolean;
   /** Why the run failed, when it did. */
   error?: string;
+  /** Files put back from the snapshots because the task failed (SMALLCODE_SNAPSHOT_AUTO_ROLLBACK). */
+  rolledBack?: string[];
   turns: number;
 }
 

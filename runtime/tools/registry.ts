@@ -53,6 +53,8 @@ export interface ToolRegistryOptions {
   ripgrepPath?: string | false;
   /** Tools offered after the default six (e.g. the BoneScript tool); same policies apply. */
   extraTools?: Tool[];
+  /** Keep the original of every file a turn edits (SMALLCODE_SNAPSHOT); default true. */
+  snapshots?: boolean;
 }
 
 export interface ToolRegistry {
@@ -83,7 +85,7 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
   const tools = new Map([...DEFAULT_TOOLS, ...(opts.extraTools ?? [])].map((t) => [t.name, t]));
   const workspace = new Workspace(opts.root);
   const snapshots = new TurnSnapshots(workspace, opts.sessionId);
-  workspace.beforeWrite = (target) => snapshots.capture(target);
+  if (opts.snapshots !== false) workspace.beforeWrite = (target) => snapshots.capture(target);
   let shell: ShellSession | null = null;
   let ripgrep: Promise<string | null> | null = null;
 

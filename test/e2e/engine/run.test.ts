@@ -204,4 +204,37 @@ describe('smallcode run (headless) against a scripted OpenAI-compatible server',
       expect(system.content).toMatch(/Test command: npm test/);
     });
   });
+
+  it('with SMALLCODE_SNAPSHOT_AUTO_ROLLBACK=true a failed task leaves the files as they were', async () => {
+    await withProject({ 'a.txt': 'original\n' }, {
+      turns: [
+        { toolCalls: [{ name: 'read_file', arguments: { path: 'a.txt' } }] },
+        { toolCalls: [{ name: 'write_file', arguments: { path: 'a.txt', content: 'broken\n' } }] },
+        { toolCalls: [{ name: 'write_file', arguments: { path: 'new.txt', content: 'new\n' } }] },
+      ],
+      onExhausted: { toolCalls: [{ name: 'bash', arguments: { command: 'false' } }] },
+    }, async (dir, server) => {
+      const r = await runTask(server, dir, 'change a.txt', ['--max-turns', '4', '--json'], { SMALLCODE_SNAPSHOT_AUTO_ROLLBACK: 'true' });
+      expect(r.code).toBe(1);
+      expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('original\n');
+      expect(existsSync(join(dir, 'new.txt'))).toBe(false);
+      expect(JSON.parse(r.stdout).rolledBack.sort()).toEqual(['a.txt', 'new.txt']);
+      expect(r.stderr).toMatch(/task failed: restored .*a\.txt/);
+    });
+  });
+
+  it('without it, a failed task keeps its changes (and SMALLCODE_SNAPSHOT=false keeps no snapshots)', async () => {
+    await withProject({ 'a.txt': 'original\n' }, {
+      turns: [
+        { toolCalls: [{ name: 'read_file', arguments: { path: 'a.txt' } }] },
+        { toolCalls: [{ name: 'write_file', arguments: { path: 'a.txt', content: 'changed\n' } }] },
+      ],
+      onExhausted: { toolCalls: [{ name: 'bash', arguments: { command: 'false' } }] },
+    }, async (dir, server) => {
+      const r = await runTask(server, dir, 'change a.txt', ['--max-turns', '3'], { SMALLCODE_SNAPSHOT: 'false' });
+      expect(r.code).toBe(1);
+      expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('changed\n');
+      expect(existsSync(join(dir, '.smallcode', 'snapshots'))).toBe(false);
+    });
+  });
 });

@@ -129,4 +129,20 @@ describe('loop guards declared in agents/core.marrow', () => {
       expect(server.chatRequests()).toHaveLength(1);
     });
   });
+
+  it('a guard with `then: rollback` undoes the file changes of the step it objected to', async () => {
+    await withProject({ 'a.txt': 'original\n' }, {
+      turns: [
+        { toolCalls: [{ name: 'read_file', arguments: { path: 'a.txt' } }] },
+        { toolCalls: [{ name: 'write_file', arguments: { path: 'a.txt', content: 'clobbered\n' } }] },
+        { content: 'OK, I will try another way.' },
+      ],
+    }, async (dir, server) => {
+      override(dir, 'no-clobber.marrow', 'agent smallcode {\n  guard no_clobber {\n    on: tool_result\n    when: tool.name == "write_file"\n    then: rollback\n  }\n}\n');
+      const r = await runTask(server, dir, 'change a.txt');
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('original\n');
+      expect(server.chatRequests()[2]!.body.messages.at(-1).content).toMatch(/file changes of your last step were undone \(a\.txt\)/);
+    });
+  });
 });
