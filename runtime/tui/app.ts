@@ -53,7 +53,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
   // Which conversation: a new one, the latest (--continue) or a chosen one (--resume).
   let resumed: LoadedSession | undefined;
   try {
-    const target = await resumeTarget(o, root, rich, style);
+    const target = await resumeTarget(o, root, rich);
     if (target === null) return 2;
     if (target) resumed = loadSession(root, target);
   } catch (err) {
@@ -249,6 +249,8 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
   };
   process.on('SIGINT', onSigint);
 
+  /** Text for the next prompt: typed during a task, or kept while another prompt had the keyboard. */
+  let partial = '';
   const runTask = async (s: Session, text: string): Promise<RunResult> => {
     const controller = new AbortController();
     current = controller;
@@ -260,16 +262,19 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
       activity.endTask(result);
       return result;
     } finally {
-      if (rich) keys.stop();
+      if (rich) {
+        keys.stop();
+        partial = keys.takeTyped();
+      }
       current = undefined;
     }
   };
 
-  let partial = '';
   try {
     while (!quitting && !startupError) {
-      const input: InputResult = rich ? await prompt!.read(partial) : await lineInput!.read();
+      const initial = partial;
       partial = '';
+      const input: InputResult = rich ? await prompt!.read(initial) : await lineInput!.read();
       if (input.kind === 'suspended') {
         if (startupError) break;
         await interlude;
@@ -322,7 +327,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
 }
 
 /** undefined: a new session; null: give up (message printed); else the id to resume. */
-async function resumeTarget(o: InteractiveOptions, root: string, rich: boolean, style: Style): Promise<string | undefined | null> {
+async function resumeTarget(o: InteractiveOptions, root: string, rich: boolean): Promise<string | undefined | null> {
   if (o.resume === true) {
     const all = listSessions(root).filter((x) => x.tasks > 0);
     if (all.length === 0) {
@@ -341,7 +346,6 @@ async function resumeTarget(o: InteractiveOptions, root: string, rich: boolean, 
       output: o.stdout,
     });
     if (isCancel(choice)) return null;
-    void style;
     return String(choice);
   }
   if (typeof o.resume === 'string') {

@@ -83,14 +83,19 @@ export function installTerminalGuard(stdin: Stdin, stdout: Stdout, stderr: NodeJ
 
 /**
  * Keys while a task runs (the prompt is closed then): Ctrl+C cancels the task, Ctrl+Z suspends
- * like a shell job. Other keys are ignored so they cannot garble the streamed output.
+ * like a shell job. Other keys are not echoed (they would garble the streamed output); the text
+ * typed is kept for the next prompt.
  */
 export class TaskKeys {
   private active = false;
+  /** What was typed while the task ran: it becomes the start of the next prompt. */
+  private typed = '';
   private readonly onData = (data: Buffer | string) => {
     const text = typeof data === 'string' ? data : data.toString('utf8');
     if (text.includes('\x03')) this.onInterrupt?.();
     else if (text.includes('\x1a')) this.suspend();
+    else if (text === '\x7f' || text === '\b') this.typed = this.typed.slice(0, -1);
+    else if (!text.startsWith('\x1b')) this.typed += text.replace(/[\x00-\x1f]/g, '');
   };
   private onInterrupt?: () => void;
   private readonly onCont = () => {
@@ -102,8 +107,16 @@ export class TaskKeys {
     private readonly stdout: Stdout,
   ) {}
 
+  /** The text typed during the task (cleared by reading it). */
+  takeTyped(): string {
+    const text = this.typed;
+    this.typed = '';
+    return text;
+  }
+
   start(onInterrupt: () => void): void {
     this.onInterrupt = onInterrupt;
+    this.typed = '';
     this.active = true;
     process.on('SIGCONT', this.onCont);
     this.listen();

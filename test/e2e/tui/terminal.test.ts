@@ -142,6 +142,19 @@ suite('smallcode in a terminal', { timeout: 90_000 }, () => {
     });
   });
 
+  it('what is typed while a task runs waits in the next prompt, not in the output', async () => {
+    await withTerminal({}, {
+      turns: [{ content: `Streaming slowly ${'word '.repeat(30)}done.`, chunkSize: 4, fault: { kind: 'slow', delayMs: 40 } }],
+    }, async ({ term }) => {
+      await term.submit('write something');
+      await term.waitFor('Streaming slowly');
+      await term.type('my next question');
+      const screen = await term.waitFor(/^› my next question\s*$/m);
+      expect(screen).toContain('done.');
+      expect(screen.split('my next question').length - 1).toBe(1); // not echoed into the answer
+    });
+  });
+
   it('/tokens, /stats and /budget report the session', async () => {
     await withTerminal({}, {
       turns: [
