@@ -223,6 +223,7 @@ export class ActivityView {
     } else {
       this.out.print(c.red(`✗ task failed${result.error === this.shownError ? '' : `: ${result.error}`}`) + c.dim(` · ${summary}`));
     }
+    if (this.out.rich) this.out.print(''); // one blank line between one task and the next
   }
 }
 
