@@ -96,6 +96,25 @@ suite('terminal options', { timeout: 90_000 }, () => {
   });
 });
 
+suite('no model server', { timeout: 90_000 }, () => {
+  it('says so in one line and exits with 2, without waiting for a task', async () => {
+    const { createServer } = await import('node:net');
+    const port = await new Promise<number>((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as { port: number }).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    await withTerminal({}, { turns: [] }, async ({ restart }) => {
+      const term = await restart();
+      expect(await term.waitForExit()).toBe(2);
+      const screen = await term.screen();
+      expect(screen).toContain(`smallcode: cannot reach the model server at http://127.0.0.1:${port}/v1`);
+      expect(screen).not.toMatch(/^\s+at /m);
+    }, { env: { SMALLCODE_BASE_URL: `http://127.0.0.1:${port}/v1` } });
+  });
+});
+
 suite('choices and long output', { timeout: 90_000 }, () => {
   it('asks which model when the server lists several and none is configured, while the prompt is already up', async () => {
     await withTerminal({}, {
