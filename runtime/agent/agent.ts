@@ -164,7 +164,9 @@ export class Agent {
           this.history.add({ message: { role: 'assistant', content }, turn: this.turn, kind: 'assistant' });
           this.emit('turn_end', { turn: this.turn, ms: Date.now() - turnStarted, usage: reply.usage, toolCalls: 0, finishReason: reply.finishReason });
           result.response = content.trim();
-          result.success = true;
+          // An empty reply is no answer (the empty_turn guard has already asked again, if declared).
+          result.success = result.response !== '';
+          if (!result.success) result.error = 'the model gave an empty answer';
           break;
         }
 
@@ -192,7 +194,7 @@ export class Agent {
         this.record(reply, content, calls, outcomes, errors);
         this.emit('turn_end', { turn: this.turn, ms: Date.now() - turnStarted, usage: reply.usage, toolCalls: calls.length, finishReason: reply.finishReason });
       }
-      if (!result.success) result.error = `stopped after ${policy.loop.maxTurns} turns without a final answer`;
+      if (!result.success && !result.error) result.error = `stopped after ${policy.loop.maxTurns} turns without a final answer`;
     } catch (err) {
       if (signal?.aborted) {
         result.error = 'cancelled';

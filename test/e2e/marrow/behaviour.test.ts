@@ -145,4 +145,19 @@ describe('loop guards declared in agents/core.marrow', () => {
       expect(server.chatRequests()[2]!.body.messages.at(-1).content).toMatch(/file changes of your last step were undone \(a\.txt\)/);
     });
   });
+
+  it('asks again after an empty reply, and an empty final answer is a failure, not a success', async () => {
+    await withProject({}, { turns: [{ content: '' }, { content: 'Here is the answer.' }] }, async (dir, server) => {
+      const r = await runTask(server, dir, 'answer me');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toBe('Here is the answer.');
+      expect(server.chatRequests()[1]!.body.messages.at(-1).content).toMatch(/Your last reply was empty/);
+    });
+    await withProject({}, { onExhausted: { content: '' } }, async (dir, server) => {
+      const r = await runTask(server, dir, 'answer me');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('the model gave an empty answer');
+      expect(server.chatRequests()).toHaveLength(3); // asked again twice (max_trips: 2), then gave up
+    });
+  });
 });

@@ -60,7 +60,7 @@ describe('the built-in layer', () => {
     expect(agent.diagnostics).toEqual([]);
     expect(agent.policy).toEqual(DOCUMENTED_DEFAULTS);
     expect(Object.keys(agent.prompts)).toEqual(['classify_task', 'diagnose_error', 'summarize_history']);
-    expect(agent.guards.map((g) => g.name)).toEqual(['repetition', 'patch_spiral', 'forgotten_task', 'greeting_regression']);
+    expect(agent.guards.map((g) => g.name)).toEqual(['repetition', 'patch_spiral', 'empty_turn', 'forgotten_task', 'greeting_regression']);
     expect(agent.compressPrompt).toBe('summarize_history');
     expect(agent.plan).toMatchObject({ maxSteps: 8, validate: ['lint', 'compile', 'test'] });
     const rt = agent.createRuntime(scriptedHost([]).host);
@@ -114,7 +114,7 @@ describe('override layers', () => {
     expect(agent.layers.map((l) => [l.origin, l.file, l.status])).toEqual([['builtin', 'agents/core.marrow', 'loaded'], ['project', '.smallcode/agents/mine.marrow', 'loaded']]);
     expect(agent.policy.context).toEqual({ ...DOCUMENTED_DEFAULTS.context, evictAt: 0.7 });
     expect(agent.policy.tools.patch).toEqual({ trust: { demoteAfter: 2, dropAfter: 4 }, retryTemperatures: [-0.15, 0.15, 0] });
-    expect(agent.guards.map((g) => [g.name, g.maxTrips])).toEqual([['repetition', 5], ['patch_spiral', 2], ['forgotten_task', 2], ['greeting_regression', undefined]]);
+    expect(agent.guards.map((g) => [g.name, g.maxTrips])).toEqual([['repetition', 5], ['patch_spiral', 2], ['empty_turn', 2], ['forgotten_task', 2], ['greeting_regression', undefined]]);
     expect(agent.prompts.classify_task!.loc).toBe('.smallcode/agents/mine.marrow:5');
     const { host } = scriptedHost(['nonsense']);
     const rt = agent.createRuntime(host, { tracer: new Tracer() });
