@@ -143,6 +143,8 @@ export class ModelClient {
     try {
       if (this.opts.transport === 'ollama-native') await this.streamOllama(req, mode, controller.signal, acc, onContent, onReasoning);
       else await this.streamOpenAI(req, mode, controller.signal, acc, onContent, onReasoning);
+      // The SDK ends an aborted stream quietly: a reply cut by a timeout or a cancel is not an answer.
+      if (controller.signal.aborted) throw controller.signal.reason ?? new Error('aborted');
     } catch (err) {
       if (err instanceof ThinkingOverBudget) {
         controller.abort();

@@ -108,6 +108,15 @@ describe('smallcode run (headless) against a scripted OpenAI-compatible server',
     });
   });
 
+  it('does not take a reply that stalls mid-stream for an answer: times out and asks again', async () => {
+    await withProject({}, { turns: [{ content: 'The answer is partial and never', fault: { kind: 'stall', afterChars: 12 } }, { content: 'The whole answer.' }] }, async (dir, server) => {
+      const r = await runTask(server, dir, 'answer', [], { SMALLCODE_MODEL_TIMEOUT: '1' });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toBe('The whole answer.');
+      expect(server.chatRequests()).toHaveLength(2);
+    });
+  });
+
   it('exits 2 with one clear line when the server is down', async () => {
     const port = await closedPort();
     const r = await runCli(['run', 'anything'], { cwd: process.cwd(), env: { SMALLCODE_BASE_URL: `http://127.0.0.1:${port}/v1` } });
