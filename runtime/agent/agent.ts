@@ -85,6 +85,11 @@ export class Agent {
   }
 
   /** Switches the model mid-session (`/model`): later requests go to `client`, budgeted for `context`. */
+  /** The model client the session talks to now (it changes with /model). */
+  get client(): ModelClient {
+    return this.opts.client;
+  }
+
   setClient(client: ModelClient, context: ContextInfo): void {
     this.opts.client = client;
     this.opts.context = context;

@@ -34,11 +34,14 @@ export async function loadBehaviour(opts: {
   return layers;
 }
 
-/** A host whose model calls go to the session's client, or to a tier's own endpoint. */
-export function cognitionHost(root: string, main: ModelClient, clientOptions: Omit<ModelClientOptions, 'model'>): CognitionHost {
+/**
+ * A host whose model calls go to the session's current client (`main()`: it follows /model), or
+ * to a tier's own endpoint when the layer names another model.
+ */
+export function cognitionHost(root: string, main: () => ModelClient, clientOptions: Omit<ModelClientOptions, 'model'>): CognitionHost {
   const clients = new Map<string, ModelClient>();
   const clientFor = (spec: ResolvedModel): ModelClient => {
-    if (!spec.name || spec.name === main.model || !spec.available) return main;
+    if (!spec.name || spec.name === main().model || !spec.available) return main();
     const key = `${spec.endpoint ?? ''} ${spec.name}`;
     let client = clients.get(key);
     if (!client) {

@@ -110,7 +110,9 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     log: (line: string) => opts.emit?.('notice', { message: line }),
   };
   const client = new ModelClient({ ...clientOptions, model: chosen.model });
-  const cognition = layers.createRuntime(cognitionHost(root, client, clientOptions), {
+  // The host asks the agent for its client at each call, so /model moves cognition prompts too.
+  let agentRef: Agent | undefined;
+  const cognition = layers.createRuntime(cognitionHost(root, () => agentRef?.client ?? client, clientOptions), {
     warn: (message: string) => opts.emit?.('notice', { message }),
   });
   const id = opts.sessionId ?? newSessionId();
@@ -118,6 +120,7 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
   await tokenizer;
   const knowledge = await gatherKnowledge(root, config, env);
   const agent = new Agent({ root, config, policy, client, tools, context, knowledge, cognition, sessionId: id, emit: opts.emit, onEntry: opts.onEntry });
+  agentRef = agent;
   return {
     id,
     root,
