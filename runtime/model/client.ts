@@ -55,6 +55,13 @@ interface Accumulated {
   usage?: { promptTokens: number; completionTokens: number };
 }
 
+/** Where a transport puts what it streams: the accumulators and the content / thinking routes. */
+interface StreamSink {
+  acc: Accumulated;
+  onContent: (text: string) => void;
+  onReasoning: (text: string) => void;
+}
+
 const CHARS_PER_TOKEN = 4;
 
 /**
@@ -141,8 +148,9 @@ export class ModelClient {
       if (split.content) req.onDelta?.({ kind: 'content', text: split.content });
     };
     try {
-      if (this.opts.transport === 'ollama-native') await this.streamOllama(req, mode, controller.signal, acc, onContent, onReasoning);
-      else await this.streamOpenAI(req, mode, controller.signal, acc, onContent, onReasoning);
+      const sink: StreamSink = { acc, onContent, onReasoning };
+      if (this.opts.transport === 'ollama-native') await this.streamOllama(req, mode, controller.signal, sink);
+      else await this.streamOpenAI(req, mode, controller.signal, sink);
       // The SDK ends an aborted stream quietly: a reply cut by a timeout or a cancel is not an answer.
       if (controller.signal.aborted) throw controller.signal.reason ?? new Error('aborted');
     } catch (err) {
@@ -180,14 +188,8 @@ export class ModelClient {
     return this.openai;
   }
 
-  private async streamOpenAI(
-    req: CompletionRequest,
-    mode: { thinkingOff: boolean },
-    signal: AbortSignal,
-    acc: Accumulated,
-    onContent: (t: string) => void,
-    onReasoning: (t: string) => void,
-  ): Promise<void> {
+  private async streamOpenAI(req: CompletionRequest, mode: { thinkingOff: boolean }, signal: AbortSignal, sink: StreamSink): Promise<void> {
+    const { acc, onContent, onReasoning } = sink;
     const openai = await this.client();
     const body: Record<string, unknown> = {
       model: this.model,
@@ -225,14 +227,7 @@ export class ModelClient {
     }
   }
 
-  private async streamOllama(
-    req: CompletionRequest,
-    mode: { thinkingOff: boolean },
-    signal: AbortSignal,
-    acc: Accumulated,
-    onContent: (t: string) => void,
-    onReasoning: (t: string) => void,
-  ): Promise<void> {
+  private async streamOllama(req: CompletionRequest, mode: { thinkingOff: boolean }, signal: AbortSignal, sink: StreamSink): Promise<void> {
     const origin = new URL(this.opts.baseUrl).origin;
     const options: Record<string, unknown> = {};
     if (this.opts.numCtx) options.num_ctx = this.opts.numCtx;
@@ -260,14 +255,14 @@ export class ModelClient {
       while ((nl = pending.indexOf('\n')) !== -1) {
         const line = pending.slice(0, nl).trim();
         pending = pending.slice(nl + 1);
-        if (line) done = this.ollamaLine(line, acc, onContent, onReasoning) || done;
+        if (line) done = this.ollamaLine(line, sink) || done;
       }
     }
-    if (pending.trim()) done = this.ollamaLine(pending.trim(), acc, onContent, onReasoning) || done;
+    if (pending.trim()) done = this.ollamaLine(pending.trim(), sink) || done;
     if (!done) throw new AttemptError('the stream ended before the reply was complete', true);
   }
 
-  private ollamaLine(line: string, acc: Accumulated, onContent: (t: string) => void, onReasoning: (t: string) => void): boolean {
+  private ollamaLine(line: string, { acc, onContent, onReasoning }: StreamSink): boolean {
     let msg: OllamaChunk;
     try {
       msg = JSON.parse(line) as OllamaChunk;
