@@ -34,6 +34,9 @@ export interface AgentOptions {
  * The loop: model → parse → execute → results → model, until the model answers without a tool
  * call, the turn limit, or an error. One Agent is one session; each `run` is one task in it.
  */
+/** Guards may correct the model in at most this many consecutive steps. */
+const MAX_CORRECTIONS_IN_A_ROW = 2;
+
 /** What guards see of the task in flight. */
 interface TaskState {
   text: string;
@@ -58,6 +61,9 @@ export class Agent {
   private task: TaskState = { text: '', steps: 0, calls: [], tokens: 0 };
   /** A guard asked to undo the last turn's file changes; done before the next request. */
   private pendingRollback = false;
+  /** Model steps in a row that carried a guard's correction; capped so guards cannot spiral. */
+  private correctionStreak = 0;
+  private correctedThisStep = false;
 
   constructor(private readonly opts: AgentOptions) {
     this.history.setSystem(this.buildSystemPrompt());
@@ -121,6 +127,8 @@ export class Agent {
     this.turn++;
     const firstTurn = this.turn;
     this.task = { text: task, steps: 0, calls: [], tokens: 0 };
+    this.correctionStreak = 0;
+    this.correctedThisStep = false;
     this.history.add({ message: { role: 'user', content: task }, turn: this.turn, kind: 'task' });
     try {
       if (this.opts.cognition) {
@@ -135,6 +143,8 @@ export class Agent {
         this.emit('turn_start', { turn: this.turn });
         this.opts.tools.beginTurn(this.turn);
         this.opts.cognition?.ledger.startTurn();
+        this.correctionStreak = this.correctedThisStep ? this.correctionStreak + 1 : 0;
+        this.correctedThisStep = false;
         const onTurn = this.guard('turn', {});
         if (onTurn.stop) throw new GuardStop(onTurn.stop);
         for (const note of onTurn.notes) this.note(note);
@@ -384,6 +394,12 @@ export class Agent {
     if (!runtime || !this.opts.config.survivalKit) return effects;
     for (const trip of runtime.evaluateGuards(event, this.snapshot(extra))) this.apply(trip, runtime, effects);
     if (effects.rollback) this.pendingRollback = true;
+    if (effects.notes.length && this.correctionStreak >= MAX_CORRECTIONS_IN_A_ROW) {
+      // Two corrected steps in a row already: a third would more likely feed a loop than end one.
+      this.emit('notice', { message: `correction not sent: ${MAX_CORRECTIONS_IN_A_ROW} steps in a row were already corrected` });
+      effects.notes = [];
+    }
+    if (effects.notes.length) this.correctedThisStep = true;
     return effects;
   }
 

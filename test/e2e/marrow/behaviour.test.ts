@@ -160,4 +160,17 @@ describe('loop guards declared in agents/core.marrow', () => {
       expect(server.chatRequests()).toHaveLength(3); // asked again twice (max_trips: 2), then gave up
     });
   });
+
+  it('caps corrections at two steps in a row, so guards cannot spiral themselves', async () => {
+    const step = (n: number) => ({ toolCalls: [{ name: 'bash', arguments: { command: `echo step ${n}` } }] });
+    await withProject({}, { turns: [step(1), step(2), step(3), step(4), { content: 'done' }] }, async (dir, server) => {
+      override(dir, 'nag.marrow', 'agent smallcode {\n  guard nag {\n    on: turn\n    when: session.turn >= 1\n    then: steer("repetition")\n  }\n}\n');
+      const r = await runTask(server, dir, 'run the steps');
+      expect(r.code, r.stderr).toBe(0);
+      const steered = server.chatRequests().map((req) => JSON.stringify(req.body.messages.at(-1)).includes('same tool call several times'));
+      // Corrected before requests 1 and 2, held back for 3, then allowed again for 4 after a clean step.
+      expect(steered).toEqual([true, true, false, true, true]);
+      expect(r.stderr).toMatch(/correction not sent: 2 steps in a row were already corrected/);
+    });
+  });
 });
