@@ -26,6 +26,10 @@ export const writeFileTool = defineTool<z.infer<typeof args>>({
         try {
           content = mergeElidedRewrite(existing.text, content);
           merged = content !== a.content;
+          const lost = lostLineShare(existing.text, content);
+          if (lost > 0.5) {
+            return { ok: false, output: `Cannot write ${existing.target.rel}: your content uses "..." placeholders for existing code, yet ${Math.round(lost * 100)}% of the file's lines would be gone, so the placeholders do not say what they stand for. Nothing was written. Use patch to change part of the file, or write the whole content without placeholders.` };
+          }
         } catch (err) {
           if (!(err instanceof EditError)) throw err;
           return { ok: false, output: `Cannot write ${existing.target.rel}: ${err.message}. Nothing was written. Use patch to change part of the file, or write the whole content without "..." placeholders.` };
@@ -40,3 +44,11 @@ export const writeFileTool = defineTool<z.infer<typeof args>>({
       : { ok: true, output: `Wrote ${target.rel} (${lines} lines).${note}`, filesEdited: [target.rel], changedDisk: true };
   },
 });
+
+/** Share of the original's non-blank lines that no longer appear in the new content. */
+function lostLineShare(original: string, next: string): number {
+  const lines = original.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  if (lines.length === 0) return 0;
+  const kept = new Set(next.split(/\r?\n/).map((l) => l.trim()));
+  return lines.filter((l) => !kept.has(l)).length / lines.length;
+}

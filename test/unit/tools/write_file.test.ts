@@ -72,4 +72,14 @@ describe('write_file', () => {
     expect(r.output).toMatch(/placeholders for existing code, but the file is empty[\s\S]*Nothing was written/);
     expect(readFileSync(path.join(root, 'm.ts'), 'utf8')).toBe('');
   });
+
+  it('refuses placeholders that would silently drop most of the file', async () => {
+    const root = makeProject({ 'm.ts': 'const a = 1;\nconst b = 2;\nconst c = 3;\n' });
+    const tools = makeRegistry(root);
+    await tools.run({ name: 'read_file', arguments: { path: 'm.ts' } });
+    const r = await tools.run(write('m.ts', 'const x = 0;\n// ... existing code ...\nconst d = 4;\n// ... existing code ...\n'));
+    expect(r.ok).toBe(false);
+    expect(r.output).toMatch(/placeholders for existing code, yet \d+% of the file's lines would be gone[\s\S]*Nothing was written/);
+    expect(readFileSync(path.join(root, 'm.ts'), 'utf8')).toBe('const a = 1;\nconst b = 2;\nconst c = 3;\n');
+  });
 });
