@@ -2,28 +2,20 @@
  * The seam between compiled prompts and the engine: the runtime never talks to a model server
  * itself; it calls `host.complete`, which the engine implements with its model client.
  */
+import type { ModelSettings } from './layer.js';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
 }
 
-/** A model declaration with env() resolved and unset fields inherited from the default model. */
-export interface ResolvedModel {
+/**
+ * A model declaration with env() resolved and unset fields inherited from the default model:
+ * the declared settings (`ModelSettings`) less `optional`, plus what resolving them decided.
+ */
+export interface ResolvedModel extends Omit<ModelSettings, 'optional'> {
   /** The declaration name in .marrow (`local`, `strong`). */
   decl: string;
-  /** The server's model id (SMALLCODE_MODEL …); undefined = the server's default. */
-  name?: string;
-  provider?: string;
-  endpoint?: string;
-  apiKey?: string;
-  contextWindow?: number | 'auto';
-  maxOutputTokens?: number;
-  temperature?: number;
-  timeoutMs?: number;
-  thinkingBudgetTokens?: number;
-  /** Transport retries for prompts that declare none. */
-  retry?: { maxAttempts: number; backoff: 'fixed' | 'exponential'; intervalMs: number; jitter: boolean };
   /** False when the model is optional and its name resolved to nothing. */
   available: boolean;
 }
