@@ -8,7 +8,7 @@
 import { decodeEntities, foldPunctuation, hasEntities, hasEscapes, isElisionLine, stripFence, stripLineNumbers, unescapeText } from './normalize.js';
 import { reindentReplacement } from './reindent.js';
 import { blockSimilarity, foldWhitespace } from './similarity.js';
-import { foldLineEndings, isBlank, leadingWhitespace, lineEnd, stripBom, toLineBlock, type LineBlock, type PreparedText } from './text.js';
+import { foldLineEndings, isBlank, leadingWhitespace, lineEnd, lineOfOffset, stripBom, toLineBlock, type LineBlock, type PreparedText } from './text.js';
 
 /** One place the search text matched, and how to turn the model's replacement into file text. */
 export interface Located {
@@ -530,13 +530,7 @@ export function scoreWindows(doc: PreparedText, search: string[], atLeast: numbe
 /** Search lines occurring at most this often in the file anchor fuzzy windows. */
 const RARE_ANCHOR_MAX = 8;
 
+/** 0-based line index of an offset (lineOfOffset is 1-based). */
 function lineIndexAt(doc: PreparedText, offset: number): number {
-  let lo = 0;
-  let hi = doc.lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (doc.lineStarts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return Math.max(0, lo);
+  return lineOfOffset(doc, offset) - 1;
 }
