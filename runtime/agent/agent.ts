@@ -8,6 +8,7 @@ import type { CognitionRuntime, FactSnapshot, GuardEvent, TrippedGuard } from '.
 import type { ToolOutcome, ToolRegistry } from '../tools/index.js';
 import { classifyTask } from './behaviour.js';
 import { History, type HistoryEntry } from './history.js';
+import type { Planner } from './planner.js';
 import { toolPolicy, type AgentPolicy } from './policy.js';
 import { renderPrompt, systemPrompt, type SystemPromptInput } from './prompt.js';
 import { addUsage, type EmitFn, type RunResult } from './types.js';
@@ -28,6 +29,8 @@ export interface AgentOptions {
   cognition?: CognitionRuntime;
   /** Called for every entry added to the history (sessions are saved from here, turn by turn). */
   onEntry?: (entry: HistoryEntry) => void;
+  /** Plans multi-step tasks and gates their steps on checks (also behind the step_done tool). */
+  planner?: Planner;
 }
 
 /**
@@ -132,9 +135,10 @@ export class Agent {
     this.history.add({ message: { role: 'user', content: task }, turn: this.turn, kind: 'task' });
     try {
       if (this.opts.cognition) {
-        const { kind } = await classifyTask(this.opts.cognition, task, this.opts.config.plan, this.snapshot(), signal);
+        const { kind } = await classifyTask(this.opts.cognition, task, this.opts.planner?.mode ?? this.opts.config.plan, this.snapshot(), signal);
         this.task.kind = kind;
       }
+      await this.planIfWanted(task, signal);
       for (let step = 0; step < policy.loop.maxTurns; step++) {
         if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
         if (step > 0) this.turn++;
@@ -178,6 +182,18 @@ export class Agent {
           }
           this.history.add({ message: { role: 'assistant', content }, turn: this.turn, kind: 'assistant' });
           this.emit('turn_end', { turn: this.turn, ms: Date.now() - turnStarted, usage: reply.usage, toolCalls: 0, finishReason: reply.finishReason });
+          if (content.trim() && this.opts.planner && (await this.opts.planner.open())) {
+            // An answer while plan steps are open claims the current step is done: it must pass its check.
+            const verdict = await this.opts.planner.finishStep(signal);
+            // Counted like a step_done call, so plan guards (`tool.failures("step_done")`) see both ways of claiming.
+            this.task.calls.push({ name: 'step_done', args: {}, ok: verdict.ok });
+            const onPlan = this.guard('plan', {});
+            if (onPlan.stop) throw new GuardStop(onPlan.stop);
+            if (!verdict.allDone) {
+              this.note([verdict.message, ...onPlan.notes].join('\n\n'));
+              continue;
+            }
+          }
           result.response = content.trim();
           // An empty reply is no answer (the empty_turn guard has already asked again, if declared).
           result.success = result.response !== '';
@@ -198,6 +214,11 @@ export class Agent {
             : await this.opts.tools.run({ name: call.name, arguments: call.arguments, id: call.id }, { signal });
           this.task.calls.push({ ...record, ok: outcome.ok });
           const after = this.guard('tool_result', { currentTool: { name: call.name, ok: outcome.ok } });
+          if (call.name === 'step_done') {
+            const onPlan = this.guard('plan', { currentTool: { name: call.name, ok: outcome.ok } });
+            after.notes.push(...onPlan.notes);
+            after.stop ??= onPlan.stop;
+          }
           if (after.notes.length) outcome.output = `${outcome.output}\n\n${after.notes.join('\n')}`;
           this.emit('tool_end', { name: call.name, ms: outcome.ms, ok: outcome.ok, output: outcome.output, cached: outcome.cached });
           result.toolCalls.push({ name: call.name, args: call.arguments, ok: outcome.ok, ms: outcome.ms, ...(outcome.cached ? { cached: true } : {}) });
@@ -228,6 +249,9 @@ export class Agent {
         this.emit('notice', { message: `task failed: restored ${undone.join(', ')} from the snapshots` });
       }
     }
+    const plan = this.opts.planner?.snapshot;
+    if (plan) result.plan = { steps: plan.steps.map(({ text, check, done }) => ({ text, check, done })) };
+    this.opts.planner?.end();
     result.filesCreated = [...created];
     result.filesEdited = [...edited];
     result.durationMs = Date.now() - started;
@@ -238,10 +262,13 @@ export class Agent {
   private async complete(signal?: AbortSignal): Promise<CompletionResult> {
     const { policy } = this.opts;
     const tools = this.textMode ? undefined : this.opts.tools.definitions();
-    if (this.opts.config.survivalKit) await this.keepUnderWindow(this.messageBudget(tools), signal);
+    // The plan rides at the end of every request (recent text is what small models follow), never in history.
+    const anchor = await this.opts.planner?.anchor();
+    const anchorMessages = anchor ? [{ role: 'user' as const, content: anchor }] : [];
+    if (this.opts.config.survivalKit) await this.keepUnderWindow(this.messageBudget(tools) - (anchor ? countTokens(anchor) + 4 : 0), signal);
     try {
       return await this.opts.client.complete({
-        messages: this.history.messages(),
+        messages: [...this.history.messages(), ...anchorMessages],
         tools,
         temperature: this.temperature(),
         signal,
@@ -277,6 +304,19 @@ export class Agent {
       }
     }
     this.history.dropOldTurns(budget, this.turn);
+  }
+
+  /**
+   * Plans the task first when SMALLCODE_PLAN (or /plan) says so, or, on auto, when the layer's
+   * `plan { when }` holds for it; a plan that cannot be made leaves the task unplanned.
+   */
+  private async planIfWanted(task: string, signal?: AbortSignal): Promise<void> {
+    const planner = this.opts.planner;
+    if (!planner || planner.mode === 'false') return;
+    const wanted = planner.mode === 'true' || (this.opts.config.survivalKit && this.opts.cognition?.shouldPlan(this.snapshot()) === true);
+    if (!wanted) return;
+    const plan = await planner.start(task, this.opts.knowledge.summary, signal);
+    if (plan) this.emit('notice', { message: `planned ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} in ${planner.file.slice(this.opts.root.length + 1)}` });
   }
 
   /** Tokens the messages may take: the window less the reply reserve and the tool schemas sent with them. */

@@ -4,11 +4,12 @@ import { applyConfigToPolicy, loadConfig, type SmallCodeConfig } from '../config
 import { ModelClient } from '../model/client.js';
 import { chooseModel, detectContext, discoverServer, type ContextInfo, type ServerInfo } from '../model/server.js';
 import { countTokens, loadTokenizer } from '../model/tokens.js';
-import { createToolRegistry, fromPlainTool, type Tool, type ToolRegistry, type ToolRegistryOptions } from '../tools/index.js';
+import { createToolRegistry, fromPlainTool, stepDoneTool, type Tool, type ToolRegistry, type ToolRegistryOptions } from '../tools/index.js';
 import { Agent, type AgentOptions } from './agent.js';
 import type { AgentPolicy } from './policy.js';
 import type { AgentLayers, CognitionRuntime } from '../cognition/index.js';
 import { cognitionHost, loadBehaviour } from './behaviour.js';
+import { Planner } from './planner.js';
 import { summarizeProject } from './project-summary.js';
 import type { SystemPromptInput } from './prompt.js';
 import type { EmitFn } from './types.js';
@@ -42,6 +43,8 @@ export interface Session {
   client: ModelClient;
   tools: ToolRegistry;
   agent: Agent;
+  /** Plans multi-step tasks (.smallcode/TODO.md); `/plan` reads and switches it. */
+  planner: Planner;
   /** The loaded behaviour layers (for /cognition): sources, declarations, diagnostics. */
   layers: AgentLayers;
   cognition: CognitionRuntime;
@@ -116,10 +119,12 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     warn: (message: string) => opts.emit?.('notice', { message }),
   });
   const id = opts.sessionId ?? newSessionId();
-  const tools = createToolRegistry({ root, policy, sessionId: id, env, approve: opts.approve, snapshots: config.snapshot, extraTools: await projectTools(root) });
+  const planner = new Planner({ root, config, policy, cognition, env, emit: opts.emit });
+  const extraTools = [...(await projectTools(root)), stepDoneTool(planner)];
+  const tools = createToolRegistry({ root, policy, sessionId: id, env, approve: opts.approve, snapshots: config.snapshot, extraTools });
   await tokenizer;
   const knowledge = await gatherKnowledge(root, config, env);
-  const agent = new Agent({ root, config, policy, client, tools, context, knowledge, cognition, sessionId: id, emit: opts.emit, onEntry: opts.onEntry });
+  const agent = new Agent({ root, config, policy, client, tools, context, knowledge, cognition, planner, sessionId: id, emit: opts.emit, onEntry: opts.onEntry });
   agentRef = agent;
   return {
     id,
@@ -132,6 +137,7 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     client,
     tools,
     agent,
+    planner,
     layers,
     cognition,
     close: () => tools.dispose(),

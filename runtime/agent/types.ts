@@ -21,6 +21,8 @@ export interface RunResult {
   error?: string;
   /** Files put back from the snapshots because the task failed (SMALLCODE_SNAPSHOT_AUTO_ROLLBACK). */
   rolledBack?: string[];
+  /** The task's plan as it ended, when the task was planned (also in .smallcode/TODO.md). */
+  plan?: { steps: Array<{ text: string; check: string; done: boolean }> };
   turns: number;
 }
 
@@ -32,6 +34,8 @@ export interface AgentEvents {
   tool_end: { name: string; ms: number; ok: boolean; output: string; cached?: boolean };
   turn_end: { turn: number; ms: number; usage: Usage; toolCalls: number; finishReason: string };
   notice: { message: string };
+  /** The plan of the task in progress changed (made, a step checked off, the TODO file edited). */
+  plan: { file: string; steps: Array<{ text: string; check: string; done: boolean }>; current?: number };
   error: { message: string };
 }
 

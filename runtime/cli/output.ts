@@ -1,4 +1,5 @@
 import pc from 'picocolors';
+import { planProgress } from '../agent/plan.js';
 import type { AgentEvents } from '../agent/types.js';
 
 /** One-line summary of a tool call's key argument, for progress lines. */
@@ -12,7 +13,12 @@ export function keyArgument(args: Record<string, unknown>): string {
 
 /** Progress printer for the headless and classic front doors (NO_COLOR respected by picocolors). */
 export function progressPrinter(write: (s: string) => void) {
+  let shownPlan: AgentEvents['plan']['steps'] | undefined;
   return {
+    plan({ steps }: AgentEvents['plan']) {
+      for (const line of planProgress(shownPlan, steps)) write(`${pc.dim(line)}\n`);
+      shownPlan = steps;
+    },
     tool_start({ name, args }: AgentEvents['tool_start']) {
       write(`${pc.cyan('●')} ${name} ${pc.dim(keyArgument(args))}\n`);
     },

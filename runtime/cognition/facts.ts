@@ -60,14 +60,14 @@ export const VALIDATORS = ['schema_only', 'non_empty', 'json', 'ast_compiles', '
 export const INVALID_STRATEGIES = ['retry', 'retry_with_repair_prompt', 'repair', 'escalate', 'fallback', 'fail'] as const;
 
 /** Prompts with a hand-written heuristic the runtime can fall back to: `on_invalid: fallback(heuristic)`. */
-export const HEURISTICS = ['classify_task', 'diagnose_error', 'summarize_history'] as const;
+export const HEURISTICS = ['classify_task', 'diagnose_error', 'summarize_history', 'plan_task'] as const;
 
 /** Checks a plan step can be validated with. */
 export const PLAN_STEP_CHECKS = ['lint', 'compile', 'test', 'none'] as const;
 
 /** Tools the runtime ships; a policy for another name is a warning (it may come from MCP). */
 export const KNOWN_TOOLS = [
-  '*', 'read_file', 'write_file', 'patch', 'edit_file', 'search', 'find_files', 'list_dir', 'bash', 'run_tests', 'git', 'web_fetch', 'memory', 'bone_compile', 'think', 'plan', 'task_done',
+  '*', 'read_file', 'write_file', 'patch', 'edit_file', 'search', 'find_files', 'list_dir', 'bash', 'run_tests', 'git', 'web_fetch', 'memory', 'bone_compile', 'think', 'plan', 'task_done', 'step_done',
 ] as const;
 
 export function factSpec(name: string): FactSpec | undefined {

@@ -38,8 +38,24 @@ export function summarizeHistoryHeuristic(args: Record<string, unknown>): string
   return `${history.slice(0, half)}\n[… earlier turns omitted …]\n${history.slice(-half)}`;
 }
 
+/**
+ * A plan without a model: the task's own list (numbered or bulleted lines) as steps, or the whole
+ * task as one step. Either way each step is checked by the tests before it counts as done.
+ */
+export function planTaskHeuristic(args: Record<string, unknown>): Array<{ step: string; check: 'test' }> {
+  const task = String(args.task ?? '').trim();
+  const max = Math.max(1, Number(args.max_steps ?? 8) || 8);
+  const items = task
+    .split('\n')
+    .map((line) => /^\s*(?:\d+[.)]|[-*•])\s+(.+)$/.exec(line)?.[1]?.trim())
+    .filter((item): item is string => !!item);
+  const steps = items.length >= 2 ? items : [task.replace(/\s+/g, ' ')];
+  return steps.slice(0, max).map((step) => ({ step, check: 'test' as const }));
+}
+
 export const HEURISTIC_FUNCTIONS: Record<string, Heuristic> = {
   classify_task: classifyTaskHeuristic,
   diagnose_error: diagnoseErrorHeuristic,
   summarize_history: summarizeHistoryHeuristic,
+  plan_task: planTaskHeuristic,
 };

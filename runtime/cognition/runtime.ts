@@ -124,9 +124,9 @@ export class CognitionRuntime {
   }
 
   /** Whether the `plan { when: … }` condition holds. */
-  shouldPlan(facts: Facts): boolean {
+  shouldPlan(facts: Facts | FactSnapshot): boolean {
     try {
-      return this.config.plan?.when?.(facts) === true;
+      return this.config.plan?.when?.(isFacts(facts) ? facts : factsFromSnapshot(facts)) === true;
     } catch {
       return false;
     }

@@ -39,7 +39,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   { name: 'SMALLCODE_WRITE_GUARD', kind: bool, default: 'true', description: 'Refuse the first write to an existing file the session has not read.' },
   { name: 'SMALLCODE_DEDUP', kind: bool, default: 'true', description: 'Answer identical read-only tool calls within a window from the previous result.' },
   { name: 'SMALLCODE_EVIDENCE_DISABLE', kind: bool, default: 'false', description: 'Do not record evidence of what worked (memory feature of a later release).' },
-  { name: 'SMALLCODE_PLAN', kind: { type: 'enum', values: ['auto', 'true', 'false'] }, default: 'auto', description: 'Plan multi-step tasks first: auto (heuristic), true (always), false (never).' },
+  { name: 'SMALLCODE_PLAN', kind: { type: 'enum', values: ['auto', 'true', 'false'] }, default: 'auto', description: 'Plan tasks into steps in .smallcode/TODO.md, each checked off only when its check passes: auto (the plan rule in agents/core.marrow), true (every task), false (never).' },
   { name: 'SMALLCODE_SNAPSHOT', kind: bool, default: 'true', description: 'Keep the original of every edited file under .smallcode/snapshots/.' },
   { name: 'SMALLCODE_SNAPSHOT_AUTO_ROLLBACK', kind: bool, default: 'false', description: 'Restore the files a turn changed when the turn hard-fails.' },
   { name: 'SMALLCODE_TEST_RUNNER', kind: str, description: 'Test command to validate steps with (default: detected from the project).' },

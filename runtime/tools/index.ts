@@ -4,6 +4,7 @@ export type { ToolCallRequest, ToolOutcome, ToolRegistry, ToolRegistryOptions } 
 export { defineTool, flag, fromPlainTool, lineNumber } from './tool.js';
 export type { PlainTool, Tool, ToolContext, ToolDefinition, ToolResult } from './tool.js';
 export { capOutput } from './cap.js';
+export { stepDoneTool, type StepTracker } from './step_done.js';
 export { listSnapshots, restoreTurn } from './snapshots.js';
 export type { SnapshotEntry, SnapshotInfo } from './snapshots.js';
 export { Workspace, WorkspaceError, STATE_DIR } from './workspace.js';

@@ -195,8 +195,9 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
         type: 'function' as const,
         function: { name: t.name, description: t.description(policy), parameters: t.parameters ?? toParameters(t.args) },
       }));
-      const trusted = definitions.filter((d) => trustOf(d.function.name) === 'trusted');
-      const demoted = definitions.filter((d) => trustOf(d.function.name) === 'demoted');
+      const offered = definitions.filter((d) => tools.get(d.function.name)!.available?.() !== false);
+      const trusted = offered.filter((d) => trustOf(d.function.name) === 'trusted');
+      const demoted = offered.filter((d) => trustOf(d.function.name) === 'demoted');
       return [...trusted, ...demoted];
     },
     has: (name) => tools.has(name),

@@ -52,6 +52,8 @@ export interface Tool<Args = any> {
   capHint: string;
   /** A hand-written JSON schema sent instead of the one generated from `args`. */
   parameters?: Record<string, unknown>;
+  /** Offered to the model only while this returns true (e.g. step_done, while a plan is in progress). */
+  available?(): boolean;
   execute(args: Args, ctx: ToolContext): Promise<ToolResult>;
 }
 

@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
+import { planProgress } from '../agent/plan.js';
 import type { AgentEvents, AgentEventName, RunResult } from '../agent/types.js';
 import { keyArgument } from '../cli/output.js';
 import { fmt } from './budget.js';
@@ -59,6 +60,9 @@ export class ActivityView {
     return this.folded;
   }
 
+  /** The plan steps as last printed (only changes are printed). */
+  private shownPlan?: AgentEvents['plan']['steps'];
+
   beginTask(): void {
     this.markdown = this.newMarkdown();
     this.shownError = undefined;
@@ -83,6 +87,16 @@ export class ActivityView {
       case 'turn_end':
         this.endText();
         break;
+      case 'plan': {
+        const { steps } = payload as AgentEvents['plan'];
+        const lines = planProgress(this.shownPlan, steps);
+        this.shownPlan = steps;
+        if (lines.length) {
+          this.endText();
+          this.out.print(lines.map((l) => (l.includes('[x]') ? this.style.c.green(l) : this.style.c.dim(l))).join('\n'));
+        }
+        break;
+      }
       case 'notice':
         this.endText();
         this.out.print(this.style.c.dim(`· ${(payload as AgentEvents['notice']).message}`));

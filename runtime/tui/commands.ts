@@ -62,6 +62,7 @@ export const COMMANDS: SlashCommand[] = [
   { name: 'cognition', help: 'the compiled MarrowScript layers, their settings and live counters', run: cognitionCommand },
   { name: 'trace', args: '[list | show [n] | export [n] [file]]', help: 'turn traces and cognition spans under .smallcode/traces/', run: traceCommand },
   { name: 'sessions', args: '[n | id]', help: 'saved sessions (time, first message, size); with an argument, resume one', run: sessionsCommand },
+  { name: 'plan', args: '[on | off | auto]', help: 'the plan of the current or last task (.smallcode/TODO.md); with an argument, when to plan tasks', run: planCommand },
   { name: 'undo', help: "revert the files the last task changed (from its snapshots)", run: undoCommand },
   {
     name: 'expand',
@@ -150,6 +151,31 @@ async function modelCommand(h: CommandHost, args: string[]): Promise<void> {
   s.model = wanted;
   s.context = context;
   h.out.print(`Switched to ${c.bold(wanted)} (${fmt(context.window)}-token window, ${context.source}).`);
+}
+
+async function planCommand(h: CommandHost, args: string[]): Promise<void> {
+  const { c } = h.style;
+  const planner = h.session.planner;
+  const modes: Record<string, 'true' | 'false' | 'auto'> = { on: 'true', true: 'true', off: 'false', false: 'false', auto: 'auto' };
+  const describe = (mode: string) =>
+    mode === 'true' ? 'every task is planned first' : mode === 'false' ? 'tasks are never planned' : 'bigger coding tasks are planned first (the layer\'s plan { when } rule)';
+  if (args[0]) {
+    const mode = modes[args[0].toLowerCase()];
+    if (!mode) return h.out.print(c.red(`/plan ${args[0]}: use /plan on, /plan off or /plan auto`));
+    planner.mode = mode;
+    return h.out.print(`Planning: ${describe(mode)}.`);
+  }
+  const { readFile } = await import('node:fs/promises');
+  const { parseTodo } = await import('../agent/plan.js');
+  const plan = (await planner.current()) ?? parseTodo(await readFile(planner.file, 'utf8').catch(() => ''));
+  if (!plan) return h.out.print(c.dim(`No plan yet. Planning: ${describe(planner.mode)}. /plan on plans every task.`));
+  const next = plan.steps.findIndex((s) => !s.done);
+  const rows = plan.steps.map((s, i) => {
+    const line = `${s.done ? '[x]' : '[ ]'} ${i + 1}. ${s.text} ${c.dim(`(check: ${s.check})`)}`;
+    return s.done ? c.green(line) : i === next && planner.planning ? c.bold(`${line} ← now`) : line;
+  });
+  const state = planner.planning ? 'in progress' : 'of the last planned task';
+  h.out.print(`${c.bold(`Plan ${state}`)} ${c.dim(`(.smallcode/TODO.md)`)}: ${plan.task.split('\n')[0]}\n${rows.join('\n')}\n${c.dim(`Planning: ${describe(planner.mode)}.`)}`);
 }
 
 async function profileCommand(h: CommandHost): Promise<void> {

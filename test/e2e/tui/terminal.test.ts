@@ -211,6 +211,34 @@ suite('smallcode in a terminal', { timeout: 90_000 }, () => {
     });
   });
 
+  it('/plan on plans the next task, shows its steps as they are checked off; /plan shows the TODO file', async () => {
+    const plan = JSON.stringify([{ step: 'Create notes.txt', check: 'none' }, { step: 'Create todo.txt', check: 'none' }]);
+    await withTerminal({}, {
+      respond: (req) => (!req.body.tools?.length && JSON.stringify(req.body.messages).includes('Break this coding task') ? { content: plan } : undefined),
+      turns: [
+        { toolCalls: [{ name: 'write_file', arguments: { path: 'notes.txt', content: 'n\n' } }] },
+        { toolCalls: [{ name: 'step_done', arguments: {} }] },
+        { toolCalls: [{ name: 'write_file', arguments: { path: 'todo.txt', content: 't\n' } }] },
+        { content: 'Both files exist now.' },
+      ],
+    }, async ({ term }) => {
+      await term.submit('/plan');
+      await term.waitFor('No plan yet. Planning: bigger coding tasks are planned first');
+      await term.submit('/plan on');
+      await term.waitFor('Planning: every task is planned first.');
+      await term.submit('create notes.txt and todo.txt');
+      await term.waitFor('[ ] 2. Create todo.txt');
+      await term.waitFor('[x] 1. Create notes.txt');
+      await term.waitFor('Both files exist now.');
+      await term.waitFor(PROMPT);
+      await term.submit('/plan');
+      const screen = await term.waitFor('Plan of the last planned task');
+      expect(screen).toMatch(/\[x\] 2\. Create todo\.txt/);
+      await term.submit('/plan sometimes');
+      await term.waitFor('use /plan on, /plan off or /plan auto');
+    });
+  });
+
   it('/model shows and switches the model; /help lists the commands; /quit leaves', async () => {
     await withTerminal({}, {
       models: [{ id: 'small-a' }, { id: 'small-b' }],
@@ -229,8 +257,7 @@ suite('smallcode in a terminal', { timeout: 90_000 }, () => {
 
       await term.submit('/help');
       const screen = await term.waitFor('/version');
-      for (const name of ['/quit /q', '/clear', '/stats', '/tokens', '/budget', '/trace', '/model', '/profile', '/sessions', '/undo', '/cognition']) expect(screen).toContain(name);
-      expect(screen).not.toContain('/plan');
+      for (const name of ['/quit /q', '/clear', '/stats', '/tokens', '/budget', '/trace', '/model', '/profile', '/sessions', '/undo', '/cognition', '/plan']) expect(screen).toContain(name);
 
       await term.submit('/quit');
       expect(await term.waitForExit()).toBe(0);

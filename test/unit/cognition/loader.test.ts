@@ -59,7 +59,7 @@ describe('the built-in layer', () => {
     const agent = await load(project());
     expect(agent.diagnostics).toEqual([]);
     expect(agent.policy).toEqual(DOCUMENTED_DEFAULTS);
-    expect(Object.keys(agent.prompts)).toEqual(['classify_task', 'diagnose_error', 'summarize_history']);
+    expect(Object.keys(agent.prompts)).toEqual(['classify_task', 'diagnose_error', 'plan_task', 'summarize_history']);
     expect(agent.guards.map((g) => g.name)).toEqual(['repetition', 'patch_spiral', 'empty_turn', 'forgotten_task', 'greeting_regression']);
     expect(agent.compressPrompt).toBe('summarize_history');
     expect(agent.plan).toMatchObject({ maxSteps: 8, validate: ['lint', 'compile', 'test'] });

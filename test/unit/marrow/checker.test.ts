@@ -94,7 +94,7 @@ describe('MarrowScript checker', () => {
 
   it('checks on_invalid strategies', () => {
     expect(messages('  prompt p(x: string) -> string { model: local  on_invalid: fallback(heuristic) }'))
-      .toEqual(["MS028 no heuristic is registered for prompt 'p' (registered: classify_task, diagnose_error, summarize_history)"]);
+      .toEqual(["MS028 no heuristic is registered for prompt 'p' (registered: classify_task, diagnose_error, summarize_history, plan_task)"]);
     expect(messages('  prompt p(x: string) -> enum("a", "b") { model: local  on_invalid: fallback("c") }'))
       .toEqual(['MS030 expected a fallback value of type enum("a", "b"), found "c"']);
     expect(messages('  prompt p(x: string) -> string { model: local  on_invalid: [fail, retry] }'))

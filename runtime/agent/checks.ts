@@ -1,0 +1,102 @@
+/**
+ * The checks a plan step is validated with — the project's lint, compile (build or type-check)
+ * and test commands — found by the project summary, overridden by SMALLCODE_TEST_RUNNER and
+ * switched off for tests by SMALLCODE_TEST_DISABLE; and running one of them.
+ */
+import { spawn } from 'node:child_process';
+import type { SmallCodeConfig } from '../config/load.js';
+import { capOutput } from '../tools/cap.js';
+
+export type StepCheck = 'lint' | 'compile' | 'test' | 'none';
+export type CheckCommands = Partial<Record<Exclude<StepCheck, 'none'>, string>>;
+
+/** Weakest to strongest: a step that wants a check the project lacks falls back to a weaker one. */
+const CHECK_ORDER = ['lint', 'compile', 'test'] as const;
+
+export async function detectChecks(root: string, config: Pick<SmallCodeConfig, 'testRunner' | 'testDisable'>, env: NodeJS.ProcessEnv): Promise<CheckCommands> {
+  const { summarizeProject } = await import('./project-summary.js');
+  // The summary's own SMALLCODE_TEST_* handling reads the environment only; config has every source.
+  const { commands } = await summarizeProject(root, { ...env, SMALLCODE_TEST_RUNNER: undefined, SMALLCODE_TEST_DISABLE: undefined });
+  const checks: CheckCommands = {};
+  if (commands.lint) checks.lint = commands.lint;
+  if (commands.build) checks.compile = commands.build;
+  const test = config.testRunner ?? commands.test;
+  if (test && !config.testDisable) checks.test = test;
+  return checks;
+}
+
+/**
+ * The command that validates a step wanting `wanted`, among the checks the layer allows
+ * (`plan { validate: [...] }`): that check if the project has it, else the next weaker one.
+ */
+export function commandFor(wanted: StepCheck, allowed: readonly string[], commands: CheckCommands): { check: Exclude<StepCheck, 'none'>; command: string } | undefined {
+  if (wanted === 'none') return undefined;
+  for (let i = CHECK_ORDER.indexOf(wanted); i >= 0; i--) {
+    const check = CHECK_ORDER[i]!;
+    const command = commands[check];
+    if (command && allowed.includes(check)) return { check, command };
+  }
+  return undefined;
+}
+
+export interface CheckRun {
+  check: string;
+  command: string;
+  ok: boolean;
+  exitCode: number | null;
+  timedOut: boolean;
+  /** stdout and stderr as they came, capped (head and tail kept: test summaries end the output). */
+  output: string;
+  ms: number;
+}
+
+/**
+ * Runs a check in a fresh shell in the project root (not the session's persistent shell: a
+ * check must not depend on where the model `cd`-ed). The whole process group is killed on
+ * timeout or cancel.
+ */
+export function runCheck(root: string, check: string, command: string, opts: { timeoutMs: number; maxChars: number; env?: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<CheckRun> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const detached = process.platform !== 'win32';
+    const child = spawn(command, { cwd: root, shell: true, detached, env: { ...(opts.env ?? process.env), CI: '1', FORCE_COLOR: '0', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: string[] = [];
+    let size = 0;
+    const collect = (data: Buffer) => {
+      // Keep memory bounded on chatty test runners: the head and the latest output are what matter.
+      chunks.push(data.toString('utf8'));
+      size += data.length;
+      if (size > opts.maxChars * 8 && chunks.length > 2) {
+        const dropped = chunks.splice(1, chunks.length - 2);
+        size -= dropped.reduce((n, c) => n + c.length, 0);
+        chunks.splice(1, 0, '\n[…]\n');
+      }
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    let timedOut = false;
+    const kill = () => {
+      try {
+        if (detached && child.pid) process.kill(-child.pid, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      kill();
+    }, opts.timeoutMs);
+    const onAbort = () => kill();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const finish = (exitCode: number | null, extra = '') => {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      let output = (chunks.join('') + extra).trim();
+      if (timedOut) output += `\n[timed out after ${Math.round(opts.timeoutMs / 1000)} s]`;
+      resolve({ check, command, ok: exitCode === 0 && !timedOut, exitCode, timedOut, output: capOutput(output, opts.maxChars), ms: Date.now() - started });
+    };
+    child.on('error', (err) => finish(null, `\n${err.message}`));
+    child.on('close', (code) => finish(code));
+  });
+}
