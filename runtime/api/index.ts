@@ -24,7 +24,7 @@ export interface SmallCodeOptions {
  *   const result = await agent.run('create hello.py that prints hello world');
  *   await agent.close();
  * Each `run` is one task; runs on one instance share the conversation. Events: turn_start,
- * text, tool_start, tool_end, notice, error.
+ * text, tool_start, tool_end, plan, notice, error.
  */
 export class SmallCode extends EventEmitter {
   private session: Promise<Session> | undefined;
