@@ -116,7 +116,18 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     warn: (message: string) => opts.emit?.('notice', { message }),
   });
   const id = opts.sessionId ?? newSessionId();
-  const tools = createToolRegistry({ root, policy, sessionId: id, env, approve: opts.approve, snapshots: config.snapshot, extraTools: await projectTools(root) });
+  const tools = createToolRegistry({
+    root,
+    policy,
+    sessionId: id,
+    env,
+    approve: opts.approve,
+    snapshots: config.snapshot,
+    extraTools: await projectTools(root),
+    // The registry exists before the agent; read_file asks for the state at each call. The read
+    // guard is part of the survival kit: with the kit off, reads are sized by the cap alone.
+    contextState: config.survivalKit ? () => agentRef?.contextState() : undefined,
+  });
   await tokenizer;
   const knowledge = await gatherKnowledge(root, config, env);
   const agent = new Agent({ root, config, policy, client, tools, context, knowledge, cognition, sessionId: id, emit: opts.emit, onEntry: opts.onEntry });
