@@ -90,6 +90,7 @@ export const FIELDS: Record<string, FieldSpec[]> = {
   context: [
     f('tool_result_max', 'toolResultMaxChars', { t: 'size', unit: 'chars', min: 100 }, 'Cap per tool result.', { env: true }),
     f('evict_at', 'evictAt', { t: 'percent' }, 'Context usage at which old tool results are evicted.', { env: true }),
+    f('read_guard', 'readGuard', { t: 'percent' }, 'Share of the window past which a whole-file read_file answers with an outline.', { env: true }),
     f('keep_recent_turns', 'keepRecentTurns', { t: 'int', min: 0, max: 1000 }, 'Turns never evicted or compressed.', { env: true }),
     f('reply_reserve', 'replyReserveTokens', { t: 'size', unit: 'tokens', min: 0 }, 'Tokens kept free for the reply.', { env: true }),
     f('default_window', 'defaultContextWindow', { t: 'size', unit: 'tokens', min: 512 }, 'Context window when neither server nor profile says.', { env: true }),

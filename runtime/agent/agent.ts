@@ -326,6 +326,11 @@ export class Agent {
     return Math.max(512, context.window - policy.context.replyReserveTokens - schemas);
   }
 
+  /** The conversation against its window, for the tools (read_file's read guard). */
+  contextState(): { window: number; usedTokens: number; budgetTokens: number } {
+    return { window: this.opts.context.window, usedTokens: this.history.tokens(), budgetTokens: this.messageBudget() };
+  }
+
   /** Native tool calls when the server sent them, else calls written as text in any dialect. */
   private interpret(reply: CompletionResult): { calls: ParsedToolCall[]; errors: ToolCallError[]; content: string } {
     const defs = this.opts.tools.definitions();

@@ -28,6 +28,11 @@ export interface AgentPolicy {
     toolResultMaxChars: number;
     /** Fraction of the context window past which old tool results are evicted. */
     evictAt: number;
+    /**
+     * Share of the context window past which a read_file without a range answers with an outline
+     * (first lines, declarations, how to read a range) instead of the content.
+     */
+    readGuard: number;
     keepRecentTurns: number;
     /** Tokens kept free for the model's reply. */
     replyReserveTokens: number;
@@ -57,7 +62,7 @@ export interface AgentPolicy {
  * nowhere else: `loadAgentLayers(...).policy` (or `loadBuiltinPolicy()`) is the default policy.
  */
 const REQUIRED_FIELDS = [
-  'context.toolResultMaxChars', 'context.evictAt', 'context.keepRecentTurns', 'context.replyReserveTokens', 'context.defaultContextWindow',
+  'context.toolResultMaxChars', 'context.evictAt', 'context.readGuard', 'context.keepRecentTurns', 'context.replyReserveTokens', 'context.defaultContextWindow',
   'loop.maxTurns',
   'model.timeoutMs', 'model.retry.maxAttempts', 'model.retry.backoff', 'model.retry.intervalMs', 'model.retry.jitter', 'model.thinkingBudgetTokens', 'model.temperature',
   'shell.persist', 'shell.timeoutMs',

@@ -120,8 +120,18 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
   });
   const id = opts.sessionId ?? newSessionId();
   const planner = new Planner({ root, config, policy, cognition, env, emit: opts.emit });
-  const extraTools = [...(await projectTools(root)), stepDoneTool(planner)];
-  const tools = createToolRegistry({ root, policy, sessionId: id, env, approve: opts.approve, snapshots: config.snapshot, extraTools });
+  const tools = createToolRegistry({
+    root,
+    policy,
+    sessionId: id,
+    env,
+    approve: opts.approve,
+    snapshots: config.snapshot,
+    extraTools: [...(await projectTools(root)), stepDoneTool(planner)],
+    // The registry exists before the agent; read_file asks for the state at each call. The read
+    // guard is part of the survival kit: with the kit off, reads are sized by the cap alone.
+    contextState: config.survivalKit ? () => agentRef?.contextState() : undefined,
+  });
   await tokenizer;
   const knowledge = await gatherKnowledge(root, config, env);
   const agent = new Agent({ root, config, policy, client, tools, context, knowledge, cognition, planner, sessionId: id, emit: opts.emit, onEntry: opts.onEntry });

@@ -16,7 +16,7 @@ import { readFileTool } from './read_file.js';
 import { searchTool } from './search.js';
 import { ShellSession } from './shell.js';
 import { TurnSnapshots } from './snapshots.js';
-import { toParameters, type Tool, type ToolContext, type ToolDefinition, type ToolResult } from './tool.js';
+import { toParameters, type ContextState, type Tool, type ToolContext, type ToolDefinition, type ToolResult } from './tool.js';
 import { Workspace, WorkspaceError } from './workspace.js';
 import { writeFileTool } from './write_file.js';
 
@@ -55,6 +55,8 @@ export interface ToolRegistryOptions {
   extraTools?: Tool[];
   /** Keep the original of every file a turn edits (SMALLCODE_SNAPSHOT); default true. */
   snapshots?: boolean;
+  /** The conversation's tokens against its window (read_file's read guard); without it only the result cap applies. */
+  contextState?: () => ContextState | undefined;
 }
 
 export interface ToolRegistry {
@@ -114,6 +116,7 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
       shell: () =>
         (shell ??= new ShellSession({ cwd: realpathOr(opts.root), env: opts.env, persist: policy.shell.persist })),
       ripgrepPath: () => (ripgrep ??= findRipgrep(opts.ripgrepPath)),
+      contextState: opts.contextState,
     };
   }
 

@@ -24,6 +24,18 @@ export interface ToolContext {
   shell(): ShellSession;
   /** null: ripgrep is unavailable or disabled, use the JavaScript search. */
   ripgrepPath(): Promise<string | null>;
+  /** Where the conversation stands; absent (a registry without an agent): tools size answers by the cap alone. */
+  contextState?: () => ContextState | undefined;
+}
+
+/** The conversation against its window, in tokens, for tools that size their answer to it (read_file). */
+export interface ContextState {
+  /** The model's context window. */
+  window: number;
+  /** What the conversation's messages take now. */
+  usedTokens: number;
+  /** What the messages may take: the window less the reply reserve and the tool schemas. */
+  budgetTokens: number;
 }
 
 export interface ToolResult {
