@@ -1,12 +1,13 @@
 /**
- * Compact mode: two-stage tool routing for small context windows. Six tool schemas cost a 8k
+ * Compact mode: two-stage tool routing for small context windows. Six tool schemas cost an 8k
  * window several hundred tokens on every request, so the model first sees one small meta tool
  * (`use_tools`) naming the categories; once it picks one, the requests carry only that
  * category's schemas, shortened, plus the meta tool — until it picks another.
  *
  * Forgiving like the rest of SmallCode: a model that calls a real tool directly (it knows them
  * from the system prompt, or guesses) gets it executed, and the current category follows that
- * tool. The decision lives here, beside the loop; the tools and the registry know nothing of it.
+ * tool. The decision lives here, beside the loop: tools only declare their category, and the
+ * registry still offers and runs every tool.
  */
 import type { SmallCodeConfig } from '../config/load.js';
 import { TOOL_CATEGORIES, type ToolCategory, type ToolDefinition, type ToolOutcome, type ToolRegistry } from '../tools/index.js';
