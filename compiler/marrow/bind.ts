@@ -94,6 +94,7 @@ export const FIELDS: Record<string, FieldSpec[]> = {
     f('keep_recent_turns', 'keepRecentTurns', { t: 'int', min: 0, max: 1000 }, 'Turns never evicted or compressed.', { env: true }),
     f('reply_reserve', 'replyReserveTokens', { t: 'size', unit: 'tokens', min: 0 }, 'Tokens kept free for the reply.', { env: true }),
     f('default_window', 'defaultContextWindow', { t: 'size', unit: 'tokens', min: 512 }, 'Context window when neither server nor profile says.', { env: true }),
+    f('compact_at', 'compactMaxWindow', { t: 'size', unit: 'tokens', min: 0 }, 'Compact mode (tools offered one category at a time, short descriptions) for context windows up to this size; 0 = never.', { env: true }),
     f('compress', 'compress', SPECIAL, 'The prompt that summarises history.'),
   ],
   budget: [

@@ -2,7 +2,7 @@ import type { SmallCodeConfig } from '../config/load.js';
 import { ModelError, ToolsUnsupportedError, type ModelClient } from '../model/client.js';
 import type { ContextInfo } from '../model/server.js';
 import { parseToolCalls, repairToolCall, type ParsedToolCall, type ToolCallError } from '../model/toolcalls/index.js';
-import type { CompletionResult, RawToolCall } from '../model/types.js';
+import type { CompletionResult, RawToolCall, ToolDefinition } from '../model/types.js';
 import { countTokens } from '../model/tokens.js';
 import type { CognitionRuntime, FactSnapshot, GuardEvent, TrippedGuard } from '../cognition/index.js';
 import type { ToolOutcome, ToolRegistry } from '../tools/index.js';
@@ -11,6 +11,7 @@ import { History, type HistoryEntry } from './history.js';
 import type { Planner } from './planner.js';
 import { toolPolicy, type AgentPolicy } from './policy.js';
 import { renderPrompt, systemPrompt, type SystemPromptInput } from './prompt.js';
+import { compactModeOn, ToolRouting } from './tool-routing.js';
 import { addUsage, type EmitFn, type RunResult } from './types.js';
 
 export interface AgentOptions {
@@ -67,8 +68,14 @@ export class Agent {
   /** Model steps in a row that carried a guard's correction; capped so guards cannot spiral. */
   private correctionStreak = 0;
   private correctedThisStep = false;
+  /** Compact mode's tool routing; every call runs through its registry (the meta tool included). */
+  private readonly routing: ToolRouting;
+  /** The task the routing was last reset for: each task starts at the choice of a category. */
+  private routedTask?: TaskState;
 
   constructor(private readonly opts: AgentOptions) {
+    this.routing = new ToolRouting(opts.tools, () => this.compactMode);
+    this.opts = { ...opts, tools: this.routing.registry };
     this.history.setSystem(this.buildSystemPrompt());
     this.history.onAdd = (entry) => this.opts.onEntry?.(entry);
   }
@@ -93,12 +100,25 @@ export class Agent {
     return this.textMode;
   }
 
-  /** Switches the model mid-session (`/model`): later requests go to `client`, budgeted for `context`. */
+  /**
+   * Compact mode (survival kit, window ≤ `context.compact_at` or SMALLCODE_COMPACT=true): the
+   * model picks a tool category first and sees only that category's short schemas.
+   */
+  get compactMode(): boolean {
+    return compactModeOn(this.opts.config, this.opts.policy, this.opts.context.window);
+  }
+
+  /** The tool schemas the next request carries (in text mode they are in the system prompt instead). */
+  offeredTools(): ToolDefinition[] {
+    return this.routing.offered();
+  }
+
   /** The model client the session talks to now (it changes with /model). */
   get client(): ModelClient {
     return this.opts.client;
   }
 
+  /** Switches the model mid-session (`/model`): later requests go to `client`, budgeted for `context`. */
   setClient(client: ModelClient, context: ContextInfo): void {
     this.opts.client = client;
     this.opts.context = context;
@@ -106,7 +126,7 @@ export class Agent {
 
   private buildSystemPrompt(): string {
     const input: SystemPromptInput = { root: this.opts.root, ...this.opts.knowledge };
-    if (this.textMode) input.textTools = this.opts.tools.definitions();
+    if (this.textMode) input.textTools = this.routing.offered();
     return systemPrompt(input);
   }
 
@@ -260,8 +280,13 @@ export class Agent {
 
   /** One model call under the window budget; falls back to text tool calls if the server refuses `tools`. */
   private async complete(signal?: AbortSignal): Promise<CompletionResult> {
-    const { policy } = this.opts;
-    const tools = this.textMode ? undefined : this.opts.tools.definitions();
+    if (this.routedTask !== this.task) {
+      this.routedTask = this.task;
+      this.routing.reset();
+    }
+    // In text mode the system prompt lists the tools: in compact mode it follows the category.
+    if (this.textMode && this.routing.active) this.history.setSystem(this.buildSystemPrompt());
+    const tools = this.textMode ? undefined : this.routing.offered();
     // The plan rides at the end of every request (recent text is what small models follow), never in history.
     const anchor = await this.opts.planner?.anchor();
     const anchorMessages = anchor ? [{ role: 'user' as const, content: anchor }] : [];
@@ -320,7 +345,7 @@ export class Agent {
   }
 
   /** Tokens the messages may take: the window less the reply reserve and the tool schemas sent with them. */
-  messageBudget(tools = this.textMode ? undefined : this.opts.tools.definitions()): number {
+  messageBudget(tools = this.textMode ? undefined : this.routing.offered()): number {
     const { policy, context } = this.opts;
     const schemas = tools ? countTokens(JSON.stringify(tools)) : 0;
     return Math.max(512, context.window - policy.context.replyReserveTokens - schemas);
@@ -333,6 +358,7 @@ export class Agent {
 
   /** Native tool calls when the server sent them, else calls written as text in any dialect. */
   private interpret(reply: CompletionResult): { calls: ParsedToolCall[]; errors: ToolCallError[]; content: string } {
+    // Every callable tool, not only those offered: a direct call outside the category still counts.
     const defs = this.opts.tools.definitions();
     if (!this.opts.config.survivalKit) return strictNativeCalls(reply);
     if (reply.toolCalls.length > 0) {

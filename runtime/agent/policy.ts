@@ -38,6 +38,11 @@ export interface AgentPolicy {
     replyReserveTokens: number;
     /** Used when neither the server nor a model profile tells the window. */
     defaultContextWindow: number;
+    /**
+     * Windows up to this many tokens run in compact mode (with the survival kit on): the model
+     * picks a tool category first and sees only that category's short schemas. 0 = never.
+     */
+    compactMaxWindow: number;
   };
   loop: {
     /** Model round-trips per task before the run stops as failed. */
@@ -62,7 +67,7 @@ export interface AgentPolicy {
  * nowhere else: `loadAgentLayers(...).policy` (or `loadBuiltinPolicy()`) is the default policy.
  */
 const REQUIRED_FIELDS = [
-  'context.toolResultMaxChars', 'context.evictAt', 'context.readGuard', 'context.keepRecentTurns', 'context.replyReserveTokens', 'context.defaultContextWindow',
+  'context.toolResultMaxChars', 'context.evictAt', 'context.readGuard', 'context.keepRecentTurns', 'context.replyReserveTokens', 'context.defaultContextWindow', 'context.compactMaxWindow',
   'loop.maxTurns',
   'model.timeoutMs', 'model.retry.maxAttempts', 'model.retry.backoff', 'model.retry.intervalMs', 'model.retry.jitter', 'model.thinkingBudgetTokens', 'model.temperature',
   'shell.persist', 'shell.timeoutMs',

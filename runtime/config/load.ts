@@ -39,6 +39,8 @@ export interface SmallCodeConfig {
   trustDecay: boolean;
   shellPersist: boolean;
   survivalKit: boolean;
+  /** SMALLCODE_COMPACT: tool routing by category and short descriptions (auto: small windows). */
+  compact: 'auto' | 'true' | 'false';
   keys: { anthropic?: string; openai?: string; deepseek?: string };
   /** Where each value came from, for `smallcode config` style diagnostics. */
   sources: Record<string, 'env' | '.env' | 'smallcode.toml' | 'default'>;
@@ -205,6 +207,7 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<SmallCodeConf
     trustDecay: b('SMALLCODE_TRUST_DECAY'),
     shellPersist: b('SMALLCODE_SHELL_PERSIST'),
     survivalKit: b('SMALLCODE_SURVIVAL_KIT'),
+    compact: s('SMALLCODE_COMPACT') as SmallCodeConfig['compact'],
     keys: { anthropic: s('ANTHROPIC_API_KEY'), openai: s('OPENAI_API_KEY'), deepseek: s('DEEPSEEK_API_KEY') },
     sources,
     vars,

@@ -12,6 +12,7 @@ const ANSI_ESCAPES = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007/g;
 
 export const bashTool = defineTool<z.infer<typeof args>>({
   name: 'bash',
+  category: 'run',
   description: (policy) =>
     policy.shell.persist
       ? 'Run a shell command in the project. cd and variables persist between calls.'

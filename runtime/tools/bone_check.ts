@@ -7,6 +7,7 @@ import { failure, numberedDiagnostics, readBoneFile, type BoneToolContext, type 
 
 export const boneCheckTool = {
   name: 'bone_check',
+  category: 'run' as const,
   description: 'Check a BoneScript .bone system file for errors (positions and fixes); generates nothing.',
   parameters: {
     type: 'object',

@@ -8,6 +8,7 @@ import { failure, insideRoot, numberedDiagnostics, readBoneFile, type BoneToolCo
 
 export const boneCompileTool = {
   name: 'bone_compile',
+  category: 'run' as const,
   description:
     'Compile a BoneScript .bone system into a runnable TypeScript backend (express, SQLite/PostgreSQL, tests). Recompiling keeps code inside bone:extension regions.',
   parameters: {

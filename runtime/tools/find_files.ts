@@ -11,6 +11,7 @@ const MAX_LISTED = 200;
 
 export const findFilesTool = defineTool<z.infer<typeof args>>({
   name: 'find_files',
+  category: 'search',
   description: () => 'Find files by glob name pattern. Skips .gitignore\'d files.',
   args,
   readOnly: true,

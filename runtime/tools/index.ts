@@ -1,8 +1,8 @@
 /** The tools, their registry and the workspace: what the agent loop imports. */
 export { createToolRegistry, DEFAULT_TOOLS } from './registry.js';
 export type { ToolCallRequest, ToolOutcome, ToolRegistry, ToolRegistryOptions } from './registry.js';
-export { defineTool, flag, fromPlainTool, lineNumber } from './tool.js';
-export type { ContextState, PlainTool, Tool, ToolContext, ToolDefinition, ToolResult } from './tool.js';
+export { defineTool, flag, fromPlainTool, lineNumber, TOOL_CATEGORIES } from './tool.js';
+export type { ContextState, PlainTool, Tool, ToolCategory, ToolContext, ToolDefinition, ToolResult } from './tool.js';
 export { capOutput } from './cap.js';
 export { stepDoneTool, type StepTracker } from './step_done.js';
 export { listSnapshots, restoreTurn } from './snapshots.js';

@@ -23,6 +23,7 @@ const args = z
 
 export const patchTool = defineTool<z.infer<typeof args>>({
   name: 'patch',
+  category: 'write',
   description: () =>
     'Edit a file: replace the exact text `search` with `replace`. Read the file first. Empty search on a missing file creates it.',
   args,

@@ -14,6 +14,7 @@ const args = z.object({
 
 export const readFileTool = defineTool<z.infer<typeof args>>({
   name: 'read_file',
+  category: 'read',
   description: () => 'Read a file with numbered lines. Use start_line/end_line for big files.',
   args,
   readOnly: true,

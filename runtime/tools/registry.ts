@@ -16,7 +16,7 @@ import { readFileTool } from './read_file.js';
 import { searchTool } from './search.js';
 import { ShellSession } from './shell.js';
 import { TurnSnapshots } from './snapshots.js';
-import { toParameters, type ContextState, type Tool, type ToolContext, type ToolDefinition, type ToolResult } from './tool.js';
+import { toParameters, type ContextState, type Tool, type ToolCategory, type ToolContext, type ToolDefinition, type ToolResult } from './tool.js';
 import { Workspace, WorkspaceError } from './workspace.js';
 import { writeFileTool } from './write_file.js';
 
@@ -63,6 +63,8 @@ export interface ToolRegistry {
   /** Schemas sent to the model. */
   definitions(): ToolDefinition[];
   has(name: string): boolean;
+  /** What the tool is for (compact mode offers tools by category); undefined for an unknown name. */
+  categoryOf(name: string): ToolCategory | undefined;
   /** Snapshots are grouped per turn. */
   beginTurn(turn: number): void;
   /** Never throws: failures are ok:false outcomes. */
@@ -204,6 +206,7 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
       return [...trusted, ...demoted];
     },
     has: (name) => tools.has(name),
+    categoryOf: (name) => tools.get(name)?.category,
     beginTurn: (turn) => snapshots.beginTurn(turn),
     async run(call, runOpts) {
       const started = performance.now();

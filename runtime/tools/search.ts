@@ -25,6 +25,7 @@ interface Matches {
 
 export const searchTool = defineTool<Args>({
   name: 'search',
+  category: 'search',
   description: () => 'Search file contents for a regex (ripgrep). Shows path:line: text.',
   args,
   readOnly: true,

@@ -24,6 +24,7 @@ export function stepDoneTool(tracker: StepTracker): Tool<z.infer<typeof args>> {
     description: () => 'Say the current plan step is finished. Its check (tests, build or lint) runs; the step is checked off only if it passes.',
     args,
     readOnly: false,
+    category: 'plan',
     aliases: { message: 'summary', note: 'summary', description: 'summary' },
     capHint: '',
     available: () => tracker.planning,

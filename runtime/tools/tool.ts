@@ -49,8 +49,16 @@ export interface ToolResult {
   changedDisk?: boolean;
 }
 
+/**
+ * What a tool is for. Compact mode offers the tools one category at a time (the model picks the
+ * category first); a category without tools is simply not offered.
+ */
+export const TOOL_CATEGORIES = ['read', 'write', 'search', 'run', 'plan'] as const;
+export type ToolCategory = (typeof TOOL_CATEGORIES)[number];
+
 export interface Tool<Args = any> {
   name: string;
+  category: ToolCategory;
   /** One or two short sentences: every token here is paid on every model call. */
   description(policy: AgentPolicy): string;
   args: z.ZodType<Args>;
@@ -78,6 +86,8 @@ export interface PlainTool {
   name: string;
   description: string;
   parameters: Record<string, unknown>;
+  /** Default 'run': a plain tool does something the file tools do not. */
+  category?: ToolCategory;
   /** Default false: a call that creates or edits files clears the dedup cache. */
   readOnly?: boolean;
   execute(
@@ -93,6 +103,7 @@ export interface PlainTool {
 export function fromPlainTool(plain: PlainTool): Tool<Record<string, unknown>> {
   return {
     name: plain.name,
+    category: plain.category ?? 'run',
     description: () => plain.description,
     parameters: plain.parameters,
     args: z.record(z.string(), z.unknown()),

@@ -9,6 +9,7 @@ const args = z.object({
 
 export const writeFileTool = defineTool<z.infer<typeof args>>({
   name: 'write_file',
+  category: 'write',
   description: () => 'Create or overwrite a file. To change part of a file use patch.',
   args,
   readOnly: false,

@@ -3,6 +3,7 @@
  * exactly this table, so it only ever shows what works.
  */
 import type { Session } from '../agent/session.js';
+import { ROUTE_TOOL } from '../agent/tool-routing.js';
 import { listSessions } from '../store/sessions.js';
 import { fmt, measureBudget, renderBudget } from './budget.js';
 import type { ActivityView } from './activity.js';
@@ -52,8 +53,8 @@ export const COMMANDS: SlashCommand[] = [
     name: 'budget',
     help: 'how the context window is used: system, conversation, tool results, free',
     run: (h) => {
-      const { agent, context, tools, policy } = h.session;
-      const b = measureBudget(agent.history.entries, agent.textToolCalls ? undefined : tools.definitions(), context.window, policy.context.replyReserveTokens);
+      const { agent, context, policy } = h.session;
+      const b = measureBudget(agent.history.entries, agent.textToolCalls ? undefined : agent.offeredTools(), context.window, policy.context.replyReserveTokens);
       h.out.print(renderBudget(b, h.out.columns, h.style));
     },
   },
@@ -192,6 +193,7 @@ async function profileCommand(h: CommandHost): Promise<void> {
   if (s.context.numCtx) rows.push(['num_ctx sent', fmt(s.context.numCtx)]);
   rows.push(
     ['tool calls', s.agent.textToolCalls ? 'text (parsed from the reply; the server refused native tools)' : 'native (tool_calls), with text parsing as fallback'],
+    ['tool schemas', s.agent.compactMode ? `compact: one category at a time through ${ROUTE_TOOL} (SMALLCODE_COMPACT=${s.config.compact}, compact_at ${fmt(s.policy.context.compactMaxWindow)} tokens)` : 'all tools on every request'],
     ['transport', s.context.transport === 'ollama-native' ? 'Ollama native /api/chat' : 'OpenAI-compatible /chat/completions'],
     ['family profile', family ? `${family.family} (usual window ${fmt(family.contextWindow)})` : 'none matched'],
     ['thinking budget', s.config.thinkingDisable ? 'thinking disabled' : `${fmt(s.policy.model.thinkingBudgetTokens)} tokens`],

@@ -440,8 +440,9 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
   function usageFor(turn: ScriptedTurn, body: any) {
     if (turn.usage === false) return undefined;
     if (turn.usage) return { ...turn.usage, total_tokens: turn.usage.prompt_tokens + turn.usage.completion_tokens };
-    // Roughly 4 characters per token, which is what small-model tokenizers average on code.
-    const prompt = Math.ceil(JSON.stringify(body.messages ?? []).length / 4);
+    // Roughly 4 characters per token, which is what small-model tokenizers average on code. The
+    // tool schemas count too: servers render them into the prompt.
+    const prompt = Math.ceil((JSON.stringify(body.messages ?? []).length + (body.tools ? JSON.stringify(body.tools).length : 0)) / 4);
     const outChars =
       (turn.content?.length ?? 0) +
       (turn.reasoning?.length ?? 0) +

@@ -20,10 +20,23 @@ describe('BoneScript as agent tools', () => {
       expect(r.code, r.stderr).toBe(0);
       const result = JSON.parse(r.stdout);
       expect(result.toolCalls.map((c: { name: string; ok: boolean }) => [c.name, c.ok])).toEqual([['bone_check', true], ['bone_compile', true]]);
-      expect(toolNames(server.chatRequests()[0]!.body)).toEqual(expect.arrayContaining(['bone_check', 'bone_compile']));
+      // The default 8192-token window runs in compact mode: the meta tool names them under `run`,
+      // and once the model calls one, the next request carries both.
+      const [first, second] = server.chatRequests().map((r) => r.body);
+      expect(toolNames(first)).toEqual(['use_tools']);
+      expect(first.tools[0].function.description).toContain('run: bash, bone_check, bone_compile');
+      expect(toolNames(second)).toEqual(['bash', 'bone_check', 'bone_compile', 'use_tools']);
       expect(existsSync(join(dir, 'server', 'package.json'))).toBe(true);
       expect(existsSync(join(dir, 'server', 'src', 'index.ts'))).toBe(true);
       expect(result.filesCreated).toContain(join('server', 'package.json'));
+    });
+  });
+
+  it('offers them with every tool above the compact window', async () => {
+    await withProject({ 'app.bone': TODO }, { turns: [{ content: 'ok' }] }, async (dir, server) => {
+      const r = await runTask(server, dir, 'hi', [], { SMALLCODE_CONTEXT_WINDOW: '32768' });
+      expect(r.code, r.stderr).toBe(0);
+      expect(toolNames(server.chatRequests()[0]!.body)).toEqual(expect.arrayContaining(['read_file', 'bone_check', 'bone_compile']));
     });
   });
 
@@ -32,6 +45,7 @@ describe('BoneScript as agent tools', () => {
       const r = await runTask(server, dir, 'hi');
       expect(r.code, r.stderr).toBe(0);
       expect(toolNames(server.chatRequests()[0]!.body)).not.toContain('bone_compile');
+      expect(JSON.stringify(server.chatRequests()[0]!.body.tools)).not.toContain('bone_');
     });
   });
 });

@@ -122,13 +122,38 @@ describe('servers that refuse native tools', () => {
         if (req.body.tools) return { fault: { kind: 'http_error', status: 400, body: '{"error":{"message":"tools param requires --jinja flag"}}' } };
         return { content: texts[n++] ?? 'ok' };
       },
-    });
+    }, { SMALLCODE_CONTEXT_WINDOW: '32768' }); // above compact_at: every tool is described
     const result = await session.agent.run('write t.txt');
     expect(result.success).toBe(true);
     expect(readFileSync(join(session.root, 't.txt'), 'utf8')).toBe('t');
     const textRequest = server.chatRequests().find((r) => !r.body.tools)!.body;
     expect(textRequest.messages[0].content).toContain('<tool_call>');
     expect(textRequest.messages[0].content).toContain('write_file(');
+  });
+
+  it('in compact mode the system prompt lists only the meta tool, then the chosen category', async () => {
+    let n = 0;
+    const texts = [
+      '<tool_call>\n{"name": "use_tools", "arguments": {"category": "write"}}\n</tool_call>',
+      '<tool_call>\n{"name": "write_file", "arguments": {"path": "t.txt", "content": "t"}}\n</tool_call>',
+      'Wrote t.txt.',
+    ];
+    const { server, session } = await setup({
+      respond: (req) => {
+        if (req.path !== '/v1/chat/completions') return undefined;
+        if (req.body.tools) return { fault: { kind: 'http_error', status: 400, body: '{"error":{"message":"tools param requires --jinja flag"}}' } };
+        return { content: texts[n++] ?? 'ok' };
+      },
+    }, { SMALLCODE_CONTEXT_WINDOW: '8192' });
+    const result = await session.agent.run('write t.txt');
+    expect(result.success, result.error).toBe(true);
+    expect(readFileSync(join(session.root, 't.txt'), 'utf8')).toBe('t');
+    const systems = server.chatRequests().filter((r) => !r.body.tools).map((r) => r.body.messages[0].content as string);
+    expect(systems).toHaveLength(3);
+    const listed = (system: string) => [...system.matchAll(/^- (\w+)\(/gm)].map((m) => m[1]);
+    expect(listed(systems[0]!)).toEqual(['use_tools']);
+    expect(listed(systems[1]!)).toEqual(['write_file', 'patch', 'use_tools']);
+    expect(systems[1]).toContain('- write_file(path, content): Create or overwrite a file.\n'); // the first sentence only
   });
 });
 

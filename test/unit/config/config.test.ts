@@ -17,7 +17,7 @@ async function project(files: Record<string, string>): Promise<string> {
 describe('configuration', () => {
   it('has defaults for everything', async () => {
     const c = await loadConfig({ cwd: await project({}), env: {} });
-    expect(c).toMatchObject({ modelTimeoutMs: 300_000, thinkingBudget: 2000, knowledgeMaxTokens: 1500, dedup: true, writeGuard: true, shellPersist: true, plan: 'auto' });
+    expect(c).toMatchObject({ modelTimeoutMs: 300_000, thinkingBudget: 2000, knowledgeMaxTokens: 1500, dedup: true, writeGuard: true, shellPersist: true, plan: 'auto', compact: 'auto' });
     expect(c.model).toBeUndefined();
   });
 
@@ -38,6 +38,7 @@ describe('configuration', () => {
     ['SMALLCODE_DEDUP', 'maybe', /SMALLCODE_DEDUP="maybe".*expected one of true, false, 1, 0, yes, no, on, off/],
     ['SMALLCODE_MODEL_TIMEOUT', 'soon', /SMALLCODE_MODEL_TIMEOUT="soon".*whole number from 1/],
     ['SMALLCODE_PLAN', 'sometimes', /SMALLCODE_PLAN="sometimes".*one of auto, true, false/],
+    ['SMALLCODE_COMPACT', 'yes', /SMALLCODE_COMPACT="yes".*one of auto, true, false/],
     ['SMALLCODE_BASE_URL', 'localhost:1234', /SMALLCODE_BASE_URL="localhost:1234" .*not a valid http\(s\) URL/],
   ])('rejects %s=%s naming the variable and the accepted values', async (name, value, message) => {
     const err = await loadConfig({ cwd: await project({}), env: { [name]: value } }).catch((e: unknown) => e);

@@ -21,6 +21,7 @@ describe('tool registry', () => {
     const { defineTool } = await import('../../../runtime/tools/index.js');
     const shout = defineTool<{ path: string }>({
       name: 'shout',
+      category: 'read',
       description: () => 'Read a file in capitals.',
       args: z.object({ path: z.string() }),
       readOnly: true,
