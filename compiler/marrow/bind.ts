@@ -92,6 +92,7 @@ export const FIELDS: Record<string, FieldSpec[]> = {
     f('evict_at', 'evictAt', { t: 'percent' }, 'Context usage at which old tool results are evicted.', { env: true }),
     f('keep_recent_turns', 'keepRecentTurns', { t: 'int', min: 0, max: 1000 }, 'Turns never evicted or compressed.', { env: true }),
     f('reply_reserve', 'replyReserveTokens', { t: 'size', unit: 'tokens', min: 0 }, 'Tokens kept free for the reply.', { env: true }),
+    f('reply_reserve_max', 'replyReserveMaxShare', { t: 'percent' }, 'Most of the window the reply reserve may take (small windows).', { env: true }),
     f('default_window', 'defaultContextWindow', { t: 'size', unit: 'tokens', min: 512 }, 'Context window when neither server nor profile says.', { env: true }),
     f('compress', 'compress', SPECIAL, 'The prompt that summarises history.'),
   ],
