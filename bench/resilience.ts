@@ -24,6 +24,7 @@ survival kit on and off (SMALLCODE_SURVIVAL_KIT=false), and prints one table.
   --retry-fault-rate <x> share of retries after an error that fail again (default 0)
   --seed <n>             random seed (default 1)
   --dialects <builtin|corpus>  text dialects (default builtin)
+  --context <tokens>     the simulated server's loaded context window (default 8192)
   --concurrency <n>      tasks at the same time (default 1)
   --no-save              do not write .smallcode/benchmarks/resilience-*.json`;
 
@@ -45,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
       'retry-fault-rate': { type: 'string' },
       seed: { type: 'string' },
       dialects: { type: 'string' },
+      context: { type: 'string' },
       concurrency: { type: 'string' },
       'no-save': { type: 'boolean' },
     },
@@ -63,16 +65,18 @@ async function main(argv: string[]): Promise<number> {
   const retryFaultRate = values['retry-fault-rate'] === undefined ? 0 : Number(values['retry-fault-rate']);
   if (!Number.isFinite(retryFaultRate) || retryFaultRate < 0 || retryFaultRate > 1) throw new UsageError(`--retry-fault-rate must be a number from 0 to 1 (got '${values['retry-fault-rate']}')`);
   const concurrency = values.concurrency === undefined ? 1 : Number(values.concurrency);
+  const contextWindow = values.context === undefined ? undefined : Number(values.context);
+  if (contextWindow !== undefined && (!Number.isInteger(contextWindow) || contextWindow < 1024 || contextWindow > 1_000_000)) throw new UsageError(`--context must be a whole number of tokens from 1024 to 1000000 (got '${values.context}')`);
   const quiet = values.json ?? false;
 
   if (values['by-fault']) {
     const rate = values.rate === undefined ? 0.3 : Number(values.rate);
-    const rows = await runByFault({ suites, kits: ['on', 'off'], seed, retryFaultRate, faults: parseFaults(values.faults), dialects, concurrency, quiet, faultRate: rate });
+    const rows = await runByFault({ suites, kits: ['on', 'off'], seed, retryFaultRate, faults: parseFaults(values.faults), dialects, contextWindow, concurrency, quiet, faultRate: rate });
     if (values.json) {
       console.log(JSON.stringify({ simulated: true, note: RESILIENCE_NOTE, engine: engineVersion(), faultRate: rate, seed, suites, byFault: rows }, null, 2));
       return 0;
     }
-    console.log(`resilience by failure mode — ${RESILIENCE_NOTE}\nengine ${engineVersion()}; only one fault kind at a time, drawn for ${pct(rate)} of replies where it applies; suites: ${suites.join(', ')}; seed ${seed}\n`);
+    console.log(`resilience by failure mode — ${RESILIENCE_NOTE}\nengine ${engineVersion()}; only one fault kind at a time, drawn for ${pct(rate)} of replies where it applies; suites: ${suites.join(', ')}; seed ${seed}; context ${contextWindow ?? 'default'}\n`);
     console.log(
       formatTable(
         ['failure mode', 'injected', 'kit on', 'turns', 'kit off', 'turns'],
@@ -82,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const report = await runResilience({ suites, faultRates: rates, kits: ['on', 'off'], seed, retryFaultRate, faults: parseFaults(values.faults), dialects, concurrency, quiet });
+  const report = await runResilience({ suites, faultRates: rates, kits: ['on', 'off'], seed, retryFaultRate, faults: parseFaults(values.faults), dialects, contextWindow, concurrency, quiet });
   if (!values['no-save']) {
     const dir = benchmarksDir();
     await mkdir(dir, { recursive: true });
@@ -102,7 +106,7 @@ async function main(argv: string[]): Promise<number> {
 const cellText = (r: { completed: number; total: number; completion: number }) => `${r.completed}/${r.total} (${pct(r.completion)})`;
 
 function printReport(report: ResilienceReport): void {
-  console.log(`resilience — ${RESILIENCE_NOTE}\nengine ${report.engine}; retries fail again: ${pct(report.retryFaultRate)}; suites: ${report.suites.join(', ')}; seed ${report.seed}; faults drawn from: ${report.faults.join(', ')}\n`);
+  console.log(`resilience — ${RESILIENCE_NOTE}\nengine ${report.engine}; retries fail again: ${pct(report.retryFaultRate)}; suites: ${report.suites.join(', ')}; seed ${report.seed}; context ${report.contextWindow ?? 'default'}; faults drawn from: ${report.faults.join(', ')}\n`);
   const rates = [...new Set(report.results.map((r) => r.faultRate))];
   const find = (kit: 'on' | 'off', rate: number) => report.results.find((r) => r.kit === kit && r.faultRate === rate);
   console.log(

@@ -40,6 +40,8 @@ export interface ResilienceReport {
   /** The engine measured: git commit, and whether the working tree had changes. */
   engine: string;
   seed: number;
+  /** The simulated server's context window (the simulator's default when unset). */
+  contextWindow?: number;
   suites: SuiteName[];
   faults: FaultKind[];
   results: ResilienceResult[];
@@ -70,7 +72,7 @@ export async function runResilience(opts: ResilienceOptions): Promise<Resilience
   return report(runs, opts);
 }
 
-export function report(runs: SuiteRun[], opts: Pick<ResilienceOptions, 'seed' | 'suites' | 'faults' | 'retryFaultRate'>): ResilienceReport {
+export function report(runs: SuiteRun[], opts: Pick<ResilienceOptions, 'seed' | 'suites' | 'faults' | 'retryFaultRate' | 'contextWindow'>): ResilienceReport {
   const cell = (kit: 'on' | 'off', faultRate: number, selected: SuiteRun[]): ResilienceResult => {
     const completed = selected.reduce((n, r) => n + r.summary.passed, 0);
     const total = selected.reduce((n, r) => n + r.summary.total, 0);
@@ -93,7 +95,7 @@ export function report(runs: SuiteRun[], opts: Pick<ResilienceOptions, 'seed' | 
         failure: t.failure ?? '',
       })),
   );
-  return { simulated: true, note: RESILIENCE_NOTE, engine: engineVersion(), retryFaultRate: opts.retryFaultRate ?? 0, seed: opts.seed, suites: opts.suites, faults: [...(opts.faults ?? FAULT_KINDS)], results, bySuite, failures, runs };
+  return { simulated: true, note: RESILIENCE_NOTE, engine: engineVersion(), retryFaultRate: opts.retryFaultRate ?? 0, seed: opts.seed, ...(opts.contextWindow ? { contextWindow: opts.contextWindow } : {}), suites: opts.suites, faults: [...(opts.faults ?? FAULT_KINDS)], results, bySuite, failures, runs };
 }
 
 /** One failure mode alone: completion and mean turns per task with the kit on and off. */

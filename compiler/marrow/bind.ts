@@ -93,6 +93,7 @@ export const FIELDS: Record<string, FieldSpec[]> = {
     f('read_guard', 'readGuard', { t: 'percent' }, 'Share of the window past which a whole-file read_file answers with an outline.', { env: true }),
     f('keep_recent_turns', 'keepRecentTurns', { t: 'int', min: 0, max: 1000 }, 'Turns never evicted or compressed.', { env: true }),
     f('reply_reserve', 'replyReserveTokens', { t: 'size', unit: 'tokens', min: 0 }, 'Tokens kept free for the reply.', { env: true }),
+    f('reply_reserve_max', 'replyReserveMaxShare', { t: 'percent' }, 'Most of the window the reply reserve may take (small windows).', { env: true }),
     f('default_window', 'defaultContextWindow', { t: 'size', unit: 'tokens', min: 512 }, 'Context window when neither server nor profile says.', { env: true }),
     f('compact_at', 'compactMaxWindow', { t: 'size', unit: 'tokens', min: 0 }, 'Compact mode (tools offered one category at a time, short descriptions) for context windows up to this size; 0 = never.', { env: true }),
     f('compress', 'compress', SPECIAL, 'The prompt that summarises history.'),

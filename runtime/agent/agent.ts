@@ -4,12 +4,12 @@ import type { ContextInfo } from '../model/server.js';
 import { parseToolCalls, repairToolCall, type ParsedToolCall, type ToolCallError } from '../model/toolcalls/index.js';
 import type { CompletionResult, RawToolCall, ToolDefinition } from '../model/types.js';
 import { countTokens } from '../model/tokens.js';
-import type { CognitionRuntime, FactSnapshot, GuardEvent, TrippedGuard } from '../cognition/index.js';
+import type { CognitionRuntime, FactSnapshot, GuardEvent, ResolvedModel, TrippedGuard } from '../cognition/index.js';
 import type { ToolOutcome, ToolRegistry } from '../tools/index.js';
 import { classifyTask } from './behaviour.js';
 import { History, type HistoryEntry } from './history.js';
 import type { Planner } from './planner.js';
-import { toolPolicy, type AgentPolicy } from './policy.js';
+import { replyReserve, toolPolicy, type AgentPolicy } from './policy.js';
 import { renderPrompt, systemPrompt, type SystemPromptInput } from './prompt.js';
 import { compactModeOn, ToolRouting } from './tool-routing.js';
 import { addUsage, type EmitFn, type RunResult } from './types.js';
@@ -32,6 +32,8 @@ export interface AgentOptions {
   onEntry?: (entry: HistoryEntry) => void;
   /** Plans multi-step tasks and gates their steps on checks (also behind the step_done tool). */
   planner?: Planner;
+  /** A client for a model the layer declares (on its own endpoint): what `escalate` switches to. */
+  clientFor?: (model: ResolvedModel) => ModelClient;
 }
 
 /**
@@ -72,6 +74,12 @@ export class Agent {
   private readonly routing: ToolRouting;
   /** The task the routing was last reset for: each task starts at the choice of a category. */
   private routedTask?: TaskState;
+  /** After `escalate`: the stronger model the rest of the task talks to (cleared when a task starts). */
+  private escalated?: { client: ModelClient; context: ContextInfo };
+  /** `escalate` found no stronger model: said once per session, then quiet. */
+  private noStrongerModelSaid = false;
+  /** A guard asked to compress the history; done before the next request. */
+  private pendingCompression = false;
 
   constructor(private readonly opts: AgentOptions) {
     this.routing = new ToolRouting(opts.tools, () => this.compactMode);
@@ -152,6 +160,7 @@ export class Agent {
     this.task = { text: task, steps: 0, calls: [], tokens: 0 };
     this.correctionStreak = 0;
     this.correctedThisStep = false;
+    this.escalated = undefined; // an escalation lasts for its task: the session's own model takes the next
     this.history.add({ message: { role: 'user', content: task }, turn: this.turn, kind: 'task' });
     try {
       if (this.opts.cognition) {
@@ -292,7 +301,7 @@ export class Agent {
     const anchorMessages = anchor ? [{ role: 'user' as const, content: anchor }] : [];
     if (this.opts.config.survivalKit) await this.keepUnderWindow(this.messageBudget(tools) - (anchor ? countTokens(anchor) + 4 : 0), signal);
     try {
-      return await this.opts.client.complete({
+      return await this.mainClient().complete({
         messages: [...this.history.messages(), ...anchorMessages],
         tools,
         temperature: this.temperature(),
@@ -309,26 +318,43 @@ export class Agent {
   }
 
   /**
-   * Before each request: past `evict_at` of the budget, old tool results become stubs; if that
-   * is not enough, older turns are compressed into a summary by the summarize_history prompt
-   * (keeping the task, decisions and file names); only then are whole old turns dropped.
+   * Before each request: a compression a guard asked for comes first; then, past `evict_at` of
+   * the budget, old tool results become stubs; if that is not enough, older turns are compressed
+   * into a summary by the summarize_history prompt (keeping the task, decisions and file names);
+   * only then are whole old turns dropped.
    */
   private async keepUnderWindow(budget: number, signal?: AbortSignal): Promise<void> {
     const { context } = this.opts.policy;
+    if (this.pendingCompression) {
+      this.pendingCompression = false;
+      const notDone = await this.compressHistory(budget, 'as a guard asked', signal);
+      if (notDone) this.emit('notice', { message: `compress: history left as it is (${notDone})` });
+    }
     this.history.evict(Math.floor(budget * context.evictAt), this.turn, context.keepRecentTurns);
     if (this.history.tokens() <= budget) return;
-    const old = this.history.compressible(this.turn, context.keepRecentTurns);
-    const runtime = this.opts.cognition;
-    if (runtime?.config.prompts.summarize_history && old.length >= 2) {
-      const transcript = old.map(describeEntry).join('\n');
-      const maxChars = Math.max(400, Math.floor(budget * 0.15) * 4);
-      const summary = await runtime.summarizeHistory(transcript, maxChars, { signal }).catch(() => undefined);
-      if (summary && summary.trim()) {
-        this.history.replaceWithSummary(old, `Summary of the earlier work on this task (older turns compressed):\n${summary.trim().slice(0, maxChars)}`);
-        this.emit('notice', { message: `compressed ${old.length} older messages into a summary to stay within the ${this.opts.context.window}-token window` });
-      }
-    }
+    await this.compressHistory(budget, `to stay within the ${this.mainContext().window}-token window`, signal);
     this.history.dropOldTurns(budget, this.turn);
+    if (this.history.tokens() > budget) this.history.cutResultsToFit(budget);
+  }
+
+  /**
+   * Replaces the entries older than the last `keep_recent_turns` turns with one summary from the
+   * summarize_history prompt; `why` ends the notice. Returns why nothing changed (too little to
+   * compress, no such prompt, no summary), or undefined when it was done.
+   */
+  private async compressHistory(budget: number, why: string, signal?: AbortSignal): Promise<string | undefined> {
+    const { keepRecentTurns } = this.opts.policy.context;
+    const old = this.history.compressible(this.turn, keepRecentTurns);
+    const runtime = this.opts.cognition;
+    if (!runtime?.config.prompts.summarize_history) return 'no summarize_history prompt is declared';
+    if (old.length < 2) return `nothing older than the last ${keepRecentTurns} turns to compress`;
+    const transcript = old.map(describeEntry).join('\n');
+    const maxChars = Math.max(400, Math.floor(budget * 0.15) * 4);
+    const summary = await runtime.summarizeHistory(transcript, maxChars, { signal }).catch(() => undefined);
+    if (!summary?.trim()) return 'the summarize_history prompt gave no summary';
+    this.history.replaceWithSummary(old, `Summary of the earlier work on this task (older turns compressed):\n${summary.trim().slice(0, maxChars)}`);
+    this.emit('notice', { message: `compressed ${old.length} older messages into a summary ${why}` });
+    return undefined;
   }
 
   /**
@@ -346,9 +372,19 @@ export class Agent {
 
   /** Tokens the messages may take: the window less the reply reserve and the tool schemas sent with them. */
   messageBudget(tools = this.textMode ? undefined : this.routing.offered()): number {
-    const { policy, context } = this.opts;
+    const { policy } = this.opts;
+    const { window } = this.mainContext();
     const schemas = tools ? countTokens(JSON.stringify(tools)) : 0;
-    return Math.max(512, context.window - policy.context.replyReserveTokens - schemas);
+    return Math.max(512, window - replyReserve(policy.context, window) - schemas);
+  }
+
+  /** The client of the main loop: the escalated model's during an escalated task, else the session's. */
+  private mainClient(): ModelClient {
+    return this.escalated?.client ?? this.opts.client;
+  }
+
+  private mainContext(): ContextInfo {
+    return this.escalated?.context ?? this.opts.context;
   }
 
   /** The conversation against its window, for the tools (read_file's read guard). */
@@ -452,7 +488,7 @@ export class Agent {
       turn: this.task.steps,
       tokens: this.task.tokens,
       toolCalls: this.task.calls,
-      context: { tokens: this.history.tokens(), window: this.opts.context.window },
+      context: { tokens: this.history.tokens(), window: this.mainContext().window },
       task: { kind: this.task.kind, message: this.task.text },
       ...extra,
     };
@@ -495,10 +531,44 @@ export class Agent {
       case 'rollback':
         effects.rollback = true;
         break;
+      case 'escalate': {
+        const note = this.escalate(runtime);
+        if (note) {
+          runtime.counters.for('guard', trip.guard).escalations++;
+          effects.notes.push(note);
+        }
+        break;
+      }
+      case 'compress':
+        this.pendingCompression = true;
+        break;
       default:
-        // escalate and compress are carried out by later parts of the engine.
-        this.emit('notice', { message: `guard action '${name}' is not available in this version; ignored` });
+        this.emit('notice', { message: `guard action '${name}' is unknown to this engine; ignored` });
     }
+  }
+
+  /**
+   * Moves the rest of the task to the strongest available model the layer declares (router
+   * tiers rank them). Returns the note for the model, or nothing when there is no stronger model.
+   */
+  private escalate(runtime: CognitionRuntime): string | undefined {
+    const current = this.mainClient().model;
+    const target = runtime.strongestModel();
+    if (!target?.name || target.name === current || !this.opts.clientFor) {
+      if (!this.noStrongerModelSaid) {
+        this.noStrongerModelSaid = true;
+        const why = target?.name === current ? `${current} is already the strongest model declared` : 'no stronger model is configured (set SMALLCODE_MODEL_STRONG, and SMALLCODE_BASE_URL_STRONG for another server)';
+        this.emit('notice', { message: `escalate: ${why}; carrying on with ${current}` });
+      }
+      return undefined;
+    }
+    // A declared context_window is free to know; asking the stronger server would cost a round
+    // trip mid-task, so otherwise the detected window stays the budget.
+    const declared = typeof target.contextWindow === 'number' ? target.contextWindow : undefined;
+    const context = declared ? { ...this.opts.context, window: declared, source: `context_window of model ${target.decl}` } : this.opts.context;
+    this.escalated = { client: this.opts.clientFor(target), context };
+    this.emit('notice', { message: `escalated: the rest of this task goes to ${target.name} (model ${target.decl}, ${context.window}-token window)` });
+    return `A stronger model (${target.name}) takes over this task from here. Check the earlier steps' results above before building on them.`;
   }
 
   private note(text: string): void {

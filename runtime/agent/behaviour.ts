@@ -35,27 +35,34 @@ export async function loadBehaviour(opts: {
 }
 
 /**
- * A host whose model calls go to the session's current client (`main()`: it follows /model), or
- * to a tier's own endpoint when the layer names another model.
+ * Clients for the models the layer declares: the session's current client (`main()`: it follows
+ * /model) for the model it runs, else one client per model and endpoint, made once. A model on
+ * the default model's endpoint (declared, or inherited as `model strong { name: … }` does) talks
+ * to the server the session found, with its transport.
  */
-export function cognitionHost(root: string, main: () => ModelClient, clientOptions: Omit<ModelClientOptions, 'model'>): CognitionHost {
+export function modelClients(main: () => ModelClient, clientOptions: Omit<ModelClientOptions, 'model'>, defaultEndpoint?: string): (spec: ResolvedModel) => ModelClient {
   const clients = new Map<string, ModelClient>();
-  const clientFor = (spec: ResolvedModel): ModelClient => {
+  return (spec) => {
     if (!spec.name || spec.name === main().model || !spec.available) return main();
-    const key = `${spec.endpoint ?? ''} ${spec.name}`;
+    const ownServer = spec.endpoint !== undefined && spec.endpoint !== defaultEndpoint;
+    const key = `${ownServer ? spec.endpoint : ''} ${spec.name}`;
     let client = clients.get(key);
     if (!client) {
       client = new ModelClient({
         ...clientOptions,
-        baseUrl: spec.endpoint ?? clientOptions.baseUrl,
+        baseUrl: ownServer ? spec.endpoint! : clientOptions.baseUrl,
         apiKey: spec.apiKey ?? clientOptions.apiKey,
         model: spec.name,
-        transport: spec.endpoint ? 'openai' : clientOptions.transport,
+        transport: ownServer ? 'openai' : clientOptions.transport,
       });
       clients.set(key, client);
     }
     return client;
   };
+}
+
+/** A host whose prompt calls go to the client `clientFor` gives for the model the prompt names. */
+export function cognitionHost(root: string, clientFor: (spec: ResolvedModel) => ModelClient): CognitionHost {
   return {
     projectRoot: root,
     async complete(req) {

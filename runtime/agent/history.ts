@@ -1,6 +1,10 @@
 import { countMessageTokens } from '../model/tokens.js';
 import type { ChatMessage } from '../model/types.js';
 
+/** A tool result is never cut shorter than this. */
+const MIN_CUT_RESULT_CHARS = 300;
+const CUT_MARKER = '[… the rest was cut to fit the context window; ask for a smaller part (a line range, a narrower search)]';
+
 /** A message with what the context budget needs to know about it. */
 export interface HistoryEntry {
   message: ChatMessage;
@@ -80,13 +84,19 @@ export class History {
     this.onAdd?.(summary);
   }
 
-  /** Last resort: drops whole old turns (their calls and results together) until under budget. */
+  /**
+   * Last resort: drops whole old turns (their calls and results together) until under budget.
+   * The newest finished turn stays: the model has not seen its results yet, and without them it
+   * asks for the same thing again, turn after turn (`cutResultsToFit` makes it fit instead).
+   */
   dropOldTurns(budgetTokens: number, currentTurn: number): number {
     let total = this.tokens();
     let dropped = 0;
+    const finished = this.entries.filter((e) => e.kind !== 'system' && e.kind !== 'task' && e.turn < currentTurn).map((e) => e.turn);
+    const keepFrom = finished.length ? Math.max(...finished) : currentTurn;
     while (total > budgetTokens) {
       const oldestTurn = this.entries.find((e) => e.kind !== 'system' && e.kind !== 'task')?.turn;
-      if (oldestTurn === undefined || oldestTurn >= currentTurn) break;
+      if (oldestTurn === undefined || oldestTurn >= keepFrom) break;
       for (let i = this.entries.length - 1; i >= 0; i--) {
         const e = this.entries[i]!;
         if (e.turn === oldestTurn && e.kind !== 'system' && e.kind !== 'task') {
@@ -97,6 +107,32 @@ export class History {
       }
     }
     return dropped;
+  }
+
+  /**
+   * When the turns that must stay are still over budget (one read nearly as large as a small
+   * window), the longest tool results are cut, keeping their head, where tools put what they
+   * show and which lines; the model sees that much and can ask for less.
+   */
+  cutResultsToFit(budgetTokens: number): number {
+    let cut = 0;
+    const atMinimum = new Set<HistoryEntry>();
+    for (;;) {
+      const over = this.tokens() - budgetTokens;
+      if (over <= 0) return cut;
+      const longest = this.entries
+        .filter((e) => e.kind === 'tool_result' && !e.evicted && !atMinimum.has(e))
+        .sort((a, b) => b.message.content.length - a.message.content.length)[0];
+      if (!longest) return cut;
+      const content = longest.message.content;
+      // ~4 characters a token, and a margin: the count is re-checked on the next pass.
+      const keep = Math.max(MIN_CUT_RESULT_CHARS, content.length - over * 4 - 200);
+      const shorter = `${content.slice(0, keep)}\n${CUT_MARKER}`;
+      if (keep <= MIN_CUT_RESULT_CHARS) atMinimum.add(longest);
+      if (shorter.length >= content.length) continue;
+      longest.message = { ...longest.message, content: shorter } as ChatMessage;
+      cut++;
+    }
   }
 
   /** Evicts down to the budget, then drops old turns: `fit` without compression (tests, kit helpers). */

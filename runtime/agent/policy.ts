@@ -34,8 +34,10 @@ export interface AgentPolicy {
      */
     readGuard: number;
     keepRecentTurns: number;
-    /** Tokens kept free for the model's reply. */
+    /** Tokens kept free for the model's reply (at most `replyReserveMaxShare` of the window). */
     replyReserveTokens: number;
+    /** Fraction of the window the reply reserve may take at most, so small windows keep room for messages. */
+    replyReserveMaxShare: number;
     /** Used when neither the server nor a model profile tells the window. */
     defaultContextWindow: number;
     /**
@@ -67,7 +69,7 @@ export interface AgentPolicy {
  * nowhere else: `loadAgentLayers(...).policy` (or `loadBuiltinPolicy()`) is the default policy.
  */
 const REQUIRED_FIELDS = [
-  'context.toolResultMaxChars', 'context.evictAt', 'context.readGuard', 'context.keepRecentTurns', 'context.replyReserveTokens', 'context.defaultContextWindow', 'context.compactMaxWindow',
+  'context.toolResultMaxChars', 'context.evictAt', 'context.readGuard', 'context.keepRecentTurns', 'context.replyReserveTokens', 'context.replyReserveMaxShare', 'context.defaultContextWindow', 'context.compactMaxWindow',
   'loop.maxTurns',
   'model.timeoutMs', 'model.retry.maxAttempts', 'model.retry.backoff', 'model.retry.intervalMs', 'model.retry.jitter', 'model.thinkingBudgetTokens', 'model.temperature',
   'shell.persist', 'shell.timeoutMs',
@@ -85,4 +87,12 @@ export function missingPolicyFields(policy: unknown): string[] {
 
 export function toolPolicy(policy: AgentPolicy, tool: string): ToolPolicy {
   return { ...policy.tools['*'], ...policy.tools[tool] };
+}
+
+/**
+ * Tokens kept free for the reply in a window of `window` tokens: `reply_reserve`, but never more
+ * than `reply_reserve_max` of the window, so a 2k window is not half reserve.
+ */
+export function replyReserve(context: AgentPolicy['context'], window: number): number {
+  return Math.min(context.replyReserveTokens, Math.floor(window * context.replyReserveMaxShare));
 }

@@ -8,7 +8,7 @@ import { createToolRegistry, fromPlainTool, stepDoneTool, type Tool, type ToolRe
 import { Agent, type AgentOptions } from './agent.js';
 import type { AgentPolicy } from './policy.js';
 import type { AgentLayers, CognitionRuntime } from '../cognition/index.js';
-import { cognitionHost, loadBehaviour } from './behaviour.js';
+import { cognitionHost, loadBehaviour, modelClients } from './behaviour.js';
 import { Planner } from './planner.js';
 import { summarizeProject } from './project-summary.js';
 import type { SystemPromptInput } from './prompt.js';
@@ -115,7 +115,8 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
   const client = new ModelClient({ ...clientOptions, model: chosen.model });
   // The host asks the agent for its client at each call, so /model moves cognition prompts too.
   let agentRef: Agent | undefined;
-  const cognition = layers.createRuntime(cognitionHost(root, () => agentRef?.client ?? client, clientOptions), {
+  const clientFor = modelClients(() => agentRef?.client ?? client, clientOptions, layers.models[layers.defaultModel]?.endpoint);
+  const cognition = layers.createRuntime(cognitionHost(root, clientFor), {
     warn: (message: string) => opts.emit?.('notice', { message }),
   });
   const id = opts.sessionId ?? newSessionId();
@@ -134,7 +135,7 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
   });
   await tokenizer;
   const knowledge = await gatherKnowledge(root, config, env);
-  const agent = new Agent({ root, config, policy, client, tools, context, knowledge, cognition, planner, sessionId: id, emit: opts.emit, onEntry: opts.onEntry });
+  const agent = new Agent({ root, config, policy, client, tools, context, knowledge, cognition, planner, sessionId: id, emit: opts.emit, onEntry: opts.onEntry, clientFor });
   agentRef = agent;
   return {
     id,

@@ -48,8 +48,8 @@ export const GUARD_ACTIONS: readonly ActionSpec[] = [
   { name: 'reinject_task', doc: "Repeat the user's task to the model.", params: [] },
   { name: 'force_tool', doc: 'Make the next turn call the named tool.', params: [{ name: 'tool', type: 'tool' }] },
   { name: 'rollback', doc: 'Undo the file changes of the last turn.', params: [] },
-  { name: 'escalate', doc: 'Switch the rest of the task to the next stronger model tier.', params: [] },
-  { name: 'compress', doc: 'Compress the history now.', params: [] },
+  { name: 'escalate', doc: 'Switch the rest of the task to the strongest available model (the last available router tier).', params: [] },
+  { name: 'compress', doc: 'Compress the history now with the context `compress` prompt, keeping the recent turns.', params: [] },
   { name: 'stop', doc: 'Stop the task with the given reason.', params: [{ name: 'reason', type: 'string' }] },
 ];
 

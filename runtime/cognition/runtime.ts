@@ -137,6 +137,20 @@ export class CognitionRuntime {
     return this.templates.render(`steer/${name}`, context);
   }
 
+  /**
+   * The strongest available model other than the default, for `escalate`. Routers list their
+   * tiers weakest first, so the last available tier wins; without routers, declaration order.
+   */
+  strongestModel(): ResolvedModel | undefined {
+    const ranked = Object.values(this.config.routers).flatMap((r) => r.tiers.map((t) => t.model));
+    const order = ranked.length ? ranked : Object.keys(this.config.models);
+    for (let i = order.length - 1; i >= 0; i--) {
+      const model = this.config.models[order[i]!];
+      if (model?.available && model.name && model.decl !== this.config.defaultModel) return model;
+    }
+    return undefined;
+  }
+
   counterSnapshot(): Record<string, DeclarationCounters> {
     return this.counters.snapshot();
   }

@@ -2,6 +2,7 @@
  * Slash commands. Each is a name, its aliases, one line of help and a function; `/help` lists
  * exactly this table, so it only ever shows what works.
  */
+import { replyReserve } from '../agent/policy.js';
 import type { Session } from '../agent/session.js';
 import { ROUTE_TOOL } from '../agent/tool-routing.js';
 import { listSessions } from '../store/sessions.js';
@@ -54,7 +55,7 @@ export const COMMANDS: SlashCommand[] = [
     help: 'how the context window is used: system, conversation, tool results, free',
     run: (h) => {
       const { agent, context, policy } = h.session;
-      const b = measureBudget(agent.history.entries, agent.textToolCalls ? undefined : agent.offeredTools(), context.window, policy.context.replyReserveTokens);
+      const b = measureBudget(agent.history.entries, agent.textToolCalls ? undefined : agent.offeredTools(), context.window, replyReserve(policy.context, context.window));
       h.out.print(renderBudget(b, h.out.columns, h.style));
     },
   },
@@ -197,7 +198,7 @@ async function profileCommand(h: CommandHost): Promise<void> {
     ['transport', s.context.transport === 'ollama-native' ? 'Ollama native /api/chat' : 'OpenAI-compatible /chat/completions'],
     ['family profile', family ? `${family.family} (usual window ${fmt(family.contextWindow)})` : 'none matched'],
     ['thinking budget', s.config.thinkingDisable ? 'thinking disabled' : `${fmt(s.policy.model.thinkingBudgetTokens)} tokens`],
-    ['reply reserve', `${fmt(s.policy.context.replyReserveTokens)} tokens`],
+    ['reply reserve', `${fmt(replyReserve(s.policy.context, s.context.window))} tokens`],
   );
   if (s.context.warning) rows.push(['warning', c.yellow(s.context.warning)]);
   h.out.print(rows.map(([k, v]) => `${c.bold(k.padEnd(16))}${v}`).join('\n'));

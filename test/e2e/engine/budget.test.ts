@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { replyReserve } from '../../../runtime/agent/policy.js';
 import { createSession, type Session } from '../../../runtime/agent/session.js';
 import { countMessagesTokens, countTokens } from '../../../runtime/model/tokens.js';
 import type { ChatMessage } from '../../../runtime/model/types.js';
@@ -45,7 +46,7 @@ describe('the context budget', () => {
     // Older turns were compressed by the summarize_history prompt, and the summary reached the model.
     expect(server.chatRequests().filter(isSummary).length).toBeGreaterThan(0);
     expect(requests.some((r) => JSON.stringify(r.body.messages).includes('reading big.txt, 16 lines at a time'))).toBe(true);
-    const limit = WINDOW - session.policy.context.replyReserveTokens;
+    const limit = WINDOW - replyReserve(session.policy.context, WINDOW);
     let largest = 0;
     for (const req of requests) {
       const sent = countMessagesTokens(fromWire(req.body.messages)) + countTokens(JSON.stringify(req.body.tools ?? []));

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RecordedRequest } from '../../support/scripted-server.js';
-import { runTask, withProject } from '../engine/helpers.js';
+import { runTask, startScriptedServer, withProject } from '../engine/helpers.js';
 
 /** A file of 120 numbered lines: far more than 200 characters when read. */
 const BIG = Array.from({ length: 120 }, (_, i) => `line ${i + 1}: some text that takes room`).join('\n') + '\n';
@@ -127,6 +127,107 @@ describe('loop guards declared in agents/core.marrow', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain('What would you like me to do');
       expect(server.chatRequests()).toHaveLength(1);
+    });
+  });
+
+  it('resolves a patch spiral: three failed patches on one file trip patch_spiral, the steer reaches the model, a rewrite fixes the file', async () => {
+    const broken = 'def add(a, b):\n    return a - b\n\n\ndef mul(a, b):\n    return a * b\n';
+    const fixed = 'def add(a, b):\n    return a + b\n\n\ndef mul(a, b):\n    return a * b\n';
+    // Three different search texts (so the repetition guard stays out of it), none in the file.
+    const badPatch = (search: string) => ({ toolCalls: [{ name: 'patch', arguments: { path: 'calc.py', search, replace: '    return a + b' } }] });
+    await withProject({ 'calc.py': broken }, {
+      turns: [
+        { toolCalls: [{ name: 'read_file', arguments: { path: 'calc.py' } }] },
+        badPatch('    return x - y'),
+        badPatch('def add(x, y):\n    return x - y'),
+        badPatch('    result = a - b\n    return result'),
+        { toolCalls: [{ name: 'write_file', arguments: { path: 'calc.py', content: fixed } }] },
+        { content: 'Rewrote calc.py: add now adds.' },
+      ],
+    }, async (dir, server) => {
+      const r = await runTask(server, dir, 'fix add in calc.py: it subtracts');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/guard patch_spiral \(agents\/core\.marrow:\d+\) tripped: steer\(patch_spiral\)/);
+      const requests = server.chatRequests();
+      expect(requests).toHaveLength(6);
+      const steer = readFileSync(join(import.meta.dirname, '..', '..', '..', 'templates', 'prompts', 'cognition', 'steer', 'patch_spiral.hbs'), 'utf8').trim();
+      // Not after the first two failures; with the result of the third, in the request that follows it.
+      expect(requests.slice(0, 4).some((req) => JSON.stringify(req.body.messages).includes('keep failing'))).toBe(false);
+      expect(toolResult(requests[4]!)).toContain(steer);
+      expect(readFileSync(join(dir, 'calc.py'), 'utf8')).toBe(fixed);
+      expect(r.stdout.trim()).toBe('Rewrote calc.py: add now adds.');
+    });
+  });
+
+  it('a guard with `then: escalate` sends the rest of the task to the strong model on its own server', async () => {
+    const strong = await startScriptedServer({
+      turns: [
+        { toolCalls: [{ name: 'write_file', arguments: { path: 'answer.txt', content: '42\n' } }] },
+        { content: 'The strong model wrote answer.txt.' },
+      ],
+    });
+    try {
+      await withProject({}, {
+        turns: [
+          { toolCalls: [{ name: 'bash', arguments: { command: 'false' } }] },
+          { toolCalls: [{ name: 'bash', arguments: { command: 'test -e answer.txt' } }] },
+        ],
+      }, async (dir, local) => {
+        override(dir, 'escalate.marrow', 'agent smallcode {\n  guard stuck {\n    on: tool_result\n    when: calls.consecutive_failures >= 2\n    then: escalate\n    max_trips: 1\n  }\n}\n');
+        const r = await runTask(local, dir, 'write the answer to answer.txt', [], { SMALLCODE_MODEL_STRONG: 'strong-model', SMALLCODE_BASE_URL_STRONG: strong.url });
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stderr).toMatch(/guard stuck \(\.smallcode\/agents\/escalate\.marrow:\d+\) tripped: escalate/);
+        expect(r.stderr).toMatch(/escalated: the rest of this task goes to strong-model/);
+        expect(local.chatRequests()).toHaveLength(2); // nothing more reached the local model
+        const handedOver = strong.chatRequests();
+        expect(handedOver).toHaveLength(2);
+        expect(handedOver[0]!.body.model).toBe('strong-model');
+        expect(handedOver[0]!.body.tools?.length).toBeGreaterThan(0); // a main-loop request, not a side prompt
+        // The strong model sees the whole task so far, with the note on the last failed result.
+        expect(handedOver[0]!.body.messages[1].content).toBe('write the answer to answer.txt');
+        expect(toolResult(handedOver[0]!)).toContain('A stronger model (strong-model) takes over this task');
+        expect(readFileSync(join(dir, 'answer.txt'), 'utf8')).toBe('42\n');
+        expect(r.stdout.trim()).toBe('The strong model wrote answer.txt.');
+      });
+    } finally {
+      await strong.close();
+    }
+  });
+
+  it('`then: escalate` without a stronger model says so once and the task goes on with the local model', async () => {
+    const fail = { toolCalls: [{ name: 'bash', arguments: { command: 'false' } }] };
+    await withProject({}, { turns: [fail, { toolCalls: [{ name: 'bash', arguments: { command: 'test -e missing.txt' } }] }, { toolCalls: [{ name: 'bash', arguments: { command: 'ls missing-dir' } }] }, { content: 'Gave up on the commands.' }] }, async (dir, server) => {
+      override(dir, 'escalate.marrow', 'agent smallcode {\n  guard stuck {\n    on: tool_result\n    when: calls.consecutive_failures >= 2\n    then: escalate\n  }\n}\n');
+      const r = await runTask(server, dir, 'run the commands');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr.match(/escalate: no stronger model is configured/g)).toHaveLength(1); // tripped twice, said once
+      expect(r.stderr).toMatch(/tripped: escalate[\s\S]*tripped: escalate/);
+      expect(server.chatRequests()).toHaveLength(4);
+      expect(r.stdout.trim()).toBe('Gave up on the commands.');
+    });
+  });
+
+  it('a guard with `then: compress` has summarize_history condense the older turns, and the next request carries the summary', async () => {
+    const isSummary = (req: RecordedRequest) => req.body.messages[0]?.content?.startsWith('Summarise the conversation');
+    const step = (n: number) => ({ toolCalls: [{ name: 'bash', arguments: { command: `echo step ${n}` } }] });
+    const queue = [step(1), step(2), step(3), { content: 'All three steps ran.' }];
+    await withProject({}, {
+      respond: (req) => (isSummary(req) ? { content: 'Steps 1 and 2 ran: they printed "step 1" and "step 2".' } : queue.shift()),
+    }, async (dir, server) => {
+      override(dir, 'compress.marrow', 'agent smallcode {\n  context { keep_recent_turns: 1 }\n  guard condense {\n    on: turn\n    when: session.turn == 3\n    then: compress\n  }\n}\n');
+      const r = await runTask(server, dir, 'run the three steps');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/guard condense \(\.smallcode\/agents\/compress\.marrow:\d+\) tripped: compress/);
+      expect(r.stderr).toMatch(/compressed \d+ older messages into a summary as a guard asked/);
+      const requests = server.chatRequests();
+      const summaryAt = requests.findIndex(isSummary);
+      expect(summaryAt).toBe(2); // after the second step, before the third main-loop request
+      expect(JSON.stringify(requests[summaryAt]!.body.messages)).toContain('echo step 1');
+      const next = requests[summaryAt + 1]!.body.messages as Array<{ role: string; content: string | null }>;
+      expect(next[1]!.content).toBe('run the three steps'); // the task stays
+      expect(next[2]!.content).toContain('Steps 1 and 2 ran');
+      expect(JSON.stringify(next)).not.toContain('echo step 1'); // the old turn itself is gone
+      expect(r.stdout.trim()).toBe('All three steps ran.');
     });
   });
 

@@ -42,6 +42,35 @@ describe('History.fit', () => {
     for (const e of h.entries) if (e.message.role === 'tool') expect(ids.has(e.message.tool_call_id)).toBe(true);
   });
 
+  it('never drops the newest finished turn: its results are what the model has not seen yet', () => {
+    const h = build();
+    h.dropOldTurns(1, 7); // a budget nothing fits: every turn before the newest goes
+    expect(h.entries.map((e) => [e.kind, e.turn])).toEqual([['system', 0], ['task', 1], ['assistant', 6], ['tool_result', 6]]);
+  });
+
+  it('cuts the longest results of the turns that stay, keeping their head, until the history fits', () => {
+    const h = new History();
+    h.setSystem('system prompt');
+    h.add({ message: { role: 'user', content: 'the task' }, turn: 1, kind: 'task' });
+    const lines = Array.from({ length: 400 }, (_, i) => `line ${i + 1}: some words of a log file`).join('\n');
+    h.add({ message: { role: 'assistant', content: '', tool_calls: [{ id: 'c1', name: 'read_file', arguments: '{}' }] }, turn: 1, kind: 'assistant' });
+    h.add({ message: { role: 'tool', content: `app.log (lines 1-400 of 400)\n${lines}`, tool_call_id: 'c1', name: 'read_file' }, turn: 1, kind: 'tool_result', tool: 'read_file' });
+    h.dropOldTurns(1000, 2);
+    expect(h.tokens()).toBeGreaterThan(1000); // dropping could not help: the turn is the newest
+    expect(h.cutResultsToFit(1000)).toBeGreaterThan(0);
+    expect(h.tokens()).toBeLessThanOrEqual(1000);
+    const result = h.entries.at(-1)!.message.content;
+    expect(result.startsWith('app.log (lines 1-400 of 400)\nline 1:')).toBe(true);
+    expect(result).toMatch(/cut to fit the context window; ask for a smaller part/);
+    expect(result).not.toContain('line 400:');
+  });
+
+  it('stops cutting when nothing is left to cut, rather than loop', () => {
+    const h = build();
+    expect(h.cutResultsToFit(10)).toBeGreaterThan(0);
+    for (const e of h.entries.filter((x) => x.kind === 'tool_result')) expect(e.message.content.length).toBeLessThan(500);
+  });
+
   it('evict stops at the threshold it is given (evict_at of the budget), leaving the rest', () => {
     const h = build();
     const before = h.tokens();

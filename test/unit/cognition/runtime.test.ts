@@ -190,6 +190,22 @@ describe('routers', () => {
     expect(requests.map((r) => r.model)).toEqual(['local', 'medium']);
     expect(rt.counterSnapshot()['prompt pick']).toMatchObject({ escalations: 1 });
   });
+
+  it('names the strongest available model for the escalate action: the highest available tier, never the default', () => {
+    const { host } = scriptedHost([]);
+    const cfg = config({ routers: { by_failure: router } });
+    expect(runtime(cfg, host).rt.strongestModel()?.decl).toBe('strong');
+    cfg.models.strong!.available = false;
+    expect(runtime(cfg, host).rt.strongestModel()?.decl).toBe('medium');
+    cfg.models.medium!.available = false;
+    expect(runtime(cfg, host).rt.strongestModel()).toBeUndefined(); // only the default model is left
+  });
+
+  it('without routers, ranks the models in declaration order', () => {
+    const { host } = scriptedHost([]);
+    expect(runtime(config(), host).rt.strongestModel()?.decl).toBe('strong');
+    expect(runtime(config({ defaultModel: 'strong' }), host).rt.strongestModel()?.decl).toBe('medium');
+  });
 });
 
 describe('guards', () => {
