@@ -389,7 +389,7 @@ export class Agent {
 
   /** The conversation against its window, for the tools (read_file's read guard). */
   contextState(): { window: number; usedTokens: number; budgetTokens: number } {
-    return { window: this.opts.context.window, usedTokens: this.history.tokens(), budgetTokens: this.messageBudget() };
+    return { window: this.mainContext().window, usedTokens: this.history.tokens(), budgetTokens: this.messageBudget() };
   }
 
   /** Native tool calls when the server sent them, else calls written as text in any dialect. */
