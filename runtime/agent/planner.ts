@@ -41,6 +41,13 @@ export class Planner implements StepTracker {
   private plan?: Plan;
   private fileStamp?: string;
   private commands?: Promise<CheckCommands>;
+  /**
+   * Each check command as it ran before the task changed anything: a check that already failed
+   * then cannot gate a step on its own (a project with one broken test would block every plan).
+   */
+  private baseline = new Map<string, CheckRun>();
+  /** Claims of the current task's steps that failed their check, by step text. */
+  private failedClaims = new Map<string, number>();
 
   constructor(private readonly opts: PlannerOptions) {
     this.mode = opts.config.plan;
@@ -96,8 +103,9 @@ export class Planner implements StepTracker {
     const steps = normalizeSteps(raw, maxSteps);
     if (steps.length === 0) return undefined;
     this.plan = { task, steps };
-    void this.checks(); // detect the check commands while the model starts on step 1
+    this.failedClaims.clear();
     await this.save();
+    await this.runBaseline(signal);
     return this.plan;
   }
 
@@ -137,23 +145,58 @@ export class Planner implements StepTracker {
     let run: CheckRun | undefined;
     if (target) {
       this.opts.emit?.('notice', { message: `checking step ${index + 1}: ${target.command}` });
-      run = await runCheck(this.opts.root, target.check, target.command, {
-        timeoutMs: this.opts.policy.shell.timeoutMs,
-        maxChars: Math.max(600, this.opts.policy.context.toolResultMaxChars - 600),
-        env: this.opts.env,
-        signal,
-      });
-      if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
-      if (!run.ok) return { ok: false, allDone: false, run, message: await this.failure(label, run, signal) };
+      run = await this.run(target.check, target.command, signal);
+      if (!run.ok) {
+        const claims = (this.failedClaims.get(step.text) ?? 0) + 1;
+        this.failedClaims.set(step.text, claims);
+        const before = this.baseline.get(target.command);
+        // A check that failed before the task cannot tell this step's mistakes from the project's:
+        // the failure is shown once, and a second claim moves on.
+        if (!before || before.ok || claims < 2) {
+          let message = await this.failure(label, run, signal);
+          if (before && !before.ok) message += `\nNote: \`${target.command}\` already failed before this task began (exit code ${before.exitCode ?? 'none'}). Fix what this step broke; if the failures left are not this step's, call step_done again to move on.`;
+          return { ok: false, allDone: false, run, message };
+        }
+      }
     }
     step.done = true;
     await this.save();
     const next = currentStep(plan);
-    const passed = run ? `passed its check (\`${run.command}\`)` : `has no check to run (${step.check === 'none' ? 'none planned' : `no ${step.check} command in this project`})`;
+    const passed = run && !run.ok
+      ? `is checked off on your second claim: its check (\`${run.command}\`) still fails, but it already failed before the task began`
+      : run ? `passed its check (\`${run.command}\`) and is checked off` : `has no check to run (${step.check === 'none' ? 'none planned' : `no ${step.check} command in this project`}) and is checked off`;
     const then = next === undefined
       ? `All ${plan.steps.length} steps are done. Give your final answer: a short summary of what was done.`
       : `Next, step ${next + 1}: ${plan.steps[next]!.text}`;
-    return { ok: true, allDone: next === undefined, run, message: `${label} ${passed} and is checked off. ${then}` };
+    return { ok: true, allDone: next === undefined, run, message: `${label} ${passed}. ${then}` };
+  }
+
+  /** Runs each check the plan's steps need once, before the model changes anything. */
+  private async runBaseline(signal?: AbortSignal): Promise<void> {
+    this.baseline.clear();
+    const commands = await this.checks();
+    const needed = new Map<string, string>();
+    for (const step of this.plan?.steps ?? []) {
+      const target = commandFor(step.check, this.allowed, commands);
+      if (target) needed.set(target.command, target.check);
+    }
+    for (const [command, check] of needed) {
+      this.opts.emit?.('notice', { message: `running ${command} before the task starts, to know what already fails` });
+      const run = await this.run(check, command, signal);
+      this.baseline.set(command, run);
+      if (!run.ok) this.opts.emit?.('notice', { message: `${command} already fails before the task (exit code ${run.exitCode ?? 'none'}): steps it checks can be moved past on a second claim` });
+    }
+  }
+
+  private async run(check: string, command: string, signal?: AbortSignal): Promise<CheckRun> {
+    const run = await runCheck(this.opts.root, check, command, {
+      timeoutMs: this.opts.policy.shell.timeoutMs,
+      maxChars: Math.max(600, this.opts.policy.context.toolResultMaxChars - 600),
+      env: this.opts.env,
+      signal,
+    });
+    if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
+    return run;
   }
 
   private async failure(label: string, run: CheckRun, signal?: AbortSignal): Promise<string> {

@@ -113,7 +113,7 @@ describe('step checks', () => {
 });
 
 describe('the planner', () => {
-  async function makePlanner(dir: string, replies: string[], testRunner = 'test -f done.txt') {
+  async function makePlanner(dir: string, replies: string[], testRunner = 'test ! -e broken.txt') {
     const layers = await loadAgentLayers({ projectRoot: dir, env: {} });
     const host = scriptedHost(replies, dir);
     const cognition = layers.createRuntime(host.host);
@@ -123,29 +123,49 @@ describe('the planner', () => {
   it('checks a step off only after its check passes, and says why not otherwise', async () => {
     const dir = project();
     const { planner } = await makePlanner(dir, [
-      JSON.stringify([{ step: 'Write done.txt', check: 'test' }, { step: 'Say so', check: 'none' }]),
-      JSON.stringify({ category: 'not_found', cause: 'done.txt is missing', fix: 'create done.txt', confidence: 0.8 }),
+      JSON.stringify([{ step: 'Fix the build', check: 'test' }, { step: 'Say so', check: 'none' }]),
+      JSON.stringify({ category: 'other', cause: 'broken.txt exists', fix: 'remove broken.txt', confidence: 0.8 }),
     ]);
-    const made = await planner.start('Write done.txt and say so', undefined);
-    expect(made?.steps.map((s) => s.text)).toEqual(['Write done.txt', 'Say so']);
-    expect(readFileSync(join(dir, TODO_FILE), 'utf8')).toContain('- [ ] 1. Write done.txt (check: test)');
+    const made = await planner.start('Fix the build and say so', undefined);
+    expect(made?.steps.map((s) => s.text)).toEqual(['Fix the build', 'Say so']);
+    expect(readFileSync(join(dir, TODO_FILE), 'utf8')).toContain('- [ ] 1. Fix the build (check: test)');
 
-    const failed = await planner.finishStep();
-    expect(failed.ok).toBe(false);
-    expect(failed.message).toContain('Step 1 (Write done.txt) is not done: its check `test -f done.txt` failed (exit code 1).');
-    expect(failed.message).toContain('Diagnosis (not_found): done.txt is missing. Suggested fix: create done.txt');
+    writeFileSync(join(dir, 'broken.txt'), 'the model broke it');
+    for (const claim of [1, 2]) {
+      // The check passed before the task: however often the step is claimed, it stays open.
+      const failed = await planner.finishStep();
+      expect(failed.ok, `claim ${claim}`).toBe(false);
+      expect(failed.message).toContain('Step 1 (Fix the build) is not done: its check `test ! -e broken.txt` failed (exit code 1).');
+      expect(failed.message).not.toContain('already failed before');
+    }
     expect(readFileSync(join(dir, TODO_FILE), 'utf8')).toContain('- [ ] 1.');
 
-    writeFileSync(join(dir, 'done.txt'), 'yes');
+    rmSync(join(dir, 'broken.txt'));
     const passed = await planner.finishStep();
     expect(passed).toMatchObject({ ok: true, allDone: false });
     expect(passed.message).toContain('Next, step 2: Say so');
-    expect(readFileSync(join(dir, TODO_FILE), 'utf8')).toContain('- [x] 1. Write done.txt');
+    expect(readFileSync(join(dir, TODO_FILE), 'utf8')).toContain('- [x] 1. Fix the build');
 
     const last = await planner.finishStep();
     expect(last).toMatchObject({ ok: true, allDone: true });
     expect(last.message).toContain('has no check to run (none planned)');
     expect(await planner.open()).toBe(false);
+  });
+
+  it('feeds back the diagnosis, and lets a check that already failed before the task pass on a second claim', async () => {
+    const dir = project({ 'broken.txt': 'broken before the task' });
+    const { planner } = await makePlanner(dir, [
+      JSON.stringify([{ step: 'Add a feature', check: 'test' }]),
+      JSON.stringify({ category: 'test_failure', cause: 'broken.txt exists', fix: 'remove broken.txt', confidence: 0.8 }),
+    ]);
+    await planner.start('Add a feature', undefined);
+    const first = await planner.finishStep();
+    expect(first.ok).toBe(false);
+    expect(first.message).toContain('Diagnosis (test_failure): broken.txt exists. Suggested fix: remove broken.txt');
+    expect(first.message).toContain('already failed before this task began (exit code 1)');
+    const second = await planner.finishStep();
+    expect(second).toMatchObject({ ok: true, allDone: true });
+    expect(second.message).toContain('is checked off on your second claim: its check (`test ! -e broken.txt`) still fails, but it already failed before the task began');
   });
 
   it('follows edits to the TODO file made while the task runs', async () => {
