@@ -1,8 +1,9 @@
 // When something goes wrong in the interactive terminal: an internal error inside a task, a slash
 // command that throws, a kill mid-task. The error is one line with where its details are, the
 // terminal is left as it was found, and the session goes on (or `--continue` brings it back).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { RecordedRequest, ScriptedTurn } from '../../support/scripted-server.js';
 import { makeTempProject, PROMPT, removeTempProject, startScriptedServer, Terminal, ttyMode, withTerminal } from './helpers.js';
@@ -13,6 +14,7 @@ const suite = tmuxAvailable() ? describe : describe.skip;
 /** A stack frame line, as Node prints them. */
 const STACK_FRAME = /^\s+at .+[(:]/m;
 const ERRORS_LOG = join('.smallcode', 'errors.log');
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Answers the plan prompt (a side request without tools); the task's own turns come from the queue. */
 function planAnswer(req: RecordedRequest): ScriptedTurn | undefined {
@@ -145,6 +147,41 @@ suite('when something goes wrong in the terminal', { timeout: 90_000 }, () => {
     } finally {
       await term.close();
       await server.close();
+      await removeTempProject(dir);
+    }
+  });
+
+  it('an unhandled rejection in raw mode, under the guard every session installs: terminal restored, one line, exit 1', async () => {
+    // Nothing in SmallCode is known to leave a promise unhandled, so a small program stands in for
+    // it: raw mode on, the cursor hidden under a status line, and a rejection on the first key.
+    const dir = await makeTempProject({});
+    const program = join(dir, 'crash.mjs');
+    writeFileSync(program, [
+      `import { HIDE_CURSOR, installTerminalGuard } from ${JSON.stringify(join(REPO, 'runtime/tui/terminal.ts'))};`,
+      "installTerminalGuard(process.stdin, process.stdout, process.stderr, { describeCrash: (err, kind) => `smallcode: internal error (${kind}): ${err.message}` });",
+      'process.stdin.setRawMode(true);',
+      "process.stdout.write(`${HIDE_CURSOR}⠋ working on it`);",
+      "process.stdin.once('data', () => Promise.reject(new Error('nobody waited for this')));",
+    ].join('\n'));
+    const term = await Terminal.startShell({ cwd: REPO }); // tsx resolves from the repository
+    try {
+      await term.waitFor(/^\$\s*$/m);
+      await term.submit(`${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(program)}`);
+      await term.waitFor('⠋ working on it');
+      expect(await term.cursorVisible()).toBe(false);
+      await term.type('x'); // no Enter: only raw mode delivers it
+      await term.waitFor('nobody waited for this');
+      await term.waitFor(/^\$\s*$/m);
+      await term.submit('echo "exited with $?"');
+      const screen = await term.waitFor(/^exited with \d+$/m);
+      expect(screen).toContain('exited with 1');
+      expect(screen).toMatch(/^smallcode: internal error \(unhandled rejection\): nobody waited for this$/m);
+      expect(screen).not.toContain('working on it'); // the status line was wiped
+      expect(screen).not.toMatch(STACK_FRAME);
+      expect(await term.cursorVisible()).toBe(true);
+      expect(await ttyMode(term, 'MODE')).toBe('icanon echo ');
+    } finally {
+      await term.close();
       await removeTempProject(dir);
     }
   });
