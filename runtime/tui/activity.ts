@@ -11,6 +11,7 @@ import type { AgentEvents, AgentEventName, RunResult } from '../agent/types.js';
 import { keyArgument } from '../cli/output.js';
 import { fmt } from './budget.js';
 import { renderDiff } from './diff-view.js';
+import { errorSummary, isInternal } from './errors.js';
 import { MarkdownStream, ToolCallMarkupFilter } from './markdown.js';
 import type { Output } from './screen.js';
 import { seconds } from './stats.js';
@@ -41,6 +42,8 @@ export class ActivityView {
     private readonly style: Style,
     private readonly root: string,
     private readonly modelName: () => string,
+    /** Records an internal error's stack; returns where it went (shown instead of the stack). */
+    private readonly recordInternal: (message: string) => string | undefined = () => undefined,
   ) {
     this.markdown = this.newMarkdown();
   }
@@ -104,7 +107,7 @@ export class ActivityView {
       case 'error':
         this.endText();
         this.shownError = (payload as AgentEvents['error']).message;
-        this.out.print(this.style.c.red(`error: ${this.shownError}`));
+        this.out.print(this.errorLine('error: ', this.shownError));
         break;
     }
   }
@@ -222,6 +225,14 @@ export class ActivityView {
     }
   }
 
+  /** An engine error as one line: a readable one as it is, a bug without its stack (that goes to the log). */
+  private errorLine(prefix: string, message: string): string {
+    const { c } = this.style;
+    if (!isInternal(message)) return c.red(`${prefix}${message}`);
+    const where = this.recordInternal(message);
+    return c.red(`${prefix}${errorSummary(message)}`) + (where ? c.dim(` · details in ${where}`) : '');
+  }
+
   /** The line after a task: how it ended, turns, tool calls, time, tokens. */
   endTask(result: RunResult): void {
     this.endText();
@@ -234,8 +245,10 @@ export class ActivityView {
       this.out.print(c.dim(`${summary}`));
     } else if (result.error === 'cancelled') {
       this.out.print(c.yellow(`⏹ cancelled · ${summary}`));
+    } else if (result.error === this.shownError) {
+      this.out.print(c.red('✗ task failed') + c.dim(` · ${summary}`));
     } else {
-      this.out.print(c.red(`✗ task failed${result.error === this.shownError ? '' : `: ${result.error}`}`) + c.dim(` · ${summary}`));
+      this.out.print(this.errorLine('✗ task failed: ', String(result.error)) + c.dim(` · ${summary}`));
     }
     if (this.out.rich) this.out.print(''); // one blank line between one task and the next
   }

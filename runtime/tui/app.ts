@@ -14,6 +14,7 @@ import { ActivityView } from './activity.js';
 import { decideApproval, ProjectApprovals, type ApprovalChoice } from './approval.js';
 import { fmt } from './budget.js';
 import { commandNames, findCommand, type CommandHost } from './commands.js';
+import { errorSummary, ErrorLog } from './errors.js';
 import { LineInput, PromptInput, type InputResult } from './input.js';
 import { renderMarkdown } from './markdown.js';
 import { PlainOutput, Screen, type Output } from './screen.js';
@@ -46,9 +47,23 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
   const { c } = style;
   const out: Output = rich ? new Screen(o.stdout, style) : new PlainOutput(o.stdout);
   let session: Session | undefined;
-  const removeGuard = installTerminalGuard(o.stdin, o.stdout, o.stderr, () => void session?.close());
-  const keys = new TaskKeys(o.stdin, o.stdout);
   const root = resolve(o.cwd);
+  /** The session being written (it changes with `/sessions <n>`), for the error log and the last words. */
+  let activeSessionId = '';
+  const errors = new ErrorLog(root, { version: o.version, session: () => activeSessionId || undefined });
+  const savedTask = () => Boolean(session?.agent.history.entries.some((e) => e.kind === 'task'));
+  const resumeHint = () => `smallcode --continue resumes it (id ${activeSessionId})`;
+  /** One line for a crash that ends the program: what happened, where its stack went, how to go on. */
+  const crashLine = (where: string, err: unknown): string => {
+    const logged = errors.record(where, err);
+    return `smallcode: internal error: ${errorSummary(err)}${logged ? ` · details in ${logged}` : ''}${savedTask() ? ` · session saved · ${resumeHint()}` : ''}`;
+  };
+  const removeGuard = installTerminalGuard(o.stdin, o.stdout, o.stderr, {
+    cleanup: () => void session?.close(),
+    describeCrash: (err, kind) => crashLine(kind, err),
+    describeStop: (signal) => `smallcode: stopped (${signal})${savedTask() ? ` · session saved · ${resumeHint()}` : ''}`,
+  });
+  const keys = new TaskKeys(o.stdin, o.stdout);
 
   // Which conversation: a new one, the latest (--continue) or a chosen one (--resume).
   let resumed: LoadedSession | undefined;
@@ -63,8 +78,11 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
   }
 
   const stats = new SessionStats();
-  const activity = new ActivityView(out, style, root, () => session?.model ?? 'the model');
+  /** The task running, as the error log names it. */
+  let taskText = '';
+  const activity = new ActivityView(out, style, root, () => session?.model ?? 'the model', (message) => errors.record(`during the task ${quoted(taskText)}`, message));
   const sessionId = resumed?.id ?? newSessionId();
+  activeSessionId = sessionId;
   let store = new SessionWriter(root, sessionId, { model: () => session?.model ?? '' });
   const trace = new TraceWriter(root, sessionId, () => session?.model ?? '');
   const approvals = new ProjectApprovals(root);
@@ -142,7 +160,6 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
   if (out instanceof Screen) out.input = prompt;
 
   out.print(`${c.bold('SmallCode')} ${c.dim(o.version)} ${c.dim(`· ${o.yes ? 'shell commands run without asking (--yes) · ' : ''}/help for commands · Ctrl+C cancels · Ctrl+D exits`)}`);
-  if (resumed) replay(resumed, out, style);
   // The engine is loaded once the prompt is drawn (rich mode), so the prompt appears at once.
   const waitForPrompt = () => (rich ? new Promise<void>((r) => setImmediate(r)) : Promise.resolve());
 
@@ -201,8 +218,6 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
     }
   };
 
-  if (!rich) await starting.catch(() => undefined); // classic: a plain log, one thing after another
-
   let quitting = false;
   const hostFor = (s: Session): CommandHost => ({
     session: s,
@@ -223,6 +238,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
       s.agent.restore(loaded.entries);
       store.close();
       store = new SessionWriter(root, id, { model: () => s.model });
+      activeSessionId = id;
       replay(loaded, out, style);
     },
     clear() {
@@ -249,11 +265,18 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
   };
   process.on('SIGINT', onSigint);
 
+  /** One line for an unexpected error the session survives: what happened, and where its stack went. */
+  const failureLine = (prefix: string, where: string, err: unknown): string => {
+    const logged = errors.record(where, err);
+    return c.red(`${prefix}${errorSummary(err)}`) + (logged ? c.dim(` · details in ${logged}`) : '');
+  };
+
   /** Text for the next prompt: typed during a task, or kept while another prompt had the keyboard. */
   let partial = '';
   const runTask = async (s: Session, text: string): Promise<RunResult> => {
     const controller = new AbortController();
     current = controller;
+    taskText = text;
     activity.beginTask();
     if (rich) keys.start(() => controller.abort(new Error('cancelled')));
     try {
@@ -270,7 +293,12 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
     }
   };
 
+  /** An error that escaped everything below: the session ends with one line and exit code 1. */
+  let fatal: { error: unknown } | undefined;
   try {
+    // (The engine starts only after the prompt is drawn, so the earlier conversation comes first.)
+    if (resumed) replay(resumed, out, style);
+    if (!rich) await starting.catch(() => undefined); // classic: a plain log, one thing after another
     while (!quitting && !startupError) {
       const initial = partial;
       partial = '';
@@ -298,12 +326,22 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
         try {
           await command.run(hostFor(s), args);
         } catch (err) {
-          out.print(c.red(`/${name} failed: ${(err as Error).message}`));
+          // A command's bug is not the session's end: one line, the stack in the log, the prompt again.
+          out.status(undefined);
+          out.print(failureLine(`/${name} failed: `, `in ${quoted(text)}`, err));
         }
         continue;
       }
-      await runTask(s, text);
+      try {
+        await runTask(s, text);
+      } catch (err) {
+        // The engine reports its own errors in the result; this is the terminal's code around it.
+        out.status(undefined);
+        out.print(failureLine('✗ task failed: internal error: ', `around the task ${quoted(text)}`, err));
+      }
     }
+  } catch (err) {
+    fatal = { error: err };
   } finally {
     debugLog('leaving');
     process.off('SIGINT', onSigint);
@@ -312,18 +350,32 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
     store.close();
     closing = true;
     const s = session;
-    await s?.close();
-    restoreTerminal(o.stdin, o.stdout);
+    // Whatever happens while closing, the terminal is restored below.
+    await s?.close().catch((err: unknown) => void errors.record('closing the session', err));
+    restoreTerminal(o.stdin, o.stdout, Boolean(fatal)); // a crash may leave the prompt line drawn
     removeGuard();
     debugLog('left');
-    if (s?.agent.history.entries.some((e) => e.kind === 'task')) out.print(c.dim(`Session saved · smallcode --continue resumes it (id ${sessionId})`));
+    if (!fatal && savedTask()) out.print(c.dim(`Session saved · ${resumeHint()}`));
+  }
+  if (fatal) {
+    o.stderr.write(`${crashLine('in the terminal', fatal.error)}\n`);
+    return 1;
   }
   if (startupError) {
-    if (startupError.name !== 'ConfigError') throw startupError;
+    if (startupError.name !== 'ConfigError') {
+      o.stderr.write(`${crashLine('while starting', startupError)}\n`);
+      return 1;
+    }
     o.stderr.write(`smallcode: ${startupError.message}\n`);
     return 2;
   }
   return 0;
+}
+
+/** What was typed, as one short line for the error log's header. */
+function quoted(text: string): string {
+  const line = text.split('\n')[0]!;
+  return JSON.stringify(line.length > 80 ? `${line.slice(0, 79)}…` : line);
 }
 
 /** undefined: a new session; null: give up (message printed); else the id to resume. */

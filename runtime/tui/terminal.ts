@@ -44,12 +44,20 @@ export function restoreTerminal(stdin: Stdin, stdout: Stdout, clearLine = false)
   }
 }
 
+export interface TerminalGuardHooks {
+  /** Runs first when the process is killed or crashes (e.g. stop the shell child). */
+  cleanup?: () => void;
+  /** The one line printed on a crash, once the terminal is restored (it records the stack elsewhere). */
+  describeCrash?: (err: unknown, kind: 'uncaught exception' | 'unhandled rejection') => string;
+  /** The line printed on SIGTERM (on SIGHUP the terminal is gone: nothing is printed). */
+  describeStop?: (signal: NodeJS.Signals) => string;
+}
+
 /**
- * Restores the terminal on exit, on SIGTERM/SIGHUP (then exits as killed), and on a crash
- * (printing the error). `onExit` runs first on a signal (e.g. stop the shell child).
- * Returns a function that removes the handlers.
+ * Restores the terminal on exit, on SIGTERM/SIGHUP (then exits as killed), and on a crash (then
+ * prints one line and exits with 1). Returns a function that removes the handlers.
  */
-export function installTerminalGuard(stdin: Stdin, stdout: Stdout, stderr: NodeJS.WritableStream, onSignal?: () => void): () => void {
+export function installTerminalGuard(stdin: Stdin, stdout: Stdout, stderr: NodeJS.WritableStream, hooks: TerminalGuardHooks = {}): () => void {
   const restore = () => restoreTerminal(stdin, stdout);
   const onExit = () => restore();
   const signals: Array<[NodeJS.Signals, number]> = [['SIGTERM', 143], ['SIGHUP', 129]];
@@ -57,7 +65,8 @@ export function installTerminalGuard(stdin: Stdin, stdout: Stdout, stderr: NodeJ
     const handler = () => {
       restoreTerminal(stdin, stdout, true);
       try {
-        onSignal?.();
+        hooks.cleanup?.();
+        if (sig === 'SIGTERM' && hooks.describeStop) stderr.write(`${hooks.describeStop(sig)}\n`);
       } finally {
         process.exit(code);
       }
@@ -65,18 +74,29 @@ export function installTerminalGuard(stdin: Stdin, stdout: Stdout, stderr: NodeJ
     process.on(sig, handler);
     return [sig, handler] as const;
   });
-  const onCrash = (err: unknown) => {
+  let crashed = false;
+  const crash = (kind: 'uncaught exception' | 'unhandled rejection') => (err: unknown) => {
+    if (crashed) return; // a second error while the first is being reported
+    crashed = true;
     restoreTerminal(stdin, stdout, true);
-    stderr.write(`\nsmallcode: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
-    process.exit(1);
+    let line = `smallcode: internal error: ${(err as Error)?.message ?? String(err)}`;
+    try {
+      hooks.cleanup?.();
+      if (hooks.describeCrash) line = hooks.describeCrash(err, kind);
+    } finally {
+      stderr.write(`${line}\n`);
+      process.exit(1);
+    }
   };
+  const onUncaught = crash('uncaught exception');
+  const onUnhandled = crash('unhandled rejection');
   process.on('exit', onExit);
-  process.on('uncaughtException', onCrash);
-  process.on('unhandledRejection', onCrash);
+  process.on('uncaughtException', onUncaught);
+  process.on('unhandledRejection', onUnhandled);
   return () => {
     process.off('exit', onExit);
-    process.off('uncaughtException', onCrash);
-    process.off('unhandledRejection', onCrash);
+    process.off('uncaughtException', onUncaught);
+    process.off('unhandledRejection', onUnhandled);
     for (const [sig, handler] of signalHandlers) process.off(sig, handler);
   };
 }

@@ -13,6 +13,16 @@ export async function removeTempProject(dir: string): Promise<void> {
 }
 export type { ScriptedServer };
 
+/**
+ * Asks the shell in a `Terminal.startShell` pane whether the terminal is back in line mode
+ * (icanon) with echo on: 'icanon echo ' when smallcode left it as it found it.
+ */
+export async function ttyMode(term: Terminal, marker: string): Promise<string> {
+  await term.submit(`stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo ${marker}`);
+  const answer = new RegExp(`^((?:-?(?:icanon|echo) )*)${marker}$`, 'm'); // the output line, not the command
+  return answer.exec(await term.waitFor(answer))![1]!;
+}
+
 /** The prompt line, empty (capture-pane drops trailing spaces). */
 export const PROMPT = /^›\s*$/m;
 

@@ -1,16 +1,9 @@
 // The terminal is left as it was found: after Ctrl+Z (and back with fg), after a kill, after exit.
 import { describe, expect, it } from 'vitest';
-import { PROMPT, startScriptedServer, makeTempProject, removeTempProject, Terminal } from './helpers.js';
+import { PROMPT, startScriptedServer, makeTempProject, removeTempProject, Terminal, ttyMode } from './helpers.js';
 import { tmuxAvailable } from './tmux.js';
 
 const suite = tmuxAvailable() ? describe : describe.skip;
-
-/** Asks the shell whether the terminal is back in line mode (icanon) with echo on. */
-async function ttyMode(term: Terminal, marker: string): Promise<string> {
-  await term.submit(`stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo ${marker}`);
-  const answer = new RegExp(`^((?:-?(?:icanon|echo) )*)${marker}$`, 'm'); // the output line, not the command
-  return answer.exec(await term.waitFor(answer))![1]!;
-}
 
 suite('the terminal after smallcode', { timeout: 90_000 }, () => {
   it('Ctrl+Z suspends with the terminal restored, fg comes back to a working prompt; a kill restores it too', async () => {
