@@ -362,7 +362,7 @@ function alignBool(v: unknown, at: string, fixes: string[]): Aligned {
   if (typeof v === 'boolean') return { ok: true, value: v };
   const text = String(v).trim();
   const word = stripMarkup(text).toLowerCase();
-  if (word in BOOL_WORDS) {
+  if (Object.hasOwn(BOOL_WORDS, word)) {
     fixes.push(`read ${preview(v)} as ${BOOL_WORDS[word]}${at}`);
     return { ok: true, value: BOOL_WORDS[word]! };
   }

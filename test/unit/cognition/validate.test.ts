@@ -89,6 +89,7 @@ describe('output alignment: small-model messiness', () => {
     expect(alignOutput('The tests cover it.\n\nAnswer: **True**', { kind: 'bool' })).toMatchObject({ ok: true, value: true, fixes: [expect.stringContaining('found true in')] });
     expect(alignOutput('Is it true that it compiles? No.', { kind: 'bool' })).toMatchObject({ ok: false });
     expect(alignOutput('That is not true.', { kind: 'bool' })).toMatchObject({ ok: false });
+    expect(alignOutput('constructor', { kind: 'bool' })).toEqual({ ok: false, error: 'expected true or false, found "constructor"', fixes: [] });
   });
 
   it('reads numbers written as percentages, fractions, strings and with a leading dot', () => {
