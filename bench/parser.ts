@@ -1,5 +1,5 @@
 /**
- * `npm run bench:parser [-- --json] [-- --failures [format]]`
+ * `npm run bench:parser [-- --json] [-- --failures [format | malformed-json]]`
  *
  * Scores the forgiving tool-call parser against the shared corpora (read in place, never copied):
  * - toolcalls.jsonl: a record passes when the call names match in order and, where `args_check`
@@ -7,10 +7,15 @@
  *   those values; `partial`: per call, arguments given as null are not compared. `expected: []`
  *   means no call may be found. Tools are given by name only (the corpus has no schemas).
  *   Content and reasoning agreement are reported too, as information (parsers' policies differ).
- * - malformed-json.jsonl: `repairJson(text)` must deep-equal `expected_value`.
+ * - malformed-json.jsonl, twice: `repairJson(text)` without a schema must deep-equal
+ *   `expected_value`; then schema-aware: the record's BAML `target_type` (+ `schema`) is translated
+ *   into our TypeRef (bench/lib/baml-types.ts) and `alignOutput(text, type)` must return
+ *   `expected_value`. Records whose type TypeRef cannot express are counted, with the reason.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { printTable, readJsonl } from './lib/corpora.js';
+import { translateTarget } from './lib/baml-types.js';
+import { alignOutput } from '../runtime/cognition/validate.js';
 import { parseToolCalls, repairJson, type ParseResult, type ToolDefinition } from '../runtime/model/toolcalls/index.js';
 
 interface ToolCallRecord {
@@ -29,6 +34,7 @@ interface MalformedRecord {
   text: string;
   expected_value: unknown;
   target_type: string;
+  schema: string | null;
   malformation: string[];
 }
 
@@ -136,6 +142,53 @@ function benchMalformed() {
   };
 }
 
+type Tally = { records: number; expressible: number; passed: number };
+
+/** Schema-aware: align each record to its declared type, as a prompt's reply would be. */
+function benchMalformedTyped() {
+  const records = readJsonl<MalformedRecord>('malformed-json.jsonl');
+  const byMalformation = new Map<string, Tally>();
+  const byKind = new Map<string, Tally>();
+  const cannotExpress = new Map<string, string[]>();
+  const failures: string[] = [];
+  let expressible = 0;
+  let passed = 0;
+  const count = (table: Map<string, Tally>, key: string, canExpress: boolean, ok: boolean) => {
+    const row = table.get(key) ?? { records: 0, expressible: 0, passed: 0 };
+    row.records++;
+    if (canExpress) row.expressible++;
+    if (ok) row.passed++;
+    table.set(key, row);
+  };
+  for (const r of records) {
+    const translation = translateTarget(r.target_type, r.schema);
+    let ok = false;
+    if (translation.ok) {
+      expressible++;
+      const aligned = alignOutput(r.text, translation.type);
+      ok = aligned.ok && isDeepStrictEqual(aligned.value, r.expected_value);
+      if (ok) passed++;
+      else failures.push(`${r.id} [${translation.kind}] ${aligned.ok ? `got ${JSON.stringify(aligned.value).slice(0, 200)}` : aligned.error}\n    expected: ${JSON.stringify(r.expected_value).slice(0, 200)}\n    text: ${JSON.stringify(r.text.slice(0, 200))}`);
+    } else {
+      // A record counts once, under every construct that stops it.
+      for (const construct of translation.unsupported) cannotExpress.set(construct, [...(cannotExpress.get(construct) ?? []), r.id]);
+    }
+    count(byKind, translation.kind, translation.ok, ok);
+    for (const m of r.malformation.length ? r.malformation : ['(none)']) count(byMalformation, m, translation.ok, ok);
+  }
+  const rows = (table: Map<string, Tally>) => [...table.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, v]) => ({ key, ...v, rate: v.expressible ? v.passed / v.expressible : null }));
+  return {
+    total: records.length,
+    expressible,
+    passed,
+    rate: passed / expressible,
+    byMalformation: rows(byMalformation),
+    byTargetKind: rows(byKind),
+    cannotExpress: [...cannotExpress.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([construct, ids]) => ({ construct, records: ids.length, ids })),
+    failures,
+  };
+}
+
 const pct = (x: number | null) => (x === null ? '-' : `${(100 * x).toFixed(1)}%`);
 
 function main() {
@@ -144,9 +197,12 @@ function main() {
   const failuresFor = failIdx === -1 ? undefined : args[failIdx + 1] && !args[failIdx + 1]!.startsWith('--') ? args[failIdx + 1] : '';
   const toolcalls = benchToolCalls(failuresFor);
   const malformed = benchMalformed();
+  const typed = benchMalformedTyped();
+  const showTypedFailures = failuresFor === '' || failuresFor === 'malformed-json';
   if (args.includes('--json')) {
     const { failures, ...rest } = toolcalls;
-    console.log(JSON.stringify({ toolcalls: failuresFor !== undefined ? toolcalls : rest, malformedJson: malformed }, null, 2));
+    const { failures: typedFailures, ...typedRest } = typed;
+    console.log(JSON.stringify({ toolcalls: failuresFor !== undefined ? toolcalls : rest, malformedJson: malformed, malformedJsonTyped: showTypedFailures ? typed : typedRest }, null, 2));
     return;
   }
   console.log('Tool-call recovery by dialect (toolcalls.jsonl)\n');
@@ -158,6 +214,16 @@ function main() {
   console.log('\nMalformed-JSON recovery (malformed-json.jsonl, repairJson without schemas)\n');
   printTable(['malformation', 'records', 'passed', 'recovery'], malformed.byMalformation.map((m) => [m.malformation, m.records, m.passed, pct(m.rate)]));
   console.log(`\noverall: ${malformed.passed}/${malformed.total} = ${pct(malformed.rate)}; object/array targets: ${malformed.structured.passed}/${malformed.structured.total} = ${pct(malformed.structured.rate)}`);
+  console.log('\nMalformed-JSON recovery with the declared type (malformed-json.jsonl, BAML target_type → TypeRef, alignOutput)\n');
+  const typedTable = (title: string, rows: typeof typed.byMalformation) =>
+    printTable([title, 'records', 'expressible', 'passed', 'of expressible'], rows.map((m) => [m.key, m.records, m.expressible, m.passed, pct(m.rate)]));
+  typedTable('malformation', typed.byMalformation);
+  console.log('');
+  typedTable('target kind', typed.byTargetKind);
+  console.log(`\noverall: ${typed.passed}/${typed.expressible} = ${pct(typed.rate)} of the records our types can express; ${typed.passed}/${typed.total} of all`);
+  console.log(`cannot express ${typed.total - typed.expressible}/${typed.total} (string literals are translated as one-value enums):`);
+  for (const c of typed.cannotExpress) console.log(`  ${c.construct}: ${c.records} (${c.ids.join(', ')})`);
+  if (showTypedFailures && typed.failures.length) console.log(`\nSchema-aware failures (${typed.failures.length}):\n${typed.failures.join('\n')}`);
   if (toolcalls.failures.length) console.log(`\nFailures (${toolcalls.failures.length}):\n${toolcalls.failures.join('\n')}`);
 }
 
