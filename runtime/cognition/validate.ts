@@ -51,7 +51,7 @@ function shapeOf(t: TypeRef): string {
   }
 }
 
-/** Removes what models wrap answers in: reasoning blocks, code fences, surrounding quotes. */
+/** Removes what models wrap answers in: reasoning blocks and code fences (quotes are left to the value alignment). */
 export function cleanReply(text: string): string {
   let out = stripReasoning(text);
   const fence = /```[a-zA-Z]*\n?([\s\S]*?)```/.exec(out);
