@@ -101,7 +101,7 @@ export function applyEditDetailed(text: string, edit: Edit): AppliedEdit {
       if (fillElisions) replacement = mergeElidedRewrite(doc.normalized.slice(m.start, m.end), replacement);
     } catch (err) {
       if (err instanceof EditError && fillElisions) {
-        const detail = 'the replacement has "..." placeholders for code it keeps, and they could not be matched to the replaced lines. Write the replacement in full, or make the search text smaller.';
+        const detail = 'the replacement has "..." placeholders for code it keeps, and they could not be matched to the replaced lines (each needs an unchanged line of the search text next to it, and no replaced line may be lost beside it). Write the replacement in full, or make the search text smaller.';
         throw new EditError('no_match', detail, { detail });
       }
       if (err instanceof ElisionMismatch) {

@@ -9,8 +9,21 @@
  * deep as the placeholder, a closing line (`}`, `</div>`, `end`) at the placeholder's depth only
  * after its opening line, and the line after the run is shallower or a new item at the same
  * depth. That keeps a placeholder from ending in the middle of a function, which is what makes
- * the alignment pick the reading a human would. Placeholders that cannot be placed, or a file
- * too large to align, are refused rather than guessed.
+ * the alignment pick the reading a human would.
+ *
+ * The cheapest alignment is then only accepted if every placeholder is justified, because a
+ * placeholder with nothing around it to pin it down can be read as standing for nothing while
+ * the code it should keep is deleted or overwritten:
+ * - it sits next to (blank lines and other placeholders aside) an anchor: a line of the file
+ *   the rewrite keeps, or changes visibly (its words kept, text added or removed, or only
+ *   literals changed). The start or end of the file is not an anchor, and neither is a line
+ *   that merely resembles one of the file (`function c() {` for `function b() {`);
+ * - between its anchors, no line of the file is deleted or overwritten by a look-alike: that is
+ *   code the placeholder could have stood for. Deleting lines between two anchors with no
+ *   placeholder there is the model's evident intent and stays allowed.
+ * Placeholders that cannot be placed or justified, or a file too large to align, are refused
+ * rather than guessed; the message names the placeholder's line in the new content. A rewrite of
+ * nothing but placeholders leaves the file as it is.
  */
 import { EditError } from './errors.js';
 import { isElisionLine } from './normalize.js';
@@ -38,7 +51,8 @@ export function hasElisions(text: string): boolean {
 /**
  * The rewrite with every elision placeholder replaced by the original lines it stands for.
  * A rewrite without placeholders is returned as it is (it is the whole new file). Keeps the
- * file's line endings and BOM. Throws EditError (no_match) when a placeholder cannot be placed.
+ * file's line endings and BOM. Throws EditError (no_match) when a placeholder cannot be placed
+ * or nothing in the rewrite justifies where it was placed (see the module comment).
  */
 export function mergeElidedRewrite(original: string, rewrite: string): string {
   const rewriteDoc = prepareText(rewrite);
@@ -47,6 +61,8 @@ export function mergeElidedRewrite(original: string, rewrite: string): string {
   const O = doc.lines;
   const R = rewriteDoc.lines;
   if (O.length === 0) throw new EditError('no_match', 'the new content has "..." placeholders for existing code, but the file is empty: write the full content');
+  // Nothing but placeholders: they stand for the whole file, and nothing can be lost.
+  if (R.every((line) => isBlank(line) || isElisionLine(line))) return original;
 
   // Lines equal at the start need no alignment (often most of the file). Not at the end: new
   // code after the last placeholder often ends like the file does ("return this; }").
@@ -57,10 +73,11 @@ export function mergeElidedRewrite(original: string, rewrite: string): string {
   }
   const middle = align(O.slice(head), R.slice(head));
   const plan: Step[] | null = middle && [
-    ...R.slice(0, head).map((_, r): Step => ({ kind: 'keep', r })),
-    ...middle.map((step): Step => (step.kind === 'elided' ? { kind: 'elided', from: step.from + head, to: step.to + head } : step.kind === 'delete' ? { kind: 'delete', o: step.o + head } : { ...step, r: step.r + head })),
+    ...R.slice(0, head).map((_, r): Step => ({ kind: 'keep', r, o: r })),
+    ...middle.map((step) => shiftStep(step, head)),
   ];
   if (!plan) throw new EditError('no_match', 'the "..." placeholders in the new content could not be matched to whole blocks of the file: change the file with patch instead');
+  justify(plan, O, R);
 
   const out: string[] = [];
   plan.forEach((step, k) => {
@@ -86,9 +103,98 @@ export function mergeElidedRewrite(original: string, rewrite: string): string {
 }
 
 type Step =
-  | { kind: 'keep' | 'new' | 'change'; r: number }
+  | { kind: 'keep' | 'change'; r: number; o: number }
+  | { kind: 'new'; r: number }
   | { kind: 'delete'; o: number }
-  | { kind: 'elided'; from: number; to: number };
+  | { kind: 'elided'; r: number; from: number; to: number };
+
+/** A step of the alignment of the lines after `head`, in line numbers of the whole texts. */
+function shiftStep(step: Step, head: number): Step {
+  switch (step.kind) {
+    case 'elided':
+      return { ...step, r: step.r + head, from: step.from + head, to: step.to + head };
+    case 'delete':
+      return { ...step, o: step.o + head };
+    case 'new':
+      return { ...step, r: step.r + head };
+    default:
+      return { ...step, r: step.r + head, o: step.o + head };
+  }
+}
+
+const PLACE_HINT = 'Put an unchanged line of the file right before or after each placeholder and write out every line you change, or change the file with patch instead';
+
+/**
+ * Throws EditError unless every placeholder of the plan is justified: next to an anchor (a kept
+ * or visibly changed line of the file), and with no line of the file lost between its anchors.
+ */
+function justify(plan: Step[], O: string[], R: string[]): void {
+  const isAnchor = (step: Step) => step.kind === 'keep' || (step.kind === 'change' && isVisibleEdit(R[step.r]!, O[step.o]!));
+  const stepOfLine = new Map<number, Step>();
+  for (const step of plan) if (step.kind !== 'delete') stepOfLine.set(step.r, step);
+  const anchoredFrom = (r: number, direction: 1 | -1) => {
+    for (let k = r + direction; k >= 0 && k < R.length; k += direction) {
+      if (isBlank(R[k]!) || isElisionLine(R[k]!)) continue;
+      return isAnchor(stepOfLine.get(k)!);
+    }
+    return false;
+  };
+  for (const step of plan) {
+    if (step.kind !== 'elided' || anchoredFrom(step.r, -1) || anchoredFrom(step.r, 1)) continue;
+    throw new EditError('no_match', `the "..." placeholder on line ${step.r + 1} of the new content has no unchanged line of the file next to it (only new code, or the start or end of the file), so what it stands for would be a guess. ${PLACE_HINT}`);
+  }
+
+  // Between two anchors, a placeholder could stand for any line of the file there; a line deleted
+  // or overwritten by a look-alike instead is code the rewrite never said to drop.
+  let placeholder: number | undefined;
+  let firstLost = Infinity;
+  let lastLost = -1;
+  const closeGap = () => {
+    if (placeholder !== undefined && lastLost >= 0) {
+      const range = firstLost === lastLost ? `line ${firstLost + 1}` : `lines ${firstLost + 1}-${lastLost + 1}`;
+      throw new EditError('no_match', `the "..." placeholder on line ${placeholder + 1} of the new content cannot be placed: beside it, ${range} of the file ("${preview(O[firstLost]!)}") would be lost, deleted or overwritten by new lines that only resemble them. ${PLACE_HINT}`);
+    }
+    placeholder = undefined;
+    firstLost = Infinity;
+    lastLost = -1;
+  };
+  const lose = (o: number) => {
+    firstLost = Math.min(firstLost, o);
+    lastLost = Math.max(lastLost, o);
+  };
+  for (const step of plan) {
+    if (isAnchor(step)) closeGap();
+    else if (step.kind === 'elided') placeholder ??= step.r;
+    else if (step.kind === 'delete' && !isBlank(O[step.o]!)) lose(step.o);
+    else if (step.kind === 'change') lose(step.o);
+  }
+  closeGap();
+}
+
+/**
+ * Whether a changed line is visibly the original line edited rather than a look-alike: its
+ * words (string and number literals aside) are the original's, with words added or removed
+ * (`import { a }` → `import { a, b }`, `<p>` → `<p className="x">`, `return 1` → `return 2`).
+ * A renamed declaration (`function c() {` for `function b() {`) may be a new one.
+ */
+function isVisibleEdit(rewriteLine: string, originalLine: string): boolean {
+  const a = wordsOf(rewriteLine);
+  const b = wordsOf(originalLine);
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  let k = 0;
+  for (const word of long) if (k < short.length && word === short[k]) k++;
+  return k === short.length;
+}
+
+function wordsOf(line: string): string[] {
+  const code = line.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""');
+  return code.match(/[A-Za-z_$][\w$]*/g) ?? [];
+}
+
+function preview(line: string): string {
+  const t = line.trim();
+  return t.length > 60 ? `${t.slice(0, 57)}...` : t;
+}
 
 /** Minimum-cost alignment of the rewrite R to the original O; null if a placeholder cannot fit. */
 function align(O: string[], R: string[]): Step[] | null {
@@ -231,7 +337,7 @@ function align(O: string[], R: string[]): Step[] | null {
   while (i > 0 || j > 0) {
     const how = fromD[i * W + j];
     if (how === 1 || how === 2) {
-      steps.push({ kind: how === 1 ? 'keep' : 'change', r: i - 1 });
+      steps.push({ kind: how === 1 ? 'keep' : 'change', r: i - 1, o: j - 1 });
       i--;
       j--;
     } else if (how === 3) {
@@ -242,7 +348,7 @@ function align(O: string[], R: string[]): Step[] | null {
       j--;
     } else if (how === 5) {
       const from = closedFrom[i * W + j]!;
-      steps.push({ kind: 'elided', from, to: j });
+      steps.push({ kind: 'elided', r: i - 1, from, to: j });
       i--;
       j = from;
     } else return null;

@@ -75,12 +75,119 @@ describe('mergeElidedRewrite', () => {
   });
 });
 
+/** The EditError a merge throws, or undefined when it merges. */
+function refusal(original: string, rewrite: string): EditError | undefined {
+  try {
+    mergeElidedRewrite(original, rewrite);
+  } catch (err) {
+    if (err instanceof EditError) return err;
+    throw err;
+  }
+  return undefined;
+}
+
+const module = ['import a;', '', 'function f() {', '  one();', '}', '', 'function g() {', '  two();', '}', ''].join('\n');
+
+describe('mergeElidedRewrite refuses placeholders it cannot justify', () => {
+  // Each of these rewrites lost original lines (or placed new code by guesswork) before the
+  // alignment had to justify every placeholder.
+  it('a placeholder followed only by new code', () => {
+    const err = refusal(module, ['// ... existing code ...', '', 'function h() {', '  three();', '}', ''].join('\n'));
+    expect(err?.kind).toBe('no_match');
+    expect(err?.message).toMatch(/placeholder on line 1 of the new content/);
+    expect(err?.message).toMatch(/unchanged line of the file right before or after each placeholder[\s\S]*patch/);
+  });
+
+  it('a placeholder followed by new code that merely resembles the last function (which would be overwritten)', () => {
+    const original = ['function a() {', '  return 1;', '}', '', 'function b() {', '  return 2;', '}', ''].join('\n');
+    expect(refusal(original, ['// ... existing code ...', '', 'function c() {', '  return 3;', '}', ''].join('\n'))?.message).toMatch(/placeholder on line 1 of the new content/);
+  });
+
+  it('new code between two placeholders that match nothing', () => {
+    const err = refusal('const a = 1;\nconst b = 2;\nconst c = 3;\n', '// ... existing code ...\nconst d = 4;\n// ... existing code ...\n');
+    expect(err?.kind).toBe('no_match');
+    expect(err?.message).toMatch(/placeholder on line 1 of the new content/);
+  });
+
+  it('a rewrite of only placeholders and new lines, which dropped the function around them', () => {
+    const err = refusal('function f() {\n  a();\n  b();\n  c();\n}\n', '  // ...\n  d();\n  // ...\n');
+    expect(err?.message).toMatch(/placeholder on line 1 of the new content/);
+  });
+
+  it('an anchored placeholder that stands for nothing while the lines it could cover are deleted', () => {
+    // Indented deeper than the functions it stands for, it cannot swallow them; they were deleted.
+    const err = refusal(module, ['import a;', '', '    // ...', '', 'function g() {', '  two();', '  three();', '}', ''].join('\n'));
+    expect(err?.kind).toBe('no_match');
+    expect(err?.message).toMatch(/placeholder on line 3 of the new content/);
+    expect(err?.message).toMatch(/line 3-5 of the file|lines 3-5 of the file/);
+  });
+
+  it('a method placeholder indented too deep, which deleted both methods of the class', () => {
+    const original = ['class A {', '  x() {', '    1;', '  }', '  y() {', '    2;', '  }', '}', ''].join('\n');
+    expect(refusal(original, ['class A {', '    // ...', '  z() {', '    3;', '  }', '}', ''].join('\n'))?.message).toMatch(/placeholder on line 2 of the new content/);
+  });
+
+  it('an anchored placeholder next to a line that only resembles the one it would overwrite', () => {
+    const original = ['import x from "x";', '', 'function load() {', '  return 2;', '}', ''].join('\n');
+    const err = refusal(original, ['import x from "x";', '', '// ... existing code ...', '', 'function loadAll() {', '  return 1;', '}', ''].join('\n'));
+    expect(err?.message).toMatch(/placeholder on line 3 of the new content/);
+    expect(err?.message).toMatch(/function load\(\) \{/);
+  });
+
+  it('a placeholder between copies of the anchors, which duplicated one function and dropped another', () => {
+    const original = `${module}\nfunction h() {\n  four();\n}\n`;
+    const rewrite = ['// ... existing code ...', '', 'function f() {', '  one();', '}', '', 'function h() {', '  four();', '}', ''].join('\n');
+    expect(refusal(original, rewrite)?.message).toMatch(/placeholder on line 1 of the new content/);
+  });
+});
+
+describe('mergeElidedRewrite keeps justified placeholders working', () => {
+  it('a placeholder at the start whose only neighbour is a visibly changed line', () => {
+    const original = ['import x from "x";', '', 'export function load(path) {', '  return read(path);', '}', '', 'export function save(path, data) {', '  write(path, data);', '}', ''].join('\n');
+    const rewrite = ['// ... existing code ...', '', 'export function save(path, data, options) {', '  write(path, data, options);', '}', ''].join('\n');
+    expect(mergeElidedRewrite(original, rewrite)).toBe(original.replace('save(path, data)', 'save(path, data, options)').replace('write(path, data)', 'write(path, data, options)'));
+  });
+
+  it('a placeholder next to a line whose literal changed', () => {
+    const original = ['def landing():', '    x = 1', '    y = 2', '    return {"message": "Welcome"}', ''].join('\n');
+    const rewrite = ['def landing():', '    # ... same ...', '    return {"message": "Bye"}', ''].join('\n');
+    expect(mergeElidedRewrite(original, rewrite)).toBe(original.replace('Welcome', 'Bye'));
+  });
+
+  it('placeholders in nested blocks', () => {
+    const original = ['class A {', '  run() {', '    a();', '    b();', '  }', '', '  stop() {', '    c();', '  }', '}', ''].join('\n');
+    const rewrite = ['class A {', '  run() {', '    // ... existing code ...', '    d();', '  }', '', '  // ... existing code ...', '}', ''].join('\n');
+    expect(mergeElidedRewrite(original, rewrite)).toBe(original.replace('    b();\n', '    b();\n    d();\n'));
+  });
+
+  it('a function deleted between two anchors, with no placeholder there, is deleted', () => {
+    const original = ['import a;', '', 'function f() {', '  const first = 1;', '  const second = 2;', '  return first + second;', '}', '', 'function g() {', '  two();', '}', '', 'function h() {', '  const third = 3;', '  return third;', '}', ''].join('\n');
+    const rewrite = ['// ... existing code ...', '', 'function f() {', '  const first = 1;', '  const second = 2;', '  return first + second;', '}', '', 'function h() {', '  const third = 3;', '  return third;', '}', ''].join('\n');
+    expect(mergeElidedRewrite(original, rewrite)).toBe(original.replace('function g() {\n  two();\n}\n\n', ''));
+  });
+
+  it('a rewrite of nothing but placeholders leaves the file as it is', () => {
+    expect(mergeElidedRewrite(calculator, '// ... existing code ...\n')).toBe(calculator);
+  });
+});
+
 describe('placeholders in a replacement', () => {
   const file = 'function f() {\n  a();\n  b();\n  return 1;\n}\n';
 
   it('are filled with the replaced lines they stand for', () => {
     const edit = { search: 'function f() {\n  a();\n  b();\n  return 1;\n}\n', replace: 'function f() {\n  // ... existing code ...\n  return 2;\n}\n' };
     expect(applyEdit(file, edit)).toBe('function f() {\n  a();\n  b();\n  return 2;\n}\n');
+  });
+
+  it('refuse a placeholder with no replaced line next to it', () => {
+    let error: unknown;
+    try {
+      applyEdit(file, { search: '  a();\n  b();\n', replace: '  // ... existing code ...\n  c();\n' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(EditError);
+    expect((error as EditError).detail).toMatch(/placeholders/);
   });
 
   it('refuse the edit when they cannot be placed, rather than writing them', () => {

@@ -73,13 +73,26 @@ describe('write_file', () => {
     expect(readFileSync(path.join(root, 'm.ts'), 'utf8')).toBe('');
   });
 
-  it('refuses placeholders that would silently drop most of the file', async () => {
+  it('refuses placeholders that stand next to nothing of the file, naming the placeholder and writing nothing', async () => {
     const root = makeProject({ 'm.ts': 'const a = 1;\nconst b = 2;\nconst c = 3;\n' });
     const tools = makeRegistry(root);
     await tools.run({ name: 'read_file', arguments: { path: 'm.ts' } });
     const r = await tools.run(write('m.ts', 'const x = 0;\n// ... existing code ...\nconst d = 4;\n// ... existing code ...\n'));
     expect(r.ok).toBe(false);
-    expect(r.output).toMatch(/placeholders for existing code, yet \d+% of the file's lines would be gone[\s\S]*Nothing was written/);
+    expect(r.output).toMatch(/placeholder on line 2 of the new content[\s\S]*Nothing was written/);
     expect(readFileSync(path.join(root, 'm.ts'), 'utf8')).toBe('const a = 1;\nconst b = 2;\nconst c = 3;\n');
+  });
+
+  it('refuses a merge that would silently drop most of the file', async () => {
+    // The placeholder is justified, but the rewrite stops after the function: the engine reads
+    // that as deleting the rest, which is almost never what a model writing "..." meant.
+    const original = "function f() {\n  f1();\n  return 'f';\n}\n\nexport const A = 1;\nexport const B = 2;\nexport const C = 3;\nexport const D = 4;\nexport const E = 5;\n";
+    const root = makeProject({ 'm.ts': original });
+    const tools = makeRegistry(root);
+    await tools.run({ name: 'read_file', arguments: { path: 'm.ts' } });
+    const r = await tools.run(write('m.ts', "function f() {\n  // ... existing code ...\n  log('f');\n  return 'f';\n}\n"));
+    expect(r.ok).toBe(false);
+    expect(r.output).toMatch(/placeholders for existing code, yet \d+% of the file's lines would be gone[\s\S]*Nothing was written/);
+    expect(readFileSync(path.join(root, 'm.ts'), 'utf8')).toBe(original);
   });
 });
