@@ -24,6 +24,12 @@
  * Placeholders that cannot be placed or justified, or a file too large to align, are refused
  * rather than guessed; the message names the placeholder's line in the new content. A rewrite of
  * nothing but placeholders leaves the file as it is.
+ *
+ * One reading needs no anchor: a single top-level placeholder that opens the rewrite, followed
+ * only by code the file does not have (no line of it equal to, or a visible edit of, a line of
+ * the file; not even a short one like `}` right next to the placeholder), is the whole file with
+ * that code appended — what small models write to add a
+ * function. The mirror, new code and then the placeholder, prepends (new imports).
  */
 import { EditError } from './errors.js';
 import { isElisionLine } from './normalize.js';
@@ -63,6 +69,13 @@ export function mergeElidedRewrite(original: string, rewrite: string): string {
   if (O.length === 0) throw new EditError('no_match', 'the new content has "..." placeholders for existing code, but the file is empty: write the full content');
   // Nothing but placeholders: they stand for the whole file, and nothing can be lost.
   if (R.every((line) => isBlank(line) || isElisionLine(line))) return original;
+  const finish = (out: string[]) => {
+    const body = out.join('\n') + (rewriteDoc.endsWithNewline || (doc.endsWithNewline && !rewriteDoc.lines.length) ? '\n' : '');
+    const bom = original.startsWith('\uFEFF') ? '\uFEFF' : '';
+    return bom + (doc.eol === '\r\n' ? body.replace(/\n/g, '\r\n') : body);
+  };
+  const around = wholeFileAround(O, R);
+  if (around) return finish(around);
 
   // Lines equal at the start need no alignment (often most of the file). Not at the end: new
   // code after the last placeholder often ends like the file does ("return this; }").
@@ -97,9 +110,40 @@ export function mergeElidedRewrite(original: string, rewrite: string): string {
       out.push(...O.slice(from, step.to));
     }
   });
-  const body = out.join('\n') + (rewriteDoc.endsWithNewline || (doc.endsWithNewline && !rewriteDoc.lines.length) ? '\n' : '');
-  const bom = original.startsWith('\uFEFF') ? '\uFEFF' : '';
-  return bom + (doc.eol === '\r\n' ? body.replace(/\n/g, '\r\n') : body);
+  return finish(out);
+}
+
+/**
+ * `// ... existing code ...` then only new code (or only new code, then the placeholder): the
+ * file with the new code appended (or prepended). Undefined when the rewrite is not of that shape:
+ * more than one placeholder, a placeholder indented deeper than the file's top level, or a line
+ * that the file already has or that edits one of its lines — then the alignment decides.
+ */
+function wholeFileAround(O: string[], R: string[]): string[] | undefined {
+  const solid = R.map((line, r) => r).filter((r) => !isBlank(R[r]!));
+  const placeholders = solid.filter((r) => isElisionLine(R[r]!));
+  if (placeholders.length !== 1) return undefined;
+  const p = placeholders[0]!;
+  const leading = p === solid[0];
+  if (!leading && p !== solid[solid.length - 1]) return undefined;
+  const topLevel = Math.min(...O.filter((l) => !isBlank(l)).map(indentWidth));
+  if (indentWidth(R[p]!) > topLevel) return undefined;
+  // The line next to the placeholder would be its anchor if the file had it, however short (`}`).
+  const neighbour = solid[leading ? 1 : solid.length - 2];
+  if (neighbour !== undefined && O.some((l) => l.trim() === R[neighbour]!.trim())) return undefined;
+  const known = new Set(O.map((l) => l.trim()).filter((t) => t.length >= KNOWN_MIN_CHARS));
+  const originalWords = O.filter((l) => wordsOf(l).length >= 2);
+  for (const r of solid) {
+    if (r === p) continue;
+    const line = R[r]!;
+    if (known.has(line.trim())) return undefined;
+    if (wordsOf(line).length >= 2 && originalWords.some((o) => isVisibleEdit(line, o))) return undefined;
+  }
+  if (!leading) return [...R.slice(0, p), ...O];
+  const added = R.slice(p + 1);
+  // The file's own trailing blank line already separates it from what is appended.
+  while (O.length && isBlank(O[O.length - 1]!) && added.length && isBlank(added[0]!)) added.shift();
+  return [...O, ...added];
 }
 
 type Step =

@@ -88,19 +88,51 @@ function refusal(original: string, rewrite: string): EditError | undefined {
 
 const module = ['import a;', '', 'function f() {', '  one();', '}', '', 'function g() {', '  two();', '}', ''].join('\n');
 
+describe('mergeElidedRewrite: the whole file, then new code (or new code, then the file)', () => {
+  it('appends the new code after a leading placeholder', () => {
+    const merged = mergeElidedRewrite(module, ['// ... existing code ...', '', 'function h() {', '  three();', '}', ''].join('\n'));
+    expect(merged).toBe(`${module}\nfunction h() {\n  three();\n}\n`);
+  });
+
+  it('appends even when the new function resembles the last one, instead of overwriting it', () => {
+    const original = ['function a() {', '  return 1;', '}', '', 'function b() {', '  return 2;', '}', ''].join('\n');
+    const merged = mergeElidedRewrite(original, ['// ... existing code ...', '', 'function c() {', '  return 3;', '}', ''].join('\n'));
+    expect(merged).toBe(`${original}\nfunction c() {\n  return 3;\n}\n`);
+  });
+
+  it('prepends new code before a trailing placeholder (new imports)', () => {
+    const merged = mergeElidedRewrite(module, ['import b;', '// ... rest of the file ...', ''].join('\n'));
+    expect(merged).toBe(`import b;\n${module}`);
+  });
+
+  it('keeps CRLF line endings when appending', () => {
+    const crlf = module.replace(/\n/g, '\r\n');
+    expect(mergeElidedRewrite(crlf, '// ... existing code ...\nfunction h() {}\n')).toBe(`${crlf}function h() {}\r\n`);
+  });
+});
+
 describe('mergeElidedRewrite refuses placeholders it cannot justify', () => {
   // Each of these rewrites lost original lines (or placed new code by guesswork) before the
   // alignment had to justify every placeholder.
-  it('a placeholder followed only by new code', () => {
-    const err = refusal(module, ['// ... existing code ...', '', 'function h() {', '  three();', '}', ''].join('\n'));
+  it('a placeholder indented below the top level, followed only by new code', () => {
+    const err = refusal(module, ['  // ... existing code ...', '', '  three();', ''].join('\n'));
     expect(err?.kind).toBe('no_match');
     expect(err?.message).toMatch(/placeholder on line 1 of the new content/);
     expect(err?.message).toMatch(/unchanged line of the file right before or after each placeholder[\s\S]*patch/);
   });
 
-  it('a placeholder followed by new code that merely resembles the last function (which would be overwritten)', () => {
-    const original = ['function a() {', '  return 1;', '}', '', 'function b() {', '  return 2;', '}', ''].join('\n');
-    expect(refusal(original, ['// ... existing code ...', '', 'function c() {', '  return 3;', '}', ''].join('\n'))?.message).toMatch(/placeholder on line 1 of the new content/);
+  it('a leading placeholder followed by a line that edits one of the file (not an append)', () => {
+    // `module.exports` changed: appending it would leave two; the alignment has to place it, and cannot.
+    const original = ['function f() {}', 'module.exports = { f };', ''].join('\n');
+    const merged = (() => {
+      try {
+        return mergeElidedRewrite(original, ['// ... existing code ...', 'function g() {}', 'module.exports = { f, g };', ''].join('\n'));
+      } catch (err) {
+        return err as EditError;
+      }
+    })();
+    if (typeof merged === 'string') expect(merged.match(/module\.exports/g)).toHaveLength(1);
+    else expect(merged.kind).toBe('no_match');
   });
 
   it('new code between two placeholders that match nothing', () => {
@@ -179,15 +211,20 @@ describe('placeholders in a replacement', () => {
     expect(applyEdit(file, edit)).toBe('function f() {\n  a();\n  b();\n  return 2;\n}\n');
   });
 
+  it('read a leading placeholder followed only by new code as "keep the replaced text, then add"', () => {
+    const out = applyEdit(file, { search: '  a();\n  b();\n', replace: '  // ... existing code ...\n  c();\n' });
+    expect(out).toContain('  a();\n  b();\n  c();\n');
+  });
+
   it('refuse a placeholder with no replaced line next to it', () => {
     let error: unknown;
     try {
-      applyEdit(file, { search: '  a();\n  b();\n', replace: '  // ... existing code ...\n  c();\n' });
+      applyEdit(file, { search: '  a();\n  b();\n', replace: '  a();\n  // ... existing code ...\n  c();\n  // ... existing code ...\n' });
     } catch (err) {
       error = err;
     }
     expect(error).toBeInstanceOf(EditError);
-    expect((error as EditError).detail).toMatch(/placeholders/);
+    expect((error as EditError).detail).toMatch(/placeholder/);
   });
 
   it('refuse the edit when they cannot be placed, rather than writing them', () => {
