@@ -40,7 +40,12 @@ export async function loadBehaviour(opts: {
  * the default model's endpoint (declared, or inherited as `model strong { name: … }` does) talks
  * to the server the session found, with its transport.
  */
-export function modelClients(main: () => ModelClient, clientOptions: Omit<ModelClientOptions, 'model'>, defaultEndpoint?: string): (spec: ResolvedModel) => ModelClient {
+export function modelClients(
+  main: () => ModelClient,
+  clientOptions: Omit<ModelClientOptions, 'model'>,
+  defaultEndpoint?: string,
+  providerKeys: ProviderKeys = {},
+): (spec: ResolvedModel) => ModelClient {
   const clients = new Map<string, ModelClient>();
   return (spec) => {
     if (!spec.name || spec.name === main().model || !spec.available) return main();
@@ -51,7 +56,7 @@ export function modelClients(main: () => ModelClient, clientOptions: Omit<ModelC
       client = new ModelClient({
         ...clientOptions,
         baseUrl: ownServer ? spec.endpoint! : clientOptions.baseUrl,
-        apiKey: spec.apiKey ?? clientOptions.apiKey,
+        apiKey: ownServer ? apiKeyFor(spec.endpoint!, { declared: spec.apiKey, sessionBaseUrl: clientOptions.baseUrl, sessionKey: clientOptions.apiKey, providers: providerKeys }) : (spec.apiKey ?? clientOptions.apiKey),
         model: spec.name,
         transport: ownServer ? 'openai' : clientOptions.transport,
       });
@@ -59,6 +64,40 @@ export function modelClients(main: () => ModelClient, clientOptions: Omit<ModelC
     }
     return client;
   };
+}
+
+export interface ProviderKeys {
+  openai?: string;
+  anthropic?: string;
+  deepseek?: string;
+}
+
+/** Hosts of the cloud APIs whose key has its own variable (OPENAI_API_KEY …), by key. */
+const PROVIDER_HOSTS: Array<[keyof ProviderKeys, RegExp]> = [
+  ['openai', /(^|\.)openai\.com$/],
+  ['anthropic', /(^|\.)anthropic\.com$/],
+  ['deepseek', /(^|\.)deepseek\.com$/],
+];
+
+/**
+ * The API key for a model on its own endpoint: the one its declaration gives (`api_key:
+ * env("…")`), else the provider's variable for a known cloud host (OPENAI_API_KEY for
+ * api.openai.com …), else the session's key only when the endpoint is on the session's own host —
+ * the local server's key is never sent to another host.
+ */
+export function apiKeyFor(endpoint: string, opts: { declared?: string; sessionBaseUrl: string; sessionKey?: string; providers: ProviderKeys }): string | undefined {
+  if (opts.declared) return opts.declared;
+  const host = hostOf(endpoint);
+  for (const [provider, pattern] of PROVIDER_HOSTS) if (host && pattern.test(host)) return opts.providers[provider];
+  return host !== undefined && host === hostOf(opts.sessionBaseUrl) ? opts.sessionKey : undefined;
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
 }
 
 /** A host whose prompt calls go to the client `clientFor` gives for the model the prompt names. */

@@ -115,7 +115,7 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
   const client = new ModelClient({ ...clientOptions, model: chosen.model });
   // The host asks the agent for its client at each call, so /model moves cognition prompts too.
   let agentRef: Agent | undefined;
-  const clientFor = modelClients(() => agentRef?.client ?? client, clientOptions, layers.models[layers.defaultModel]?.endpoint);
+  const clientFor = modelClients(() => agentRef?.client ?? client, clientOptions, layers.models[layers.defaultModel]?.endpoint, config.keys);
   const cognition = layers.createRuntime(cognitionHost(root, clientFor), {
     warn: (message: string) => opts.emit?.('notice', { message }),
   });

@@ -50,9 +50,9 @@ export const VARIABLES: readonly VariableSpec[] = [
   { name: 'SMALLCODE_SHELL_PERSIST', kind: bool, default: 'true', description: 'One persistent shell per session (cd and variables survive); false: a fresh shell per call.' },
   { name: 'SMALLCODE_COMPACT', kind: { type: 'enum', values: ['auto', 'true', 'false'] }, default: 'auto', description: 'Compact mode (the model picks a tool category, then sees only those tools, with short descriptions): auto (when the context window is at most `context.compact_at`, 16384 tokens by default), true (always), false (never). Part of the survival kit.' },
   { name: 'SMALLCODE_SURVIVAL_KIT', kind: bool, default: 'true', description: 'false turns off the compensations for small models (text tool-call parsing, argument repair, context eviction, guards, compact mode), to measure what they are worth.' },
-  { name: 'ANTHROPIC_API_KEY', kind: str, secret: true, description: 'Key for an Anthropic strong tier.' },
-  { name: 'OPENAI_API_KEY', kind: str, secret: true, description: 'Key for an OpenAI strong tier (also used for SMALLCODE_BASE_URL when SMALLCODE_API_KEY is unset).' },
-  { name: 'DEEPSEEK_API_KEY', kind: str, secret: true, description: 'Key for a DeepSeek strong tier.' },
+  { name: 'ANTHROPIC_API_KEY', kind: str, secret: true, description: 'Key sent to a model tier on api.anthropic.com (e.g. SMALLCODE_BASE_URL_STRONG=https://api.anthropic.com/v1/).' },
+  { name: 'OPENAI_API_KEY', kind: str, secret: true, description: 'Key sent to a model tier on api.openai.com (also used for SMALLCODE_BASE_URL when SMALLCODE_API_KEY is unset).' },
+  { name: 'DEEPSEEK_API_KEY', kind: str, secret: true, description: 'Key sent to a model tier on api.deepseek.com.' },
 ];
 
 export const VARIABLE_NAMES = new Set(VARIABLES.map((v) => v.name));
