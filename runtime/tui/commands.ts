@@ -4,7 +4,6 @@
  */
 import { replyReserve } from '../agent/policy.js';
 import type { Session } from '../agent/session.js';
-import { ROUTE_TOOL } from '../agent/tool-routing.js';
 import { listSessions } from '../store/sessions.js';
 import { fmt, measureBudget, renderBudget } from './budget.js';
 import type { ActivityView } from './activity.js';
@@ -181,6 +180,8 @@ async function planCommand(h: CommandHost, args: string[]): Promise<void> {
 }
 
 async function profileCommand(h: CommandHost): Promise<void> {
+  // Lazy: tool-routing pulls in the tool registry (zod …), which the prompt must not wait for.
+  const { ROUTE_TOOL } = await import('../agent/tool-routing.js');
   const { modelProfile } = await import('../model/profiles.js');
   const { c } = h.style;
   const s = h.session;

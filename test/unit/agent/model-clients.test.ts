@@ -36,7 +36,7 @@ describe('modelClients', () => {
     const local = await startScriptedServer({ turns: [] });
     const strong = await startScriptedServer({ turns: [{ content: 'one' }, { content: 'two' }] });
     servers.push(local, strong);
-    const clientOptions = { baseUrl: local.url, apiKey: 'local-key', policy: BUILTIN_POLICY.model };
+    const clientOptions = { baseUrl: local.url, apiKey: 'local-key', policy: BUILTIN_POLICY.model, transport: 'openai' as const, thinkingDisable: false };
     const main = new ModelClient({ ...clientOptions, model: 'small' });
     const clientFor = modelClients(() => main, clientOptions, local.url, { openai: 'sk-openai' });
     const spec = (extra: Partial<ResolvedModel>): ResolvedModel => ({ name: 'big', endpoint: strong.url, available: true, ...extra }) as ResolvedModel;
