@@ -11,6 +11,7 @@ import type { SmallCodeConfig } from '../config/load.js';
 import { commandFor, detectChecks, runCheck, type CheckCommands, type CheckRun, type StepCheck } from './checks.js';
 import { currentStep, parseTodo, planAnchor, renderTodo, TODO_FILE, type Plan, type PlanStep } from './plan.js';
 import type { AgentPolicy } from './policy.js';
+import type { ToolRegistryOptions } from '../tools/index.js';
 import type { StepTracker } from '../tools/step_done.js';
 import type { EmitFn } from './types.js';
 
@@ -23,6 +24,8 @@ export interface PlannerOptions {
   cognition?: CognitionRuntime;
   env?: NodeJS.ProcessEnv;
   emit?: EmitFn;
+  /** The session's gate for shell commands: checks run commands, so they ask like bash does. */
+  approve?: ToolRegistryOptions['approve'];
 }
 
 export interface StepVerdict {
@@ -48,6 +51,8 @@ export class Planner implements StepTracker {
   private baseline = new Map<string, CheckRun>();
   /** Claims of the current task's steps that failed their check, by step text. */
   private failedClaims = new Map<string, number>();
+  /** Check commands the user declined to run during this task: not asked again. */
+  private declined = new Set<string>();
 
   constructor(private readonly opts: PlannerOptions) {
     this.mode = opts.config.plan;
@@ -104,6 +109,7 @@ export class Planner implements StepTracker {
     if (steps.length === 0) return undefined;
     this.plan = { task, steps };
     this.failedClaims.clear();
+    this.declined.clear();
     await this.save();
     await this.runBaseline(signal);
     return this.plan;
@@ -146,7 +152,7 @@ export class Planner implements StepTracker {
     if (target) {
       this.opts.emit?.('notice', { message: `checking step ${index + 1}: ${target.command}` });
       run = await this.run(target.check, target.command, signal);
-      if (!run.ok) {
+      if (run && !run.ok) {
         const claims = (this.failedClaims.get(step.text) ?? 0) + 1;
         this.failedClaims.set(step.text, claims);
         const before = this.baseline.get(target.command);
@@ -162,7 +168,9 @@ export class Planner implements StepTracker {
     step.done = true;
     await this.save();
     const next = currentStep(plan);
-    const passed = run && !run.ok
+    const passed = target && !run
+      ? `is checked off without its check: running \`${target.command}\` was declined`
+      : run && !run.ok
       ? `is checked off on your second claim: its check (\`${run.command}\`) still fails, but it already failed before the task began`
       : run ? `passed its check (\`${run.command}\`) and is checked off` : `has no check to run (${step.check === 'none' ? 'none planned' : `no ${step.check} command in this project`}) and is checked off`;
     const then = next === undefined
@@ -183,12 +191,20 @@ export class Planner implements StepTracker {
     for (const [command, check] of needed) {
       this.opts.emit?.('notice', { message: `running ${command} before the task starts, to know what already fails` });
       const run = await this.run(check, command, signal);
+      if (!run) continue;
       this.baseline.set(command, run);
       if (!run.ok) this.opts.emit?.('notice', { message: `${command} already fails before the task (exit code ${run.exitCode ?? 'none'}): steps it checks can be moved past on a second claim` });
     }
   }
 
-  private async run(check: string, command: string, signal?: AbortSignal): Promise<CheckRun> {
+  /** Runs a check once the session's gate allows it; undefined when the user declined. */
+  private async run(check: string, command: string, signal?: AbortSignal): Promise<CheckRun | undefined> {
+    if (this.declined.has(command)) return undefined;
+    if (this.opts.approve && (await this.opts.approve({ name: 'bash', arguments: { command } })) !== true) {
+      this.declined.add(command);
+      this.opts.emit?.('notice', { message: `${command} was declined: plan steps it checks are checked off without it` });
+      return undefined;
+    }
     const run = await runCheck(this.opts.root, check, command, {
       timeoutMs: this.opts.policy.shell.timeoutMs,
       maxChars: Math.max(600, this.opts.policy.context.toolResultMaxChars - 600),

@@ -120,7 +120,7 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     warn: (message: string) => opts.emit?.('notice', { message }),
   });
   const id = opts.sessionId ?? newSessionId();
-  const planner = new Planner({ root, config, policy, cognition, env, emit: opts.emit });
+  const planner = new Planner({ root, config, policy, cognition, env, emit: opts.emit, approve: opts.approve });
   const tools = createToolRegistry({
     root,
     policy,

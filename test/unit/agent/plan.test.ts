@@ -168,6 +168,31 @@ describe('the planner', () => {
     expect(second.message).toContain('is checked off on your second claim: its check (`test ! -e broken.txt`) still fails, but it already failed before the task began');
   });
 
+  it('asks the session gate before running a check, like bash; a declined check is not asked again and does not block', async () => {
+    const dir = project({ 'broken.txt': 'x' });
+    const layers = await loadAgentLayers({ projectRoot: dir, env: {} });
+    const cognition = layers.createRuntime(scriptedHost([JSON.stringify([{ step: 'one', check: 'test' }, { step: 'two', check: 'test' }])], dir).host);
+    const asked: string[] = [];
+    let allow = false;
+    const approve = async (req: { arguments: Record<string, unknown> }) => {
+      asked.push(String(req.arguments.command));
+      return allow;
+    };
+    const planner = new Planner({ root: dir, config: { plan: 'true', testRunner: 'test ! -e broken.txt', testDisable: false }, policy: BUILTIN_POLICY, cognition, approve });
+    await planner.start('one then two', undefined);
+    expect(asked).toEqual(['test ! -e broken.txt']); // the baseline asked, and was declined
+    const first = await planner.finishStep();
+    expect(first).toMatchObject({ ok: true, allDone: false });
+    expect(first.message).toContain('is checked off without its check: running `test ! -e broken.txt` was declined');
+    expect(asked).toHaveLength(1); // not asked again within the task
+
+    allow = true;
+    await planner.start('again', undefined);
+    const gated = await planner.finishStep();
+    expect(asked).toHaveLength(3); // a new task asks again: baseline, then the step's check
+    expect(gated.ok).toBe(false); // allowed, run, and broken.txt makes it fail
+  });
+
   it('follows edits to the TODO file made while the task runs', async () => {
     const dir = project();
     const { planner } = await makePlanner(dir, [JSON.stringify([{ step: 'one', check: 'test' }, { step: 'two', check: 'test' }])]);
