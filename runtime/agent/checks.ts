@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import type { SmallCodeConfig } from '../config/load.js';
 import { capOutput } from '../tools/cap.js';
+import type { ProjectSummary } from './project-summary.js';
 
 export type StepCheck = 'lint' | 'compile' | 'test' | 'none';
 export type CheckCommands = Partial<Record<Exclude<StepCheck, 'none'>, string>>;
@@ -13,16 +14,27 @@ export type CheckCommands = Partial<Record<Exclude<StepCheck, 'none'>, string>>;
 /** Weakest to strongest: a step that wants a check the project lacks falls back to a weaker one. */
 const CHECK_ORDER = ['lint', 'compile', 'test'] as const;
 
-export async function detectChecks(root: string, config: Pick<SmallCodeConfig, 'testRunner' | 'testDisable'>, env: NodeJS.ProcessEnv): Promise<CheckCommands> {
-  const { summarizeProject } = await import('./project-summary.js');
-  // The summary's own SMALLCODE_TEST_* handling reads the environment only; config has every source.
-  const { commands } = await summarizeProject(root, { ...env, SMALLCODE_TEST_RUNNER: undefined, SMALLCODE_TEST_DISABLE: undefined });
+type TestConfig = Pick<SmallCodeConfig, 'testRunner' | 'testDisable'>;
+
+/** The test command: SMALLCODE_TEST_RUNNER, else the project's; none with SMALLCODE_TEST_DISABLE. */
+export function testCommand(config: TestConfig, commands: ProjectSummary['commands']): string | undefined {
+  return config.testDisable ? undefined : (config.testRunner ?? commands.test);
+}
+
+/** The checks a project offers, from the commands its summary found. */
+export function checksFrom(commands: ProjectSummary['commands'], config: TestConfig): CheckCommands {
   const checks: CheckCommands = {};
   if (commands.lint) checks.lint = commands.lint;
   if (commands.build) checks.compile = commands.build;
-  const test = config.testRunner ?? commands.test;
-  if (test && !config.testDisable) checks.test = test;
+  const test = testCommand(config, commands);
+  if (test) checks.test = test;
   return checks;
+}
+
+/** The checks of the project at `root`, summarising it (sessions pass the summary they already made). */
+export async function detectChecks(root: string, config: TestConfig, env: NodeJS.ProcessEnv): Promise<CheckCommands> {
+  const { summarizeProject } = await import('./project-summary.js');
+  return checksFrom((await summarizeProject(root, env)).commands, config);
 }
 
 /**

@@ -82,8 +82,12 @@ export class Planner implements StepTracker {
     return this.opts.cognition?.config.plan?.validate ?? ['lint', 'compile', 'test'];
   }
 
-  private checks(): Promise<CheckCommands> {
-    this.commands ??= detectChecks(this.opts.root, this.opts.config, this.opts.env ?? process.env).catch(() => ({}));
+  /**
+   * The project's check commands. Looked up afresh before checks run (a task may have just added
+   * the project's test script); the plan shown each turn reuses the last lookup.
+   */
+  private checks(fresh = false): Promise<CheckCommands> {
+    if (fresh || !this.commands) this.commands = detectChecks(this.opts.root, this.opts.config, this.opts.env ?? process.env).catch(() => ({}));
     return this.commands;
   }
 
@@ -147,7 +151,7 @@ export class Planner implements StepTracker {
     }
     const step = plan.steps[index]!;
     const label = `Step ${index + 1} (${step.text})`;
-    const target = commandFor(step.check, this.allowed, await this.checks());
+    const target = commandFor(step.check, this.allowed, await this.checks(true));
     let run: CheckRun | undefined;
     if (target) {
       this.opts.emit?.('notice', { message: `checking step ${index + 1}: ${target.command}` });
@@ -182,7 +186,7 @@ export class Planner implements StepTracker {
   /** Runs each check the plan's steps need once, before the model changes anything. */
   private async runBaseline(signal?: AbortSignal): Promise<void> {
     this.baseline.clear();
-    const commands = await this.checks();
+    const commands = await this.checks(true);
     const needed = new Map<string, string>();
     for (const step of this.plan?.steps ?? []) {
       const target = commandFor(step.check, this.allowed, commands);

@@ -10,6 +10,7 @@ import type { AgentPolicy } from './policy.js';
 import type { AgentLayers, CognitionRuntime } from '../cognition/index.js';
 import { cognitionHost, loadBehaviour, modelClients } from './behaviour.js';
 import { Planner } from './planner.js';
+import { testCommand } from './checks.js';
 import { summarizeProject } from './project-summary.js';
 import type { SystemPromptInput } from './prompt.js';
 import type { EmitFn } from './types.js';
@@ -68,8 +69,8 @@ async function gatherKnowledge(root: string, config: SmallCodeConfig, env: NodeJ
   const summary = await summarizeProject(root, env);
   const budget = config.knowledgeMaxTokens;
   const input: SystemPromptInput = { root, summary: capTokens(summary.text, budget) };
-  const testCommand = config.testDisable ? undefined : (config.testRunner ?? summary.commands.test);
-  if (testCommand) input.testCommand = testCommand;
+  const test = testCommand(config, summary.commands);
+  if (test) input.testCommand = test;
   if (summary.instructions) {
     const room = Math.max(0, budget - countTokens(input.summary ?? ''));
     if (room > 50) input.instructions = { file: summary.instructions.file, text: capTokens(summary.instructions.text, room) };

@@ -193,6 +193,19 @@ describe('the planner', () => {
     expect(gated.ok).toBe(false); // allowed, run, and broken.txt makes it fail
   });
 
+  it('looks the check commands up again before a check: a task may add the project\'s tests', async () => {
+    const dir = project();
+    const layers = await loadAgentLayers({ projectRoot: dir, env: {} });
+    const cognition = layers.createRuntime(scriptedHost([JSON.stringify([{ step: 'Set up the tests', check: 'test' }])], dir).host);
+    const planner = new Planner({ root: dir, config: { plan: 'true', testDisable: false }, policy: BUILTIN_POLICY, cognition });
+    await planner.start('Set up the tests', undefined);
+    expect(await planner.anchor()).toContain('this step has no check to run');
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ scripts: { test: 'node -e "process.exit(3)"' } }));
+    const verdict = await planner.finishStep();
+    expect(verdict.ok).toBe(false);
+    expect(verdict.message).toContain('its check `npm test` failed');
+  });
+
   it('follows edits to the TODO file made while the task runs', async () => {
     const dir = project();
     const { planner } = await makePlanner(dir, [JSON.stringify([{ step: 'one', check: 'test' }, { step: 'two', check: 'test' }])]);
