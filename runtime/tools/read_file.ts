@@ -91,13 +91,16 @@ interface GuardVerdict {
 async function readGuard(text: string, page: string, ctx: ToolContext): Promise<GuardVerdict | null> {
   const state = ctx.contextState?.();
   if (!state) return null;
+  const share = ctx.policy.context.readGuard;
+  const { usedTokens: used, budgetTokens: budget } = state;
+  // A token is at least one byte: most reads are settled by sizes alone, without tokenizing.
+  const fitsByBytes = Buffer.byteLength(text) <= state.window * share && used + Buffer.byteLength(page) <= budget;
+  if (fitsByBytes) return null;
   await loadTokenizer();
   const fileTokens = countTokens(text);
-  const share = ctx.policy.context.readGuard;
   if (fileTokens > state.window * share) {
     return { fileTokens, fileTooBig: true, why: `over ${Math.round(share * 100)}% of the ${state.window}-token context window` };
   }
-  const { usedTokens: used, budgetTokens: budget } = state;
   if (used >= budget) return { fileTokens, fileTooBig: false, why: `the conversation is already past its budget (${used} of ${budget} tokens)` };
   // What the read would add is the page, not the whole file: the cap already bounds it.
   const adds = countTokens(page);
