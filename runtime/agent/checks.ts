@@ -3,9 +3,9 @@
  * and test commands — found by the project summary, overridden by SMALLCODE_TEST_RUNNER and
  * switched off for tests by SMALLCODE_TEST_DISABLE; and running one of them.
  */
-import { spawn } from 'node:child_process';
 import type { SmallCodeConfig } from '../config/load.js';
 import { capOutput } from '../tools/cap.js';
+import { ShellSession } from '../tools/shell.js';
 import type { ProjectSummary } from './project-summary.js';
 
 export type StepCheck = 'lint' | 'compile' | 'test' | 'none';
@@ -64,51 +64,19 @@ export interface CheckRun {
 
 /**
  * Runs a check in a fresh shell in the project root (not the session's persistent shell: a
- * check must not depend on where the model `cd`-ed). The whole process group is killed on
- * timeout or cancel.
+ * check must not depend on where the model `cd`-ed); the shell kills the command's whole process
+ * group on timeout or cancel.
  */
-export function runCheck(root: string, check: string, command: string, opts: { timeoutMs: number; maxChars: number; env?: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<CheckRun> {
+export async function runCheck(root: string, check: string, command: string, opts: { timeoutMs: number; maxChars: number; env?: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<CheckRun> {
   const started = Date.now();
-  return new Promise((resolve) => {
-    const detached = process.platform !== 'win32';
-    const child = spawn(command, { cwd: root, shell: true, detached, env: { ...(opts.env ?? process.env), CI: '1', FORCE_COLOR: '0', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const chunks: string[] = [];
-    let size = 0;
-    const collect = (data: Buffer) => {
-      // Keep memory bounded on chatty test runners: the head and the latest output are what matter.
-      chunks.push(data.toString('utf8'));
-      size += data.length;
-      if (size > opts.maxChars * 8 && chunks.length > 2) {
-        const dropped = chunks.splice(1, chunks.length - 2);
-        size -= dropped.reduce((n, c) => n + c.length, 0);
-        chunks.splice(1, 0, '\n[…]\n');
-      }
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    let timedOut = false;
-    const kill = () => {
-      try {
-        if (detached && child.pid) process.kill(-child.pid, 'SIGKILL');
-        else child.kill('SIGKILL');
-      } catch {
-        // already gone
-      }
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      kill();
-    }, opts.timeoutMs);
-    const onAbort = () => kill();
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    const finish = (exitCode: number | null, extra = '') => {
-      clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      let output = (chunks.join('') + extra).trim();
-      if (timedOut) output += `\n[timed out after ${Math.round(opts.timeoutMs / 1000)} s]`;
-      resolve({ check, command, ok: exitCode === 0 && !timedOut, exitCode, timedOut, output: capOutput(output, opts.maxChars), ms: Date.now() - started });
-    };
-    child.on('error', (err) => finish(null, `\n${err.message}`));
-    child.on('close', (code) => finish(code));
-  });
+  const shell = new ShellSession({ cwd: root, env: { ...(opts.env ?? process.env), CI: '1', FORCE_COLOR: '0' }, persist: false });
+  try {
+    const run = await shell.run(command, { timeoutMs: opts.timeoutMs, signal: opts.signal });
+    let output = run.output.trim();
+    if (run.timedOut) output += `\n[timed out after ${Math.round(opts.timeoutMs / 1000)} s]`;
+    const ok = run.exitCode === 0 && !run.timedOut && !run.aborted;
+    return { check, command, ok, exitCode: run.exitCode, timedOut: run.timedOut, output: capOutput(output, opts.maxChars), ms: Date.now() - started };
+  } finally {
+    await shell.dispose();
+  }
 }
