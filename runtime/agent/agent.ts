@@ -113,7 +113,7 @@ export class Agent {
    * model picks a tool category first and sees only that category's short schemas.
    */
   get compactMode(): boolean {
-    return compactModeOn(this.opts.config, this.opts.policy, this.opts.context.window);
+    return compactModeOn(this.opts.config, this.opts.policy, this.mainContext().window);
   }
 
   /** The tool schemas the next request carries (in text mode they are in the system prompt instead). */

@@ -120,7 +120,7 @@ export function mergeElidedRewrite(original: string, rewrite: string): string {
  * that the file already has or that edits one of its lines — then the alignment decides.
  */
 function wholeFileAround(O: string[], R: string[]): string[] | undefined {
-  const solid = R.map((line, r) => r).filter((r) => !isBlank(R[r]!));
+  const solid = R.flatMap((line, r) => (isBlank(line) ? [] : [r]));
   const placeholders = solid.filter((r) => isElisionLine(R[r]!));
   if (placeholders.length !== 1) return undefined;
   const p = placeholders[0]!;
