@@ -24,6 +24,7 @@ type FieldType =
   | { t: 'percent' }
   | { t: 'word'; words: readonly string[] }
   | { t: 'numberList' }
+  | { t: 'nameList' }
   | { t: 'special' };
 
 export interface FieldSpec {
@@ -90,12 +91,14 @@ export const FIELDS: Record<string, FieldSpec[]> = {
   context: [
     f('tool_result_max', 'toolResultMaxChars', { t: 'size', unit: 'chars', min: 100 }, 'Cap per tool result.', { env: true }),
     f('evict_at', 'evictAt', { t: 'percent' }, 'Context usage at which old tool results are evicted.', { env: true }),
+    f('evict_to', 'evictTo', { t: 'percent' }, 'Low-water mark: once past evict_at, old tool results are evicted down to this share in one step, so the requests after it only append (prefix caching).', { env: true }),
     f('read_guard', 'readGuard', { t: 'percent' }, 'Share of the window past which a whole-file read_file answers with an outline.', { env: true }),
-    f('keep_recent_turns', 'keepRecentTurns', { t: 'int', min: 0, max: 1000 }, 'Turns never evicted or compressed.', { env: true }),
+    f('keep_recent_turns', 'keepRecentTurns', { t: 'int', min: 0, max: 1000 }, 'Turns never compressed, and spared by eviction while evict_to can be reached without them (the newest always is).', { env: true }),
     f('reply_reserve', 'replyReserveTokens', { t: 'size', unit: 'tokens', min: 0 }, 'Tokens kept free for the reply.', { env: true }),
     f('reply_reserve_max', 'replyReserveMaxShare', { t: 'percent' }, 'Most of the window the reply reserve may take (small windows).', { env: true }),
     f('default_window', 'defaultContextWindow', { t: 'size', unit: 'tokens', min: 512 }, 'Context window when neither server nor profile says.', { env: true }),
-    f('compact_at', 'compactMaxWindow', { t: 'size', unit: 'tokens', min: 0 }, 'Compact mode (tools offered one category at a time, short descriptions) for context windows up to this size; 0 = never.', { env: true }),
+    f('compact_at', 'compactMaxWindow', { t: 'size', unit: 'tokens', min: 0 }, 'Compact mode (short tool descriptions, categories added as the model asks) for context windows up to this size; 0 = never.', { env: true }),
+    f('compact_open', 'compactOpen', { t: 'nameList' }, 'Compact mode: the tool categories offered from the first request (use_tools adds others); the tool list only grows, since each change makes a prefix-caching server prefill the whole prompt again.'),
     f('compress', 'compress', SPECIAL, 'The prompt that summarises history.'),
   ],
   budget: [
@@ -367,6 +370,19 @@ class Binder {
             return undefined;
           }
           out.push(item.value);
+        }
+        return out;
+      }
+      case 'nameList': {
+        if (expr.type !== 'List') return mismatch('a list of names, e.g. [read, write]');
+        const out: string[] = [];
+        for (const item of expr.items) {
+          const name = item.type === 'Name' ? item.name : item.type === 'String' ? item.value : undefined;
+          if (name === undefined) {
+            this.diagnostics.report(MS.typeMismatch, item.span, [`a name in '${spec.key}'`, describe(item)]);
+            return undefined;
+          }
+          out.push(name);
         }
         return out;
       }

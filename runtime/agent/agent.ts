@@ -72,8 +72,6 @@ export class Agent {
   private correctedThisStep = false;
   /** Compact mode's tool routing; every call runs through its registry (the meta tool included). */
   private readonly routing: ToolRouting;
-  /** The task the routing was last reset for: each task starts at the choice of a category. */
-  private routedTask?: TaskState;
   /** After `escalate`: the stronger model the rest of the task talks to (cleared when a task starts). */
   private escalated?: { client: ModelClient; context: ContextInfo };
   /** `escalate` found no stronger model: said once per session, then quiet. */
@@ -82,7 +80,7 @@ export class Agent {
   private pendingCompression = false;
 
   constructor(private readonly opts: AgentOptions) {
-    this.routing = new ToolRouting(opts.tools, () => this.compactMode);
+    this.routing = new ToolRouting(opts.tools, () => this.compactMode, opts.policy.context.compactOpen);
     this.opts = { ...opts, tools: this.routing.registry };
     this.history.setSystem(this.buildSystemPrompt());
     this.history.onAdd = (entry) => this.opts.onEntry?.(entry);
@@ -97,6 +95,7 @@ export class Agent {
   /** Forgets the conversation (the system prompt stays). */
   clear(): void {
     this.history.entries.splice(1);
+    this.routing.reset();
   }
 
   get currentTurn(): number {
@@ -289,10 +288,6 @@ export class Agent {
 
   /** One model call under the window budget; falls back to text tool calls if the server refuses `tools`. */
   private async complete(signal?: AbortSignal): Promise<CompletionResult> {
-    if (this.routedTask !== this.task) {
-      this.routedTask = this.task;
-      this.routing.reset();
-    }
     // In text mode the system prompt lists the tools: in compact mode it follows the category.
     if (this.textMode && this.routing.active) this.history.setSystem(this.buildSystemPrompt());
     const tools = this.textMode ? undefined : this.routing.offered();
@@ -319,7 +314,7 @@ export class Agent {
 
   /**
    * Before each request: a compression a guard asked for comes first; then, past `evict_at` of
-   * the budget, old tool results become stubs; if that is not enough, older turns are compressed
+   * the budget, old tool results become stubs down to `evict_to`; if that is not enough, older turns are compressed
    * into a summary by the summarize_history prompt (keeping the task, decisions and file names);
    * only then are whole old turns dropped.
    */
@@ -330,7 +325,11 @@ export class Agent {
       const notDone = await this.compressHistory(budget, 'as a guard asked', signal);
       if (notDone) this.emit('notice', { message: `compress: history left as it is (${notDone})` });
     }
-    this.history.evict(Math.floor(budget * context.evictAt), this.turn, context.keepRecentTurns);
+    // Hysteresis: nothing changes until evict_at, then one large step down to evict_to, so the
+    // requests in between only append and a prefix-caching server prefills only what is new.
+    if (this.history.tokens() > budget * context.evictAt) {
+      this.history.evict(Math.floor(budget * Math.min(context.evictTo, context.evictAt)), this.turn, context.keepRecentTurns);
+    }
     if (this.history.tokens() <= budget) return;
     await this.compressHistory(budget, `to stay within the ${this.mainContext().window}-token window`, signal);
     this.history.dropOldTurns(budget, this.turn);

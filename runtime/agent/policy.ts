@@ -29,6 +29,11 @@ export interface AgentPolicy {
     /** Fraction of the context window past which old tool results are evicted. */
     evictAt: number;
     /**
+     * Fraction of the budget eviction goes down to once it starts (below `evictAt`): compaction in
+     * rare large steps, so a prefix-caching server re-processes old tokens rarely, not every request.
+     */
+    evictTo: number;
+    /**
      * Share of the context window past which a read_file without a range answers with an outline
      * (first lines, declarations, how to read a range) instead of the content.
      */
@@ -45,6 +50,11 @@ export interface AgentPolicy {
      * picks a tool category first and sees only that category's short schemas. 0 = never.
      */
     compactMaxWindow: number;
+    /**
+     * Compact mode's tool categories offered from the first request, before any `use_tools`: a
+     * change to the tool list makes a prefix-caching server prefill the whole prompt again.
+     */
+    compactOpen?: string[];
   };
   loop: {
     /** Model round-trips per task before the run stops as failed. */
@@ -69,7 +79,7 @@ export interface AgentPolicy {
  * nowhere else: `loadAgentLayers(...).policy` (or `loadBuiltinPolicy()`) is the default policy.
  */
 const REQUIRED_FIELDS = [
-  'context.toolResultMaxChars', 'context.evictAt', 'context.readGuard', 'context.keepRecentTurns', 'context.replyReserveTokens', 'context.replyReserveMaxShare', 'context.defaultContextWindow', 'context.compactMaxWindow',
+  'context.toolResultMaxChars', 'context.evictAt', 'context.evictTo', 'context.readGuard', 'context.keepRecentTurns', 'context.replyReserveTokens', 'context.replyReserveMaxShare', 'context.defaultContextWindow', 'context.compactMaxWindow',
   'loop.maxTurns',
   'model.timeoutMs', 'model.retry.maxAttempts', 'model.retry.backoff', 'model.retry.intervalMs', 'model.retry.jitter', 'model.thinkingBudgetTokens', 'model.temperature',
   'shell.persist', 'shell.timeoutMs',

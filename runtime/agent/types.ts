@@ -14,7 +14,7 @@ export interface RunResult {
   toolCalls: ToolCallRecord[];
   filesCreated: string[];
   filesEdited: string[];
-  usage: { promptTokens: number; completionTokens: number; totalTokens: number; requests: number; estimated: boolean };
+  usage: { promptTokens: number; completionTokens: number; totalTokens: number; requests: number; estimated: boolean; cachedTokens?: number };
   durationMs: number;
   success: boolean;
   /** Why the run failed, when it did. */
@@ -48,4 +48,5 @@ export function addUsage(total: RunResult['usage'], usage: Usage): void {
   total.totalTokens = total.promptTokens + total.completionTokens;
   total.requests += 1;
   total.estimated ||= usage.estimated;
+  if (usage.cachedTokens !== undefined) total.cachedTokens = (total.cachedTokens ?? 0) + usage.cachedTokens;
 }

@@ -1,3 +1,4 @@
+import type { ServerFlavor } from './server.js';
 import type { AgentPolicy } from '../agent/policy.js';
 import { describeNetworkError } from './http.js';
 import { ThinkSplitter } from './thinking.js';
@@ -25,8 +26,12 @@ export interface ModelClientOptions {
   apiKey?: string;
   model: string;
   transport: 'openai' | 'ollama-native';
+  /** The server, when probing told it: llama.cpp is asked to keep the prompt cached. */
+  flavor?: ServerFlavor;
   /** Ollama only: the context to load the model with. */
   numCtx?: number;
+  /** Ollama only: how long the model (and with it the prompt cache) stays loaded after a request. */
+  keepAlive?: string;
   policy: AgentPolicy['model'];
   thinkingDisable: boolean;
   /** Retry notices and similar one-liners (the CLI prints them dimmed on stderr). */
@@ -52,7 +57,7 @@ interface Accumulated {
   reasoning: string;
   toolCalls: Map<number, RawToolCall>;
   finishReason: string;
-  usage?: { promptTokens: number; completionTokens: number };
+  usage?: { promptTokens: number; completionTokens: number; cachedTokens?: number };
 }
 
 /** Where a transport puts what it streams: the accumulators and the content / thinking routes. */
@@ -199,6 +204,8 @@ export class ModelClient {
     if (req.tools?.length) body.tools = req.tools;
     if (req.temperature !== undefined) body.temperature = req.temperature;
     if (req.maxTokens !== undefined) body.max_tokens = req.maxTokens;
+    // llama.cpp reuses the previous request's prefix only when asked (older builds default to off).
+    if (this.opts.flavor === 'llamacpp') body.cache_prompt = true;
     if (this.hintsAccepted) {
       body.stream_options = { include_usage: true };
       // Ways servers understand "think less": reasoning_effort (OpenAI, vLLM, LM Studio, gpt-oss);
@@ -209,6 +216,8 @@ export class ModelClient {
     const stream = (await openai.chat.completions.create(body as never, { signal })) as unknown as AsyncIterable<StreamChunk>;
     for await (const chunk of stream) {
       if (chunk.usage) acc.usage = { promptTokens: chunk.usage.prompt_tokens ?? 0, completionTokens: chunk.usage.completion_tokens ?? 0 };
+      const cached = chunk.usage?.prompt_tokens_details?.cached_tokens ?? chunk.timings?.cache_n;
+      if (acc.usage && typeof cached === 'number') acc.usage.cachedTokens = cached;
       const choice = chunk.choices?.[0];
       if (!choice) continue;
       const delta = choice.delta ?? {};
@@ -235,6 +244,7 @@ export class ModelClient {
     if (req.maxTokens !== undefined) options.num_predict = req.maxTokens;
     const body: Record<string, unknown> = { model: this.model, messages: toOllamaMessages(req.messages), stream: true, options };
     if (req.tools?.length) body.tools = req.tools;
+    if (this.opts.keepAlive) body.keep_alive = this.opts.keepAlive;
     if (mode.thinkingOff && this.hintsAccepted) body.think = false;
     const res = await fetch(`${origin}/api/chat`, {
       method: 'POST',
@@ -302,7 +312,9 @@ interface StreamChunk {
     };
     finish_reason?: string | null;
   }>;
-  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  usage?: { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } | null } | null;
+  /** llama.cpp: cache_n prompt tokens came from the cache, prompt_n were processed. */
+  timings?: { cache_n?: number; prompt_n?: number };
 }
 
 interface OllamaChunk {

@@ -110,7 +110,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
       const e = payload as AgentEvents['turn_end'];
       stats.onTurnEnd(e);
       trace.onTurnEnd(e);
-      store.append({ type: 'turn', at, turn: e.turn, ms: e.ms, promptTokens: e.usage.promptTokens, completionTokens: e.usage.completionTokens, estimated: e.usage.estimated, toolCalls: e.toolCalls });
+      store.append({ type: 'turn', at, turn: e.turn, ms: e.ms, promptTokens: e.usage.promptTokens, completionTokens: e.usage.completionTokens, estimated: e.usage.estimated, toolCalls: e.toolCalls, ...(e.usage.cachedTokens !== undefined ? { cachedTokens: e.usage.cachedTokens } : {}) });
     }
   };
 
