@@ -41,7 +41,7 @@ export interface SmallCodeConfig {
   survivalKit: boolean;
   /** SMALLCODE_COMPACT: tool routing by category and short descriptions (auto: small windows). */
   compact: 'auto' | 'true' | 'false';
-  /** SMALLCODE_OLLAMA_KEEP_ALIVE: sent as Ollama's keep_alive (undefined: the server's own). */
+  /** SMALLCODE_OLLAMA_KEEP_ALIVE: sent as Ollama's keep_alive (undefined, from `server`: Ollama's own). */
   ollamaKeepAlive?: string;
   keys: { anthropic?: string; openai?: string; deepseek?: string };
   /** Where each value came from, for `smallcode config` style diagnostics. */
@@ -210,7 +210,7 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<SmallCodeConf
     shellPersist: b('SMALLCODE_SHELL_PERSIST'),
     survivalKit: b('SMALLCODE_SURVIVAL_KIT'),
     compact: s('SMALLCODE_COMPACT') as SmallCodeConfig['compact'],
-    ollamaKeepAlive: s('SMALLCODE_OLLAMA_KEEP_ALIVE')?.trim() || undefined,
+    ollamaKeepAlive: s('SMALLCODE_OLLAMA_KEEP_ALIVE') === 'server' ? undefined : s('SMALLCODE_OLLAMA_KEEP_ALIVE'),
     keys: { anthropic: s('ANTHROPIC_API_KEY'), openai: s('OPENAI_API_KEY'), deepseek: s('DEEPSEEK_API_KEY') },
     sources,
     vars,

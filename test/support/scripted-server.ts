@@ -64,6 +64,12 @@ export interface ScriptedServerOptions {
   respond?: (req: RecordedRequest, index: number) => ScriptedTurn | undefined;
   /** Port to bind on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
+  /**
+   * Report a prefix cache the way real servers do: the prompt shared with the previous chat
+   * request (4 characters a token) as OpenAI-style `usage.prompt_tokens_details.cached_tokens`,
+   * and on the llamacpp flavor as `timings.cache_n` / `prompt_n` in the last chunk.
+   */
+  prefixCache?: boolean;
 }
 
 export interface ScriptedServer {
@@ -90,6 +96,8 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
   const sockets = new Set<Socket>();
   let chatCount = 0;
   let closed = false;
+  /** The previous chat request's prompt, for `prefixCache`. */
+  let cachedPrompt = '';
 
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
@@ -243,7 +251,8 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
           await send(chunk({ tool_calls: [{ index: i, function: { arguments: piece } }] }));
         }
       }
-      await send(chunk({}, finishReason));
+      const timings = flavor === 'llamacpp' && usage?.prompt_tokens_details ? { cache_n: usage.prompt_tokens_details.cached_tokens, prompt_n: usage.prompt_tokens - usage.prompt_tokens_details.cached_tokens } : undefined;
+      await send({ ...chunk({}, finishReason), ...(timings ? { timings } : {}) });
       if (usage && body.stream_options?.include_usage) {
         await send({ id, object: 'chat.completion.chunk', created, model, choices: [], usage });
       }
@@ -437,7 +446,17 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
     };
   }
 
-  function usageFor(turn: ScriptedTurn, body: any) {
+  function usageFor(turn: ScriptedTurn, body: any): { prompt_tokens: number; completion_tokens: number; total_tokens: number; prompt_tokens_details?: { cached_tokens: number } } | undefined {
+    const usage = baseUsage(turn, body);
+    if (!opts.prefixCache || !usage) return usage;
+    const prompt = JSON.stringify(body.tools ?? []) + JSON.stringify(body.messages ?? []);
+    let shared = 0;
+    while (shared < prompt.length && shared < cachedPrompt.length && prompt.charCodeAt(shared) === cachedPrompt.charCodeAt(shared)) shared++;
+    cachedPrompt = prompt;
+    return { ...usage, prompt_tokens_details: { cached_tokens: Math.min(usage.prompt_tokens, Math.floor(shared / 4)) } };
+  }
+
+  function baseUsage(turn: ScriptedTurn, body: any) {
     if (turn.usage === false) return undefined;
     if (turn.usage) return { ...turn.usage, total_tokens: turn.usage.prompt_tokens + turn.usage.completion_tokens };
     // Roughly 4 characters per token, which is what small-model tokenizers average on code. The
