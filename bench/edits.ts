@@ -10,7 +10,7 @@
  * Also scores where searches match (edits-match-level.jsonl), and times the worst case over
  * generated 1 MB inputs (bench/lib/edit-inputs.ts).
  */
-import { applyEdits, EditBlockSyntaxError, EditError, editsFromUnifiedDiff, findMatch, mergeElidedRewrite, parseApplyPatch, parseEditBlocks, type Edit } from '../runtime/edit/index.js';
+import { applyEdits, applyPatchUpdate, EditBlockSyntaxError, EditError, editsFromUnifiedDiff, findMatch, mergeElidedRewrite, parseApplyPatch, parseEditBlocks, type Edit } from '../runtime/edit/index.js';
 import { unescapeText } from '../runtime/edit/normalize.js';
 import { printTable, readJsonl } from './lib/corpora.js';
 import { timeWorstCases } from './lib/edit-inputs.js';
@@ -52,6 +52,7 @@ function outcomeRow(label: string, rows: Array<{ r: EditRecord; outcome: Outcome
 }
 
 const BLOCK_FORMATS = new Set(['aider-editblock', 'cline-search-replace', 'roo-multi-search-replace']);
+const APPLY_PATCH_FORMATS = new Set(['apply_patch', 'apply_patch-chunks']);
 
 /** The edits of a record, or why it cannot be expressed as search/replace pairs. Throws EditBlockSyntaxError. */
 function editsOf(r: EditRecord): Edit[] | string {
@@ -105,7 +106,8 @@ function runEdit(r: EditRecord): Outcome {
   }
   if (typeof edits === 'string') return { ok: false, got: 'unsupported', reason: edits };
   try {
-    const out = applyEdits(r.original, edits);
+    // apply_patch's own semantics for an update (the file is written as lines).
+    const out = APPLY_PATCH_FORMATS.has(r.format ?? '') ? applyPatchUpdate(r.original, edits) : applyEdits(r.original, edits);
     if (r.expect_error) return { ok: false, got: 'applied', reason: 'applied an edit that must be refused' };
     if (r.expected !== null && sameText(out, r.expected, r.compare)) return { ok: true, got: 'applied' };
     return { ok: false, got: 'applied', reason: `wrong result: ${JSON.stringify(out).slice(0, 160)}` };
@@ -135,7 +137,7 @@ function fromText(records: EditRecord[]): { checked: number; recovered: number; 
     checked++;
     let outcome: string;
     try {
-      const out = applyEdits(r.original, parse());
+      const out = r.format === 'apply_patch' ? applyPatchUpdate(r.original, parse()) : applyEdits(r.original, parse());
       outcome = r.expect_error ? 'applied' : r.expected !== null && sameText(out, r.expected, r.compare) ? 'ok' : 'wrong';
     } catch (err) {
       if (!(err instanceof EditError) && !(err instanceof EditBlockSyntaxError)) throw err;

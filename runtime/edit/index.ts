@@ -6,14 +6,14 @@ import { closestRegion } from './closest.js';
 import { hasElisions, mergeElidedRewrite } from './lazy.js';
 import { EditError, type EditCandidate } from './errors.js';
 import { ElisionMismatch, findAll, type Found, type Located } from './match.js';
-import { foldPunctuation } from './normalize.js';
+import { foldPunctuation, unescapeOverEscapedQuotes } from './normalize.js';
 import { foldLineEndings, isBlank, lineOfOffset, preview, prepareText, toLineBlock, type PreparedText } from './text.js';
 
 export { EditError, formatEditError } from './errors.js';
 export { EditBlockSyntaxError, looksLikeEditBlocks, parseEditBlocks, type EditBlock } from './blocks.js';
 export { editsFromUnifiedDiff, looksLikeUnifiedDiff, type DiffEdit } from './udiff.js';
 export { hasElisions, mergeElidedRewrite } from './lazy.js';
-export { looksLikeApplyPatch, parseApplyPatch, type PatchOperation } from './apply-patch.js';
+export { applyPatchUpdate, looksLikeApplyPatch, parseApplyPatch, type PatchOperation } from './apply-patch.js';
 export type { EditErrorKind, EditCandidate, ClosestRegion } from './errors.js';
 
 export interface Edit {
@@ -82,7 +82,8 @@ export function applyEdit(text: string, edit: Edit): string {
 
 export function applyEditDetailed(text: string, edit: Edit): AppliedEdit {
   checkArguments(text, edit);
-  const { search, replace } = edit;
+  const search = edit.search;
+  let replace = edit.replace;
   if (foldLineEndings(search) === foldLineEndings(replace)) throw noChange();
   const doc = prepareText(text);
   if (isBlank(search) && edit.atEnd && !isBlank(doc.normalized)) return appendAtEnd(doc, edit);
@@ -94,6 +95,8 @@ export function applyEditDetailed(text: string, edit: Edit): AppliedEdit {
     return { text: replace, strategy: 'empty-file', startLine: 1, endLine: Math.max(1, lineCount), replacements: 1 };
   }
   const found = locate(doc, search, edit, replace);
+  // A search that matched only unescaped had its replacement unescaped with it.
+  if (!found.strategy.includes('unescaped+')) replace = unescapeOverEscapedQuotes(replace, doc.normalized);
   // "// ... existing code ..." in the replacement only: the model skipped lines it keeps.
   const fillElisions = hasElisions(replace) && !hasElisions(search);
   const pieces = found.matches.map((m) => {
