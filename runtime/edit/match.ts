@@ -6,7 +6,7 @@
  * Offsets here are into the prepared (BOM-less, LF) text; index.ts maps them back.
  */
 import { decodeEntities, foldPunctuation, hasEntities, hasEscapes, isElisionLine, stripFence, stripLineNumbers, unescapeText } from './normalize.js';
-import { reindentReplacement } from './reindent.js';
+import { convertForeignIndent, detectUnit, reindentReplacement, type IndentUnit } from './reindent.js';
 import { blockSimilarity, foldWhitespace } from './similarity.js';
 import { foldLineEndings, isBlank, leadingWhitespace, lineBounds, lineEnd, lineOfOffset, stripBom, toLineBlock, type LineBlock, type PreparedText } from './text.js';
 
@@ -102,13 +102,13 @@ function findExact(doc: PreparedText, s: string, fixReplace: (r: string) => stri
         end: at + s.length,
         line,
         render: (replace) => {
-          const lines = reindentReplacement([s.replace(/\n$/, '')], [lineContent], toLineBlock(fixReplace(replace)).lines);
+          const lines = reindentReplacement([s.replace(/\n$/, '')], [lineContent], toLineBlock(fixReplace(replace)).lines, fileUnit(doc));
           return lines.length === 0 ? '' : lines.join('\n') + (withBreak ? '\n' : '');
         },
       });
       continue;
     }
-    matches.push(new SubstringMatch(at, at + s.length, line, at === lineStart && s.endsWith('\n'), fixReplace));
+    matches.push(new SubstringMatch(at, at + s.length, line, at === lineStart && s.endsWith('\n'), fixReplace, doc));
   }
   if (matches.length > 1 && !every) {
     // "x = 1" inside "max = 10" and as a line of its own: the model copied the line.
@@ -130,10 +130,16 @@ class SubstringMatch implements Located {
     /** Starts a line and ends with a newline: the replacement must keep lines apart. */
     private readonly lineAligned: boolean,
     private readonly fixReplace: (r: string) => string,
+    private readonly doc: PreparedText,
   ) {}
 
   render(replace: string): string {
-    const r = foldLineEndings(this.fixReplace(replace));
+    let r = foldLineEndings(this.fixReplace(replace));
+    // Whole lines: their indentation is written in the file's unit.
+    if (this.lineAligned && r.includes('\n')) {
+      const block = toLineBlock(r);
+      r = convertForeignIndent(block.lines, fileUnit(this.doc)).join('\n') + (block.endsWithNewline ? '\n' : '');
+    }
     // A whole-line search ending in a newline whose replacement lost it would glue lines.
     return this.lineAligned && r !== '' && !r.endsWith('\n') ? `${r}\n` : r;
   }
@@ -212,11 +218,19 @@ function findLines(doc: PreparedText, block: LineBlock, comparator: Comparator, 
     if (comparator.accept && !comparator.accept(search, window)) continue;
     matches.push(lineRegion(doc, i, m, block.endsWithNewline, (replace) => {
       const r = replaceBlock(replace).lines;
-      return comparator.reindent ? reindentReplacement(search, window, r) : r;
+      return comparator.reindent ? reindentReplacement(search, window, r, fileUnit(doc)) : convertForeignIndent(r, fileUnit(doc));
     }));
     i += m - 1;
   }
   return matches;
+}
+
+const unitCache = new WeakMap<PreparedText, IndentUnit | null>();
+
+/** The indentation unit of the whole file (once per text), which replacements are written in. */
+function fileUnit(doc: PreparedText): IndentUnit | undefined {
+  if (!unitCache.has(doc)) unitCache.set(doc, detectUnit(doc.normalized) ?? null);
+  return unitCache.get(doc) ?? undefined;
 }
 
 const keyCache = new WeakMap<PreparedText, Map<string, string[]>>();
@@ -311,7 +325,7 @@ function findIgnoringWhitespace(doc: PreparedText, s: string): Found | null {
     const last = lineIndexAt(doc, end - 1);
     const window = doc.lines.slice(first, last + 1);
     const searchLines = toLineBlock(s).lines;
-    matches.push(lineRegion(doc, first, last - first + 1, s.endsWith('\n'), (r) => reindentReplacement(searchLines, window, toLineBlock(r).lines)));
+    matches.push(lineRegion(doc, first, last - first + 1, s.endsWith('\n'), (r) => reindentReplacement(searchLines, window, toLineBlock(r).lines, fileUnit(doc))));
   }
   return matches.length ? named(matches, 'ignore-whitespace') : null;
 }
@@ -476,7 +490,7 @@ function findFuzzy(doc: PreparedText, s: string): Found | null {
   const matches = picked.map((w) => {
     const window = doc.lines.slice(w.start, w.start + m);
     return lineRegion(doc, w.start, m, block.endsWithNewline, (replace) =>
-      reindentReplacement(block.lines, window, toLineBlock(replace).lines),
+      reindentReplacement(block.lines, window, toLineBlock(replace).lines, fileUnit(doc)),
     );
   });
   return named(matches, `fuzzy(${Math.round(best.similarity * 100)}%)`);
