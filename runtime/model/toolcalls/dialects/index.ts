@@ -4,6 +4,7 @@
  * tokens, wrapper tags) come before bare ones (plain JSON, pythonic, YAML, a command line).
  */
 import type { Dialect } from '../types.js';
+import { strippedArgPairs } from './arg-pairs.js';
 import { bareJson } from './bare-json.js';
 import { commandLine } from './command-line.js';
 import { gemma } from './gemma.js';
@@ -23,6 +24,7 @@ export const DIALECTS: readonly Dialect[] = [
   wrappedCalls,
   xmlFunctions,
   xmlToolTags,
+  strippedArgPairs,
   react,
   bareJson,
   yamlCalls,
