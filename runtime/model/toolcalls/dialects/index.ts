@@ -7,7 +7,7 @@ import type { Dialect } from '../types.js';
 import { strippedArgPairs } from './arg-pairs.js';
 import { bareJson } from './bare-json.js';
 import { commandLine } from './command-line.js';
-import { gemma } from './gemma.js';
+import { gemma, gemmaStripped } from './gemma.js';
 import { pythonicList, pythonicReply } from './pythonic.js';
 import { react } from './react.js';
 import { deepseekKimi, functionary, functionaryStart, mistral, solarOpen } from './special-tokens.js';
@@ -20,6 +20,7 @@ export const DIALECTS: readonly Dialect[] = [
   solarOpen,
   mistral,
   gemma,
+  gemmaStripped,
   functionary,
   wrappedCalls,
   xmlFunctions,
