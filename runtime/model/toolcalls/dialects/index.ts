@@ -10,7 +10,7 @@ import { commandLine } from './command-line.js';
 import { gemma, gemmaStripped } from './gemma.js';
 import { pythonicList, pythonicReply } from './pythonic.js';
 import { react } from './react.js';
-import { deepseekKimi, functionary, functionaryStart, mistral, solarOpen } from './special-tokens.js';
+import { deepseekKimi, functionary, functionaryStart, mistral, mistralStripped, solarOpen } from './special-tokens.js';
 import { wrappedCalls } from './wrapped.js';
 import { xmlFunctions, xmlToolTags } from './xml.js';
 import { yamlCalls } from './yaml.js';
@@ -19,6 +19,7 @@ export const DIALECTS: readonly Dialect[] = [
   deepseekKimi,
   solarOpen,
   mistral,
+  mistralStripped,
   gemma,
   gemmaStripped,
   functionary,
