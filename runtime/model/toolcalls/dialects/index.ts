@@ -4,12 +4,13 @@
  * tokens, wrapper tags) come before bare ones (plain JSON, pythonic, YAML, a command line).
  */
 import type { Dialect } from '../types.js';
+import { strippedArgPairs } from './arg-pairs.js';
 import { bareJson } from './bare-json.js';
 import { commandLine } from './command-line.js';
-import { gemma } from './gemma.js';
+import { gemma, gemmaStripped } from './gemma.js';
 import { pythonicList, pythonicReply } from './pythonic.js';
 import { react } from './react.js';
-import { deepseekKimi, functionary, functionaryStart, mistral, solarOpen } from './special-tokens.js';
+import { deepseekKimi, functionary, functionaryStart, mistral, mistralStripped, solarOpen } from './special-tokens.js';
 import { wrappedCalls } from './wrapped.js';
 import { xmlFunctions, xmlToolTags } from './xml.js';
 import { yamlCalls } from './yaml.js';
@@ -18,11 +19,14 @@ export const DIALECTS: readonly Dialect[] = [
   deepseekKimi,
   solarOpen,
   mistral,
+  mistralStripped,
   gemma,
+  gemmaStripped,
   functionary,
   wrappedCalls,
   xmlFunctions,
   xmlToolTags,
+  strippedArgPairs,
   react,
   bareJson,
   yamlCalls,
