@@ -17,7 +17,7 @@ import { searchTool } from './search.js';
 import { ShellSession } from './shell.js';
 import { TurnSnapshots } from './snapshots.js';
 import { toParameters, type ContextState, type Tool, type ToolCategory, type ToolContext, type ToolDefinition, type ToolResult } from './tool.js';
-import { Workspace, WorkspaceError } from './workspace.js';
+import { configuresOutsideConversation, Workspace, WorkspaceError } from './workspace.js';
 import { writeFileTool } from './write_file.js';
 
 export interface ToolCallRequest {
@@ -25,6 +25,9 @@ export interface ToolCallRequest {
   arguments: Record<string, unknown>;
   id?: string;
 }
+
+/** What `approve` is asked about: a shell command, or a write to a file that configures or runs code. */
+export type ApprovalRequest = ToolCallRequest & { write?: { path: string; why: string } };
 
 export interface ToolOutcome {
   name: string;
@@ -47,8 +50,13 @@ export interface ToolRegistryOptions {
   sessionId: string;
   /** Environment of the shell (default: process.env). */
   env?: NodeJS.ProcessEnv;
-  /** Gate for bash: true runs, false declines, a string declines with that reason for the model. */
-  approve?: (req: ToolCallRequest) => Promise<boolean | string>;
+  /**
+   * Gate for bash and for writes to files that configure or run code (`write` set): true runs,
+   * false declines, a string declines with that reason for the model.
+   */
+  approve?: (req: ApprovalRequest) => Promise<boolean | string>;
+  /** Without `approve` (headless), writes to such files are refused unless this is true (SMALLCODE_ALLOW_CONFIG_WRITES). */
+  allowConfigWrites?: boolean;
   /** ripgrep binary; default the bundled @vscode/ripgrep; false forces the JavaScript search. */
   ripgrepPath?: string | false;
   /** Tools offered after the default six (e.g. the BoneScript tool); same policies apply. */
@@ -134,6 +142,10 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
     }
 
     const target = tool.writeTarget?.(args);
+    if (target !== undefined) {
+      const refusal = await configWriteRefusal(call, target);
+      if (refusal) return fail(refusal);
+    }
     if (target !== undefined && toolPolicy(policy, tool.name).readBeforeWrite) {
       const resolved = await workspace.resolve(target);
       const exists = (await workspace.stat(resolved)) !== null;
@@ -171,6 +183,20 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
     if (result.changedDisk) cache.clear();
     if (key && result.ok) cache.set(key, { output, call: index, seen: await stamps(result.filesRead ?? []) });
     return { ok: result.ok, output, filesCreated: result.filesCreated ?? [], filesEdited: result.filesEdited ?? [] };
+  }
+
+  /** A write to a file read outside the conversation (.env, hooks, …) needs the user's yes. */
+  async function configWriteRefusal(call: ToolCallRequest, target: string): Promise<string | null> {
+    const resolved = await workspace.resolve(target);
+    const why = configuresOutsideConversation(resolved.rel);
+    if (!why) return null;
+    if (opts.approve) {
+      const verdict = await opts.approve({ ...call, write: { path: resolved.rel, why } });
+      if (verdict === true) return null;
+      return `Not written: ${typeof verdict === 'string' ? verdict : `the user declined the write to ${resolved.rel}`}.`;
+    }
+    if (opts.allowConfigWrites) return null;
+    return `Not written: ${resolved.rel} ${why}, so the model may change it only with the user's approval, and this run cannot ask (allow with --allow-config-writes or SMALLCODE_ALLOW_CONFIG_WRITES=true). Tell the user what to change instead.`;
   }
 
   let definitions: ToolDefinition[] | null = null;
