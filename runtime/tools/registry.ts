@@ -48,8 +48,10 @@ export interface ToolRegistryOptions {
   policy: AgentPolicy;
   /** Names the snapshot folder: letters, digits, '.', '_' or '-'. */
   sessionId: string;
-  /** Environment of the shell (default: process.env). */
+  /** Environment of the shell (default: process.env), already without secrets (runtime/sandbox shellEnvironment). */
   env?: NodeJS.ProcessEnv;
+  /** How the shell is confined (runtime/sandbox shellConfinement); default unconfined. */
+  confinement?: { wrap: { program: string; args: string[] } | null; refuse?: string };
   /**
    * Gate for bash and for writes to files that configure or run code (`write` set): true runs,
    * false declines, a string declines with that reason for the model.
@@ -123,8 +125,10 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
       policy,
       maxOutputChars: maxChars,
       signal,
-      shell: () =>
-        (shell ??= new ShellSession({ cwd: realpathOr(opts.root), env: opts.env, persist: policy.shell.persist })),
+      shell: () => {
+        if (opts.confinement?.refuse) throw new Error(`not run: ${opts.confinement.refuse}`);
+        return (shell ??= new ShellSession({ cwd: realpathOr(opts.root), env: opts.env, persist: policy.shell.persist, sandbox: opts.confinement?.wrap }));
+      },
       ripgrepPath: () => (ripgrep ??= findRipgrep(opts.ripgrepPath)),
       contextState: opts.contextState,
     };
@@ -196,7 +200,7 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
       return `Not written: ${typeof verdict === 'string' ? verdict : `the user declined the write to ${resolved.rel}`}.`;
     }
     if (opts.allowConfigWrites) return null;
-    return `Not written: ${resolved.rel} ${why}, so the model may change it only with the user's approval, and this run cannot ask (allow with --allow-config-writes or SMALLCODE_ALLOW_CONFIG_WRITES=true). Tell the user what to change instead.`;
+    return `Not written: ${configWriteCannotAsk({ path: resolved.rel, why })}.`;
   }
 
   let definitions: ToolDefinition[] | null = null;
@@ -265,6 +269,11 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
       shell = null;
     },
   };
+}
+
+/** Why a write to a configuring file is refused where no one can be asked (headless). */
+export function configWriteCannotAsk(write: { path: string; why: string }): string {
+  return `${write.path} ${write.why}, so the model may change it only with the user's approval, and this run cannot ask (allow with --allow-config-writes or SMALLCODE_ALLOW_CONFIG_WRITES=true). Tell the user what to change instead`;
 }
 
 /** Renames the argument names small models commonly use to ours (never overriding ours). */
