@@ -61,7 +61,16 @@ export interface AgentPolicy {
     maxTurns: number;
   };
   model: {
+    /** Longest wait for the first token of a reply. */
     timeoutMs: number;
+    /** Longest silence within a reply after its first token. */
+    idleTimeoutMs: number;
+    /** All attempts of one request together, waits included. */
+    retryBudgetMs: number;
+    /** How often a wait is reported. */
+    waitNoticeMs: number;
+    /** A reply longer than this (counted client-side) is stopped: an endless stream ends. */
+    maxOutputTokens: number;
     retry: RetryPolicy;
     thinkingBudgetTokens: number;
     temperature: number;
@@ -81,7 +90,7 @@ export interface AgentPolicy {
 const REQUIRED_FIELDS = [
   'context.toolResultMaxChars', 'context.evictAt', 'context.evictTo', 'context.readGuard', 'context.keepRecentTurns', 'context.replyReserveTokens', 'context.replyReserveMaxShare', 'context.defaultContextWindow', 'context.compactMaxWindow',
   'loop.maxTurns',
-  'model.timeoutMs', 'model.retry.maxAttempts', 'model.retry.backoff', 'model.retry.intervalMs', 'model.retry.jitter', 'model.thinkingBudgetTokens', 'model.temperature',
+  'model.timeoutMs', 'model.idleTimeoutMs', 'model.retryBudgetMs', 'model.waitNoticeMs', 'model.maxOutputTokens', 'model.retry.maxAttempts', 'model.retry.backoff', 'model.retry.intervalMs', 'model.retry.jitter', 'model.thinkingBudgetTokens', 'model.temperature',
   'shell.persist', 'shell.timeoutMs',
   'tools',
 ] as const;

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { applyConfigToPolicy, loadConfig, type SmallCodeConfig } from '../config/load.js';
+import { shellConfinement, shellEnvironment } from '../sandbox/index.js';
+import { realpathSync } from 'node:fs';
 import { ModelClient } from '../model/client.js';
 import { chooseModel, detectContext, discoverServer, type ContextInfo, type ServerInfo } from '../model/server.js';
 import { countTokens, loadTokenizer } from '../model/tokens.js';
@@ -25,8 +27,10 @@ export interface SessionOptions {
   /** Lets the user pick a model when the server lists several (interactive mode). */
   pickModel?: (ids: string[]) => Promise<string | undefined>;
   emit?: EmitFn;
-  /** Gate for shell commands (interactive approval); headless runs leave it unset. */
+  /** Gate for shell commands and config-file writes (interactive approval, or the headless policy). */
   approve?: ToolRegistryOptions['approve'];
+  /** `smallcode run` and the API: no one to ask; the sandbox is on by default (SMALLCODE_SANDBOX=auto). */
+  headless?: boolean;
   onEntry?: AgentOptions['onEntry'];
   /** Reuse a session id (resuming a saved session). */
   sessionId?: string;
@@ -49,6 +53,8 @@ export interface Session {
   /** The loaded behaviour layers (for /cognition): sources, declarations, diagnostics. */
   layers: AgentLayers;
   cognition: CognitionRuntime;
+  /** The shell runs inside a sandbox (SMALLCODE_SANDBOX); the approval policy `on-request` asks less then. */
+  sandboxed: boolean;
   close(): Promise<void>;
 }
 
@@ -90,6 +96,17 @@ async function projectTools(root: string): Promise<Tool[]> {
   return [fromPlainTool({ ...boneCheckTool, readOnly: true }), fromPlainTool(boneCompileTool)];
 }
 
+/** The shell's environment without secrets and its sandbox, each announced once. */
+function shellSetup(root: string, config: SmallCodeConfig, env: NodeJS.ProcessEnv, headless: boolean, emit: SessionOptions['emit']) {
+  const scrubbed = shellEnvironment(env, { pass: config.shellEnvPass, secretValues: [config.apiKey, ...Object.values(config.keys)] });
+  const confinement = shellConfinement({ mode: config.sandbox, headless, root: realpathSync(root), network: config.sandboxNetwork });
+  emit?.('notice', { message: confinement.notice });
+  if (scrubbed.removed.length) {
+    emit?.('notice', { message: `shell commands do not see ${scrubbed.removed.join(', ')} (secrets; SMALLCODE_SHELL_ENV_PASS passes a variable)` });
+  }
+  return { env: scrubbed.env, confinement };
+}
+
 export async function createSession(opts: SessionOptions): Promise<Session> {
   const env = opts.env ?? process.env;
   const root = resolve(opts.cwd);
@@ -123,13 +140,16 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     warn: (message: string) => opts.emit?.('notice', { message }),
   });
   const id = opts.sessionId ?? newSessionId();
-  const planner = new Planner({ root, config, policy, cognition, env, emit: opts.emit, approve: opts.approve });
+  const shell = shellSetup(root, config, env, Boolean(opts.headless), opts.emit);
+  const planner = new Planner({ root, config, policy, cognition, env: shell.env, emit: opts.emit, approve: opts.approve });
   const tools = createToolRegistry({
     root,
     policy,
     sessionId: id,
-    env,
+    env: shell.env,
+    confinement: shell.confinement,
     approve: opts.approve,
+    allowConfigWrites: config.allowConfigWrites,
     snapshots: config.snapshot,
     extraTools: [...(await projectTools(root)), stepDoneTool(planner)],
     // The registry exists before the agent; read_file asks for the state at each call. The read
@@ -154,6 +174,7 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     planner,
     layers,
     cognition,
+    sandboxed: shell.confinement.wrap !== null,
     close: () => tools.dispose(),
   };
 }

@@ -20,7 +20,9 @@ export async function main(argv: string[]): Promise<void> {
   cli
     .option('--cwd <dir>', 'Project root to work in (default: current directory)')
     .option('--model <id>', 'Model id (overrides SMALLCODE_MODEL)')
-    .option('--base-url <url>', 'OpenAI-compatible endpoint (overrides SMALLCODE_BASE_URL)');
+    .option('--base-url <url>', 'OpenAI-compatible endpoint (overrides SMALLCODE_BASE_URL)')
+    .option('--sandbox <mode>', 'Shell sandbox: auto (on for run), on, off (SMALLCODE_SANDBOX; see docs/security.md)')
+    .option('--approval <policy>', 'When shell commands ask first: never, on-request, untrusted (SMALLCODE_APPROVAL)');
 
   cli
     .command('', 'Start an interactive session in this project')
@@ -34,6 +36,7 @@ export async function main(argv: string[]): Promise<void> {
     .command('run <...task>', 'Do one task headless: progress to stderr, the answer to stdout')
     .option('--json', 'Print the whole RunResult as JSON')
     .option('--max-turns <n>', 'Model round-trips before giving up (default: from the policy, 25)')
+    .option('--allow-config-writes', 'Let the model write .env, smallcode.toml, .mcp.json, .git/hooks/* and .git/config without asking')
     .example('smallcode run "create hello.py that prints hello world"')
     .action((task: string[], options) => dispatch(() => import('./commands/run.js'), task, options));
 

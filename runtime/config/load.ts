@@ -39,6 +39,13 @@ export interface SmallCodeConfig {
   trustDecay: boolean;
   shellPersist: boolean;
   survivalKit: boolean;
+  sandbox: 'auto' | 'on' | 'off';
+  sandboxNetwork: boolean;
+  /** SMALLCODE_APPROVAL; undefined: the front door's default (terminal untrusted, headless never). */
+  approval?: 'never' | 'on-request' | 'untrusted';
+  /** SMALLCODE_SHELL_ENV_PASS: names passed to the shell although they look secret. */
+  shellEnvPass: string[];
+  allowConfigWrites: boolean;
   /** SMALLCODE_COMPACT: tool routing by category and short descriptions (auto: small windows). */
   compact: 'auto' | 'true' | 'false';
   /** SMALLCODE_OLLAMA_KEEP_ALIVE: sent as Ollama's keep_alive (undefined, from `server`: Ollama's own). */
@@ -211,6 +218,11 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<SmallCodeConf
     survivalKit: b('SMALLCODE_SURVIVAL_KIT'),
     compact: s('SMALLCODE_COMPACT') as SmallCodeConfig['compact'],
     ollamaKeepAlive: s('SMALLCODE_OLLAMA_KEEP_ALIVE') === 'server' ? undefined : s('SMALLCODE_OLLAMA_KEEP_ALIVE'),
+    sandbox: s('SMALLCODE_SANDBOX') as SmallCodeConfig['sandbox'],
+    sandboxNetwork: b('SMALLCODE_SANDBOX_NETWORK'),
+    approval: s('SMALLCODE_APPROVAL') as SmallCodeConfig['approval'],
+    shellEnvPass: (s('SMALLCODE_SHELL_ENV_PASS') ?? '').split(/[\s,]+/).filter(Boolean),
+    allowConfigWrites: b('SMALLCODE_ALLOW_CONFIG_WRITES'),
     keys: { anthropic: s('ANTHROPIC_API_KEY'), openai: s('OPENAI_API_KEY'), deepseek: s('DEEPSEEK_API_KEY') },
     sources,
     vars,

@@ -17,7 +17,7 @@ import { searchTool } from './search.js';
 import { ShellSession } from './shell.js';
 import { TurnSnapshots } from './snapshots.js';
 import { toParameters, type ContextState, type Tool, type ToolCategory, type ToolContext, type ToolDefinition, type ToolResult } from './tool.js';
-import { Workspace, WorkspaceError } from './workspace.js';
+import { configuresOutsideConversation, Workspace, WorkspaceError } from './workspace.js';
 import { writeFileTool } from './write_file.js';
 
 export interface ToolCallRequest {
@@ -25,6 +25,9 @@ export interface ToolCallRequest {
   arguments: Record<string, unknown>;
   id?: string;
 }
+
+/** What `approve` is asked about: a shell command, or a write to a file that configures or runs code. */
+export type ApprovalRequest = ToolCallRequest & { write?: { path: string; why: string } };
 
 export interface ToolOutcome {
   name: string;
@@ -45,10 +48,17 @@ export interface ToolRegistryOptions {
   policy: AgentPolicy;
   /** Names the snapshot folder: letters, digits, '.', '_' or '-'. */
   sessionId: string;
-  /** Environment of the shell (default: process.env). */
+  /** Environment of the shell (default: process.env), already without secrets (runtime/sandbox shellEnvironment). */
   env?: NodeJS.ProcessEnv;
-  /** Gate for bash: true runs, false declines, a string declines with that reason for the model. */
-  approve?: (req: ToolCallRequest) => Promise<boolean | string>;
+  /** How the shell is confined (runtime/sandbox shellConfinement); default unconfined. */
+  confinement?: { wrap: { program: string; args: string[] } | null; refuse?: string };
+  /**
+   * Gate for bash and for writes to files that configure or run code (`write` set): true runs,
+   * false declines, a string declines with that reason for the model.
+   */
+  approve?: (req: ApprovalRequest) => Promise<boolean | string>;
+  /** Without `approve` (headless), writes to such files are refused unless this is true (SMALLCODE_ALLOW_CONFIG_WRITES). */
+  allowConfigWrites?: boolean;
   /** ripgrep binary; default the bundled @vscode/ripgrep; false forces the JavaScript search. */
   ripgrepPath?: string | false;
   /** Tools offered after the default six (e.g. the BoneScript tool); same policies apply. */
@@ -115,8 +125,10 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
       policy,
       maxOutputChars: maxChars,
       signal,
-      shell: () =>
-        (shell ??= new ShellSession({ cwd: realpathOr(opts.root), env: opts.env, persist: policy.shell.persist })),
+      shell: () => {
+        if (opts.confinement?.refuse) throw new Error(`not run: ${opts.confinement.refuse}`);
+        return (shell ??= new ShellSession({ cwd: realpathOr(opts.root), env: opts.env, persist: policy.shell.persist, sandbox: opts.confinement?.wrap }));
+      },
       ripgrepPath: () => (ripgrep ??= findRipgrep(opts.ripgrepPath)),
       contextState: opts.contextState,
     };
@@ -134,6 +146,10 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
     }
 
     const target = tool.writeTarget?.(args);
+    if (target !== undefined) {
+      const refusal = await configWriteRefusal(call, target);
+      if (refusal) return fail(refusal);
+    }
     if (target !== undefined && toolPolicy(policy, tool.name).readBeforeWrite) {
       const resolved = await workspace.resolve(target);
       const exists = (await workspace.stat(resolved)) !== null;
@@ -171,6 +187,20 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
     if (result.changedDisk) cache.clear();
     if (key && result.ok) cache.set(key, { output, call: index, seen: await stamps(result.filesRead ?? []) });
     return { ok: result.ok, output, filesCreated: result.filesCreated ?? [], filesEdited: result.filesEdited ?? [] };
+  }
+
+  /** A write to a file read outside the conversation (.env, hooks, …) needs the user's yes. */
+  async function configWriteRefusal(call: ToolCallRequest, target: string): Promise<string | null> {
+    const resolved = await workspace.resolve(target);
+    const why = configuresOutsideConversation(resolved.rel);
+    if (!why) return null;
+    if (opts.approve) {
+      const verdict = await opts.approve({ ...call, write: { path: resolved.rel, why } });
+      if (verdict === true) return null;
+      return `Not written: ${typeof verdict === 'string' ? verdict : `the user declined the write to ${resolved.rel}`}.`;
+    }
+    if (opts.allowConfigWrites) return null;
+    return `Not written: ${configWriteCannotAsk({ path: resolved.rel, why })}.`;
   }
 
   let definitions: ToolDefinition[] | null = null;
@@ -239,6 +269,11 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
       shell = null;
     },
   };
+}
+
+/** Why a write to a configuring file is refused where no one can be asked (headless). */
+export function configWriteCannotAsk(write: { path: string; why: string }): string {
+  return `${write.path} ${write.why}, so the model may change it only with the user's approval, and this run cannot ask (allow with --allow-config-writes or SMALLCODE_ALLOW_CONFIG_WRITES=true). Tell the user what to change instead`;
 }
 
 /** Renames the argument names small models commonly use to ours (never overriding ours). */

@@ -12,6 +12,7 @@ import { keyArgument } from '../cli/output.js';
 import { findSession, latestSession, listSessions, loadSession, newSessionId, SessionWriter, type LoadedSession } from '../store/sessions.js';
 import { ActivityView } from './activity.js';
 import { decideApproval, ProjectApprovals, type ApprovalChoice } from './approval.js';
+import type { ApprovalRequest } from '../tools/index.js';
 import { fmt } from './budget.js';
 import { commandNames, findCommand, type CommandHost } from './commands.js';
 import { errorSummary, ErrorLog } from './errors.js';
@@ -114,10 +115,10 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
     }
   };
 
-  const askApproval = async (command: string): Promise<ApprovalChoice> => {
+  const askApproval = async (command: string, action: 'run' | 'write' = 'run'): Promise<ApprovalChoice> => {
     out.status(undefined);
     if (!rich) {
-      out.print(`The model wants to run: ${command}`);
+      out.print(`The model wants to ${action}: ${command}`);
       const answer = await lineInput!.read('Allow? [y] once, [a] always in this project, [n] deny: ');
       const text = answer.kind === 'line' ? answer.text.trim().toLowerCase() : 'n';
       return text === 'a' || text === 'always' ? 'always' : text === 'y' || text === 'yes' ? 'once' : 'deny';
@@ -126,7 +127,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
     try {
       const { select, isCancel } = await import('@clack/prompts');
       const choice = await select<ApprovalChoice>({
-        message: `Run this command?\n${c.bold(command)}`,
+        message: `${action === 'run' ? 'Run this command?' : 'Allow this write?'}\n${c.bold(command)}`,
         options: [
           { value: 'once', label: 'Allow once' },
           { value: 'always', label: 'Always allow this command in this project' },
@@ -146,9 +147,15 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
     }
   };
 
-  const approve = async (req: { arguments: Record<string, unknown> }): Promise<boolean> => {
+  const approve = async (req: ApprovalRequest): Promise<boolean> => {
+    if (req.write) {
+      // A file that configures the next session: asked every time, never remembered.
+      const allowed = (await askApproval(`${req.write.path} (it ${req.write.why})`, 'write')) !== 'deny';
+      if (!allowed) out.print(c.yellow(`✗ denied: write ${req.write.path}`));
+      return allowed;
+    }
     const command = String(req.arguments.command ?? req.arguments.cmd ?? '');
-    const decision = await decideApproval(command, { yes: Boolean(o.yes), approvals, ask: askApproval });
+    const decision = await decideApproval(command, { yes: Boolean(o.yes), policy: session?.config.approval, sandboxed: session?.sandboxed, approvals, ask: askApproval });
     if (!decision.run) out.print(c.yellow(`✗ denied: ${command}`));
     else if (decision.why === 'always-allowed' && rich) out.print(c.dim(`· always allowed in this project: ${command}`));
     return decision.run;

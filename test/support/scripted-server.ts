@@ -19,7 +19,15 @@ export type Fault =
   | { kind: 'cut'; afterChars: number }
   /** Like cut, but the connection stays open and silent (a server stuck mid-reply). */
   | { kind: 'stall'; afterChars: number }
-  | { kind: 'slow'; delayMs: number };
+  | { kind: 'slow'; delayMs: number }
+  /** Streaming: the headers (200, text/event-stream), then silence with the socket open. */
+  | { kind: 'silent_after_headers' }
+  /** Streaming: text deltas every `delayMs` (default 2) that never end, until the client goes. */
+  | { kind: 'endless'; delayMs?: number }
+  /** A 200 answer with a web page (a proxy or a UI on the API's port). */
+  | { kind: 'html' }
+  /** Streaming: an event whose data is not JSON, after one good delta. */
+  | { kind: 'malformed_sse' };
 
 export interface ScriptedTurn {
   content?: string;
@@ -175,6 +183,7 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
     const fault = turn.fault;
     if (fault?.kind === 'http_error') return httpError(res, fault, false);
     if (fault?.kind === 'hang') return; // the response stays open until the client aborts or close()
+    if (fault?.kind === 'html') return sendText(res, 200, '<!DOCTYPE html><html><head><title>Welcome</title></head><body><h1>It works!</h1></body></html>', 'text/html; charset=utf-8');
 
     const model = typeof body.model === 'string' && body.model ? body.model : models[0]!.id;
     const id = `chatcmpl-scripted-${chatCount}`;
@@ -236,8 +245,21 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
       }
       return true;
     };
+    if (fault?.kind === 'silent_after_headers') return;
     try {
       await send(chunk({ role: 'assistant', content: '' }));
+      if (fault?.kind === 'endless') {
+        for (;;) {
+          await delay(fault.delayMs ?? 2);
+          await send(chunk({ content: 'and again ' }));
+        }
+      }
+      if (fault?.kind === 'malformed_sse') {
+        await send(chunk({ content: 'Half' }));
+        res.write('data: {"choices": [{"delta": {"content": "broken\n\n');
+        res.write('data: [DONE]\n\n');
+        return void res.end();
+      }
       let complete = true;
       if (turn.reasoning) complete = await streamText(turn.reasoning, 'reasoning_content');
       if (complete && turn.content) complete = await streamText(turn.content, 'content');

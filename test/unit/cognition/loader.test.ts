@@ -12,6 +12,10 @@ const DOCUMENTED_DEFAULTS: AgentPolicy = {
   loop: { maxTurns: 25 },
   model: {
     timeoutMs: 300_000,
+    idleTimeoutMs: 60_000,
+    retryBudgetMs: 900_000,
+    waitNoticeMs: 15_000,
+    maxOutputTokens: 16384,
     retry: { maxAttempts: 4, backoff: 'exponential', intervalMs: 500, jitter: true },
     thinkingBudgetTokens: 2000,
     temperature: 0.2,
