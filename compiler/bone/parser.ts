@@ -281,6 +281,7 @@ export class BoneParser extends CstParser {
       { ALT: () => this.SUBRULE(this.constraintsClause) },
       { ALT: () => this.SUBRULE(this.statesClause) },
       { ALT: () => this.SUBRULE(this.authClause) },
+      { ALT: () => this.SUBRULE(this.ownerClause) },
       { ALT: () => this.SUBRULE(this.relationClause) },
       { ALT: () => this.SUBRULE(this.indexClause) },
       { ALT: () => this.SUBRULE(this.derivedClause) },
@@ -349,6 +350,16 @@ export class BoneParser extends CstParser {
     this.OR([
       { ALT: () => this.CONSUME(T.Name) },
       { ALT: () => this.CONSUME(T.StringLiteral) },
+    ]);
+  });
+
+  /** `owner: seller_id`, `owner: [patient_id, doctor_id]` or `owner: id` — whose rows these are. */
+  ownerClause = this.RULE('ownerClause', () => {
+    this.CONSUME(T.Owner);
+    this.CONSUME(T.Colon);
+    this.OR([
+      { ALT: () => this.CONSUME(T.Name) },
+      { ALT: () => this.SUBRULE(this.nameList) },
     ]);
   });
 

@@ -27,7 +27,7 @@ export function parseBone(source: string, file: string, diagnostics: DiagnosticB
 /** The clauses each declaration accepts, for "unknown clause" messages. */
 const CLAUSES_BY_RULE: Record<string, { place: string; clauses: string[] }> = {
   systemDecl: { place: 'the system', clauses: ['domain', 'entity', 'capability', 'event', 'store', 'channel', 'policy', 'flow', 'constraint', 'import', 'extension_point'] },
-  entityDecl: { place: 'an entity', clauses: ['owns', 'constraints', 'states', 'auth', 'relation', 'index', 'derived'] },
+  entityDecl: { place: 'an entity', clauses: ['owns', 'constraints', 'states', 'auth', 'owner', 'relation', 'index', 'derived'] },
   capabilityDecl: { place: 'a capability', clauses: ['requires', 'effects', 'emits', 'sync', 'timeout', 'retry', 'idempotent', 'pipeline', 'parallel', 'algorithm', 'returns'] },
   eventDecl: { place: 'an event', clauses: ['payload', 'delivery', 'ttl'] },
   storeDecl: { place: 'a store', clauses: ['engine', 'schema', 'partition', 'replicas', 'retention'] },

@@ -54,6 +54,7 @@ export const Constraints = keyword('constraints');
 export const States = keyword('states');
 export const When = keyword('when');
 export const Auth = keyword('auth');
+export const Owner = keyword('owner');
 export const Relation = keyword('relation');
 export const Index = keyword('index');
 export const Derived = keyword('derived');
