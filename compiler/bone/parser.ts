@@ -662,6 +662,7 @@ export class BoneParser extends CstParser {
       { ALT: () => this.CONSUME(T.MaxSize) },
       { ALT: () => this.CONSUME(T.Audit) },
       { ALT: () => this.CONSUME(T.Encryption) },
+      { ALT: () => this.CONSUME(T.Crud) },
       { ALT: () => this.CONSUME(T.Stable) },
       { ALT: () => this.CONSUME(T.Language) },
       { ALT: () => this.CONSUME(T.Default) },

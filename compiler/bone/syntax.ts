@@ -32,7 +32,7 @@ const CLAUSES_BY_RULE: Record<string, { place: string; clauses: string[] }> = {
   eventDecl: { place: 'an event', clauses: ['payload', 'delivery', 'ttl'] },
   storeDecl: { place: 'a store', clauses: ['engine', 'schema', 'partition', 'replicas', 'retention'] },
   channelDecl: { place: 'a channel', clauses: ['transport', 'ordering', 'participants', 'persistence', 'filter', 'max_size'] },
-  policyDecl: { place: 'a policy', clauses: ['rate_limit', 'access', 'audit', 'encryption', 'applies_to'] },
+  policyDecl: { place: 'a policy', clauses: ['rate_limit', 'access', 'audit', 'encryption', 'applies_to', 'crud'] },
   flowDecl: { place: 'a flow', clauses: ['step'] },
   extensionPointDecl: { place: 'an extension point', clauses: ['returns', 'stable', 'default', 'implementation', 'language'] },
 };

@@ -94,6 +94,7 @@ export const Per = keyword('per');
 export const Access = keyword('access');
 export const Audit = keyword('audit');
 export const Encryption = keyword('encryption');
+export const Crud = keyword('crud');
 export const AppliesTo = keyword('applies_to');
 // Flow clauses
 export const Step = keyword('step');

@@ -299,15 +299,14 @@ export interface SystemView {
 export function buildView(system: BoneSystem): SystemView {
   const policies = system.policies;
   const appliesTo = (name: string) => policies.filter((p) => !p.appliesTo || p.appliesTo.includes(name));
-  const rolesFor = (name: string) => unique(appliesTo(name).flatMap((p) => p.access));
-  // A `crud:` policy's roles are granted direct access; they do not restrict who may use the routes.
-  const entityRolesFor = (name: string) => unique(appliesTo(name).filter((p) => !p.crud).flatMap((p) => p.access));
+  // A `crud:` policy's roles are granted direct access to rows; they restrict nobody.
+  const rolesFor = (name: string) => unique(appliesTo(name).filter((p) => !p.crud).flatMap((p) => p.access));
   const rateLimits: RateLimitView[] = policies
     .filter((p) => p.rateLimit)
     .map((p) => ({ policy: p.name, count: p.rateLimit!.count, windowMs: p.rateLimit!.windowMs, global: !p.appliesTo }));
 
   const limitsFor = (name: string) => rateLimits.filter((r) => !r.global && policies.find((p) => p.name === r.policy)?.appliesTo?.includes(name));
-  const entities = system.entities.map((e) => ({ ...buildEntity(system, e, entityRolesFor(e.name)), rateLimits: limitsFor(e.name) }));
+  const entities = system.entities.map((e) => ({ ...buildEntity(system, e, rolesFor(e.name)), rateLimits: limitsFor(e.name) }));
   const entityByName = new Map(entities.map((e) => [e.name, e]));
   for (const entity of entities) {
     const source = system.entities.find((e) => e.name === entity.name)!;
