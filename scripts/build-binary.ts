@@ -31,18 +31,70 @@ const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const PACKAGE_DIRS = ['agents', 'templates', 'skills'];
 
 /**
- * Packages the code loads from disk with `createRequire(import.meta.url)` rather than `import`
- * (esbuild cannot bundle those): native or binary parts, and modules loaded synchronously on
- * demand. `native` marks what --allow-missing may leave out.
+ * Packages loaded from the unpacked folder instead of the bundle, with what they depend on at run
+ * time: what the code loads with `createRequire(import.meta.url)` (esbuild cannot follow that),
+ * native or binary parts, and ts-morph with TypeScript (13 MiB, needed only to compile a .marrow
+ * layer: kept out of the script every start parses). `native` marks what --allow-missing may leave out.
  */
-const DISK_PACKAGES: { name: string; files: string[]; native?: boolean }[] = [
-  { name: 'better-sqlite3', files: ['package.json', 'lib/**/*.js', 'build/Release/better_sqlite3.node'], native: true },
-  { name: 'bindings', files: ['package.json', 'bindings.js'] },
-  { name: 'file-uri-to-path', files: ['package.json', 'index.js'] },
-  { name: 'yaml', files: ['package.json', 'dist/**/*.js'] },
+interface DiskPackage {
+  name: string;
+  /** Default: package.json and the JavaScript, JSON and native files, outside nested node_modules. */
+  files?: string[];
+  /** Default: its package.json `dependencies`. */
+  dependencies?: string[];
+  native?: boolean;
+}
+const DISK_PACKAGES: DiskPackage[] = [
+  // prebuild-install runs only when npm installs it.
+  { name: 'better-sqlite3', files: ['package.json', 'lib/**/*.js', 'build/Release/better_sqlite3.node'], dependencies: ['bindings'], native: true },
+  { name: 'yaml' },
   { name: 'highlight.js', files: ['package.json', 'lib/core.js', 'lib/languages/*.js'] },
   { name: `@vscode/ripgrep-${process.platform}-${process.arch}`, files: ['package.json', 'bin/*'], native: true },
+  { name: 'ts-morph' },
 ];
+const DEFAULT_FILES = ['package.json', '**/*.{js,cjs,mjs,json,node}'];
+const NEVER = ['**/node_modules/**', '**/*.map', '{test,tests,__tests__,docs,example,examples}/**'];
+
+/** Node's lookup: `<dir>/node_modules/<name>`, from `from` up to the root. */
+function packageDir(name: string, from: string): string | undefined {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    if (dir === root || dirname(dir) === dir) return undefined;
+  }
+}
+
+/** Every folder (relative to the repository) of the disk packages and their run-time dependencies. */
+function diskPackageFiles(): Asset[] {
+  const assets: Asset[] = [];
+  const seen = new Set<string>();
+  const visit = (pkg: DiskPackage, from: string, neededBy?: string): void => {
+    const dir = packageDir(pkg.name, from);
+    const patterns = pkg.files ?? DEFAULT_FILES;
+    const files = dir ? globSync(patterns, { cwd: dir, ignore: NEVER }).sort() : [];
+    const missing = patterns.filter((p) => !p.includes('*') && !files.includes(p));
+    if (!dir || !files.length || missing.length) {
+      const what = `${pkg.name}${dir && missing.length ? ` (${missing.join(', ')})` : ''}${neededBy ? ` (needed by ${neededBy})` : ''} is not installed`;
+      if (pkg.native && allowMissing) {
+        process.stderr.write(`build:binary: ${what}; building without it (--allow-missing)\n`);
+        return;
+      }
+      throw new Error(`${what}; run \`npm ci\`${pkg.native ? ', or pass --allow-missing to build without it' : ''}`);
+    }
+    if (seen.has(dir)) return;
+    seen.add(dir);
+    for (const file of files) assets.push({ path: relative(root, join(dir, file)).split('\\').join('/'), source: join(dir, file) });
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    for (const dep of pkg.dependencies ?? Object.keys(manifest.dependencies ?? {})) visit({ name: dep }, dir, pkg.name);
+  };
+  for (const pkg of DISK_PACKAGES) visit(pkg, root);
+  return assets;
+}
+
+interface Asset {
+  path: string;
+  source: string;
+}
 
 const injected = join(root, 'runtime', 'binary', 'import-meta-url.ts');
 
@@ -63,11 +115,6 @@ const fromUnpackedFolder: Plugin = {
   },
 };
 
-interface Asset {
-  path: string;
-  source: string;
-}
-
 function collectAssets(pkg: { name: string; version: string }, outDir: string): Asset[] {
   const assets: Asset[] = [];
   // A package.json named smallcode marks the unpacked folder as the package root (runtime/package-root.ts).
@@ -79,20 +126,7 @@ function collectAssets(pkg: { name: string; version: string }, outDir: string): 
     for (const file of globSync(`${dir}/**/*`, { cwd: root, dot: true }).sort()) assets.push({ path: file, source: join(root, file) });
   }
   if (!existsSync(join(root, 'agents', '.compiled'))) throw new Error('agents/.compiled is missing: run `npm run build:agents` first');
-  for (const dep of DISK_PACKAGES) {
-    const dir = join(root, 'node_modules', dep.name);
-    const files = existsSync(dir) ? globSync(dep.files, { cwd: dir }).sort() : [];
-    const missing = dep.files.filter((pattern) => !pattern.includes('*') && !files.includes(pattern));
-    if (!files.length || missing.length) {
-      const what = `${dep.name}${missing.length && files.length ? ` (${missing.join(', ')})` : ''} is not installed`;
-      if (dep.native && allowMissing) {
-        process.stderr.write(`build:binary: ${what}; building without it (--allow-missing)\n`);
-        continue;
-      }
-      throw new Error(`${what}; run \`npm ci\`${dep.native ? ', or pass --allow-missing to build without it' : ''}`);
-    }
-    for (const file of files) assets.push({ path: `node_modules/${dep.name}/${file}`, source: join(dir, file) });
-  }
+  assets.push(...diskPackageFiles());
   return assets;
 }
 

@@ -1,6 +1,7 @@
 // The single-file executable (`npm run build:binary`) on a machine without Node.js: --version,
-// and a whole task against the scripted server, using what the binary carries (the built-in
-// layer and prompts, YAML parsing, the native SQLite module, ripgrep) from its unpacked cache.
+// `marrow compile`, and a whole task against the scripted server, using what the binary carries
+// (the built-in layer and prompts, YAML parsing, the native SQLite module, ripgrep, TypeScript)
+// from its unpacked cache.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -54,6 +55,26 @@ describe.skipIf(skipReason !== undefined)(`the single-file executable (${binaryN
     const r = await runCli(['--version'], { cwd: home, env, executable: BINARY });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`smallcode/${pkg.version}`);
+  });
+
+  it('compiles a MarrowScript layer with the TypeScript it carries', async () => {
+    const { env } = await sandbox();
+    const dir = await makeTempProject({ 'small.marrow': 'agent smallcode {\n  context { tool_result_max: 2000 chars }\n}\n' });
+    temps.push(dir);
+    const r = await runCli(['marrow', 'compile', 'small.marrow', '-o', 'out'], { cwd: dir, env, executable: BINARY, timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'out', 'small.ts'), 'utf8')).toContain('2000');
+    expect(readFileSync(join(dir, 'out', 'small.cjs'), 'utf8')).toContain('exports');
+  });
+
+  it('generates a backend from a .bone file with the templates it carries', async () => {
+    const { env } = await sandbox();
+    const dir = await makeTempProject({ 'todo.bone': readFileSync(join(repoRoot, 'examples', 'todo.bone'), 'utf8') });
+    temps.push(dir);
+    const r = await runCli(['bone', 'compile', 'todo.bone', '-o', 'todo'], { cwd: dir, env, executable: BINARY, timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(dir, 'todo', 'openapi.yaml'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, 'todo', 'package.json'), 'utf8'))).toHaveProperty('scripts');
   });
 
   it('does a task against the scripted server with no node on PATH', async () => {
