@@ -130,6 +130,11 @@ export const FIELDS: Record<string, FieldSpec[]> = {
     f('validate', 'validate', SPECIAL, 'How each step is checked: [lint, compile, test] or none.'),
     f('prompt', 'prompt', SPECIAL, 'Prompt that writes the plan.'),
   ],
+  memory: [
+    f('entries', 'maxEntries', { t: 'int', min: 0, max: 50 }, 'Most evidence entries of earlier tasks injected at the start of a task (0 = none).', { env: true }),
+    f('tokens', 'maxTokens', { t: 'size', unit: 'tokens', min: 0 }, 'Token budget of what is injected (evidence and working memory).', { env: true }),
+    f('max_age', 'maxAgeMs', { t: 'duration', min: 1 }, 'Evidence older than this is not injected (it stays searchable).', { env: true }),
+  ],
   cache: [f('key', 'key', SPECIAL, 'hash(param, …)'), f('ttl', 'ttlMs', { t: 'duration', min: 1 }, 'Time to live.')],
   retry: [
     f('max_attempts', 'maxAttempts', { t: 'int', min: 1, max: 20 }, 'Attempts in total (1 = no retry).'),
@@ -143,7 +148,7 @@ export const FIELDS: Record<string, FieldSpec[]> = {
   ],
 };
 
-export const DECLARATION_KINDS = ['agent', 'system', 'model', 'router', 'prompt', 'context', 'guard', 'tool', 'budget', 'plan'] as const;
+export const DECLARATION_KINDS = ['agent', 'system', 'model', 'router', 'prompt', 'context', 'guard', 'tool', 'budget', 'plan', 'memory'] as const;
 const NAMED = new Set(['model', 'router', 'prompt', 'guard', 'tool']);
 /** Member blocks that are really object-valued fields: `cache { key: …, ttl: … }`. */
 const BLOCK_FIELDS = new Set(['cache', 'retry', 'trust']);
@@ -225,6 +230,7 @@ class Binder {
       case 'context': return this.settingsDecl(decl, 'context');
       case 'budget': return this.settingsDecl(decl, 'budget');
       case 'plan': return this.plan(decl);
+      case 'memory': return this.settingsDecl(decl, 'memory');
     }
   }
 
@@ -276,7 +282,7 @@ class Binder {
     const env = envCall(expr);
     if (env) {
       if (!spec.env) {
-        this.diagnostics.report(MS.envMisuse, expr.span, [`'${spec.key}' is fixed when the file compiles; env() is allowed in model, context, budget and tool settings`]);
+        this.diagnostics.report(MS.envMisuse, expr.span, [`'${spec.key}' is fixed when the file compiles; env() is allowed in model, context, budget, memory and tool settings`]);
         return undefined;
       }
       const [nameArg, fallbackArg, extra] = env.call.args;
@@ -318,7 +324,7 @@ class Binder {
     };
     if (expr.type === 'Missing') return undefined;
     if (envCall(expr)) {
-      this.diagnostics.report(MS.envMisuse, expr.span, [`'${spec.key}' is fixed when the file compiles; env() is allowed in model, context, budget and tool settings`]);
+      this.diagnostics.report(MS.envMisuse, expr.span, [`'${spec.key}' is fixed when the file compiles; env() is allowed in model, context, budget, memory and tool settings`]);
       return undefined;
     }
     switch (type.t) {
@@ -648,7 +654,7 @@ class Binder {
     this.program.tools.push(tool);
   }
 
-  private settingsDecl(decl: DeclarationNode, kind: 'context' | 'budget'): void {
+  private settingsDecl(decl: DeclarationNode, kind: 'context' | 'budget' | 'memory'): void {
     const table = this.fieldTable(kind, decl.members, kind);
     const out: SettingsDecl = { kind, span: decl.kindSpan, settings: {} };
     for (const [key, field] of table) {

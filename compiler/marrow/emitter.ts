@@ -184,6 +184,8 @@ function policyValue(program: Program): Record<string, Value> {
   const context = pick(ctx, ['toolResultMaxChars', 'evictAt', 'evictTo', 'readGuard', 'keepRecentTurns', 'replyReserveTokens', 'replyReserveMaxShare', 'defaultContextWindow', 'compactMaxWindow', 'compactOpen']);
   if (Object.keys(context).length) out.context = context;
   if (budget.maxTurns) out.loop = { maxTurns: settingValue(budget.maxTurns.value) };
+  const memory = pick(program.memory?.settings ?? {}, ['maxEntries', 'maxTokens', 'maxAgeMs']);
+  if (Object.keys(memory).length) out.memory = memory;
   const modelPolicy: Record<string, Value> = model ? pick(model.settings, ['timeoutMs', 'idleTimeoutMs', 'retryBudgetMs', 'waitNoticeMs', 'maxOutputTokens', 'temperature', 'thinkingBudgetTokens']) : {};
   if (model?.retry) modelPolicy.retry = { maxAttempts: model.retry.maxAttempts, backoff: model.retry.backoff, intervalMs: model.retry.intervalMs, jitter: model.retry.jitter };
   if (budget.thinkingBudgetTokens) modelPolicy.thinkingBudgetTokens = settingValue(budget.thinkingBudgetTokens.value);

@@ -115,7 +115,7 @@ export interface ToolDecl {
 }
 
 export interface SettingsDecl {
-  kind: 'context' | 'budget' | 'agent';
+  kind: 'context' | 'budget' | 'memory' | 'agent';
   span: SourceSpan;
   settings: Record<string, Setting>;
 }
@@ -143,4 +143,5 @@ export interface Program {
   context?: SettingsDecl;
   budget?: SettingsDecl;
   plan?: PlanDecl;
+  memory?: SettingsDecl;
 }

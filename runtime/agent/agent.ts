@@ -12,7 +12,7 @@ import type { Planner } from './planner.js';
 import { replyReserve, toolPolicy, type AgentPolicy } from './policy.js';
 import { renderPrompt, systemPrompt, type SystemPromptInput } from './prompt.js';
 import { compactModeOn, ToolRouting } from './tool-routing.js';
-import { addUsage, type EmitFn, type RunResult } from './types.js';
+import { addUsage, type EmitFn, type RunResult, type TaskMemory } from './types.js';
 
 export interface AgentOptions {
   root: string;
@@ -34,6 +34,8 @@ export interface AgentOptions {
   planner?: Planner;
   /** A client for a model the layer declares (on its own endpoint): what `escalate` switches to. */
   clientFor?: (model: ResolvedModel) => ModelClient;
+  /** Evidence of earlier tasks told at a task's start, this task's recorded at its end (runtime/memory). */
+  memory?: TaskMemory;
 }
 
 /**
@@ -139,7 +141,14 @@ export class Agent {
 
   private emit: EmitFn = (event, payload) => this.opts.emit?.(event, payload);
 
+  /** One task: the loop, then its evidence goes to memory. */
   async run(task: string, signal?: AbortSignal): Promise<RunResult> {
+    const result = await this.runTask(task, signal);
+    this.remember((memory) => memory.record(result));
+    return result;
+  }
+
+  private async runTask(task: string, signal?: AbortSignal): Promise<RunResult> {
     const started = Date.now();
     const result: RunResult = {
       response: '',
@@ -166,7 +175,7 @@ export class Agent {
         const { kind } = await classifyTask(this.opts.cognition, task, this.opts.planner?.mode ?? this.opts.config.plan, this.snapshot(), signal);
         this.task.kind = kind;
       }
-      await this.planIfWanted(task, signal);
+      await this.prepareTask(task, signal);
       for (let step = 0; step < policy.loop.maxTurns; step++) {
         if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
         if (step > 0) this.turn++;
@@ -238,7 +247,7 @@ export class Agent {
           if (before.stop) throw new GuardStop(before.stop);
           // A guard that objects to a call (the same call again and again) answers instead of the tool.
           const outcome: ToolOutcome = before.notes.length
-            ? { name: call.name, ok: false, output: before.notes.join('\n'), ms: 0, filesCreated: [], filesEdited: [] }
+            ? { name: call.name, ok: false, output: before.notes.join('\n'), ms: 0, filesCreated: [], filesEdited: [], errorKind: 'guard' }
             : await this.opts.tools.run({ name: call.name, arguments: call.arguments, id: call.id }, { signal });
           this.task.calls.push({ ...record, ok: outcome.ok });
           const after = this.guard('tool_result', { currentTool: { name: call.name, ok: outcome.ok } });
@@ -248,7 +257,7 @@ export class Agent {
             after.stop ??= onPlan.stop;
           }
           if (after.notes.length) outcome.output = `${outcome.output}\n\n${after.notes.join('\n')}`;
-          this.emit('tool_end', { name: call.name, ms: outcome.ms, ok: outcome.ok, output: outcome.output, cached: outcome.cached });
+          this.emit('tool_end', { name: call.name, ms: outcome.ms, ok: outcome.ok, output: outcome.output, cached: outcome.cached, errorKind: outcome.errorKind });
           result.toolCalls.push({ name: call.name, args: call.arguments, ok: outcome.ok, ms: outcome.ms, ...(outcome.cached ? { cached: true } : {}) });
           for (const f of outcome.filesCreated) created.add(f);
           for (const f of outcome.filesEdited) if (!created.has(f)) edited.add(f);
@@ -354,6 +363,25 @@ export class Agent {
     this.history.replaceWithSummary(old, `Summary of the earlier work on this task (older turns compressed):\n${summary.trim().slice(0, maxChars)}`);
     this.emit('notice', { message: `compressed ${old.length} older messages into a summary ${why}` });
     return undefined;
+  }
+
+  /** Before the first request: what memory recalls for the task, then the plan. */
+  private async prepareTask(task: string, signal?: AbortSignal): Promise<void> {
+    this.remember((memory) => {
+      const recalled = memory.recall(task);
+      if (recalled) this.note(recalled);
+    });
+    await this.planIfWanted(task, signal);
+  }
+
+  /** Memory helps but never stops a task: a broken store is a notice. */
+  private remember(use: (memory: TaskMemory) => void): void {
+    if (!this.opts.memory) return;
+    try {
+      use(this.opts.memory);
+    } catch (err) {
+      this.emit('notice', { message: `memory: ${(err as Error).message}` });
+    }
   }
 
   /**
@@ -512,6 +540,7 @@ export class Agent {
   private apply(trip: TrippedGuard, runtime: CognitionRuntime, effects: GuardEffects): void {
     const { name, args } = trip.action;
     this.emit('notice', { message: `guard ${trip.guard} (${trip.loc}) tripped: ${name}${args.length ? `(${args.join(', ')})` : ''}` });
+    this.emit('guard', { guard: trip.guard, action: name });
     switch (name) {
       case 'steer':
         effects.notes.push(runtime.renderSteer(String(args[0]), { task: this.task.text, tool: this.task.calls.at(-1)?.name }));

@@ -60,6 +60,15 @@ export interface AgentPolicy {
     /** Model round-trips per task before the run stops as failed. */
     maxTurns: number;
   };
+  /** What is recalled at the start of a task (runtime/memory), declared by `memory { … }`. */
+  memory: {
+    /** Most evidence entries of earlier tasks injected (0 = none). */
+    maxEntries: number;
+    /** Token budget of the injected block (evidence and working memory). */
+    maxTokens: number;
+    /** Evidence older than this is not injected (it stays searchable with memory_load). */
+    maxAgeMs: number;
+  };
   model: {
     /** Longest wait for the first token of a reply. */
     timeoutMs: number;
@@ -90,6 +99,7 @@ export interface AgentPolicy {
 const REQUIRED_FIELDS = [
   'context.toolResultMaxChars', 'context.evictAt', 'context.evictTo', 'context.readGuard', 'context.keepRecentTurns', 'context.replyReserveTokens', 'context.replyReserveMaxShare', 'context.defaultContextWindow', 'context.compactMaxWindow',
   'loop.maxTurns',
+  'memory.maxEntries', 'memory.maxTokens', 'memory.maxAgeMs',
   'model.timeoutMs', 'model.idleTimeoutMs', 'model.retryBudgetMs', 'model.waitNoticeMs', 'model.maxOutputTokens', 'model.retry.maxAttempts', 'model.retry.backoff', 'model.retry.intervalMs', 'model.retry.jitter', 'model.thinkingBudgetTokens', 'model.temperature',
   'shell.persist', 'shell.timeoutMs',
   'tools',

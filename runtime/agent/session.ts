@@ -7,6 +7,9 @@ import { ModelClient } from '../model/client.js';
 import { chooseModel, detectContext, discoverServer, type ContextInfo, type ServerInfo } from '../model/server.js';
 import { countTokens, loadTokenizer } from '../model/tokens.js';
 import { createToolRegistry, fromPlainTool, stepDoneTool, type Tool, type ToolRegistry, type ToolRegistryOptions } from '../tools/index.js';
+import { Memory } from '../memory/index.js';
+import { memoryLoadTool } from '../tools/memory_load.js';
+import { memoryRememberTool } from '../tools/memory_remember.js';
 import { Agent, type AgentOptions } from './agent.js';
 import type { AgentPolicy } from './policy.js';
 import type { AgentLayers, CognitionRuntime } from '../cognition/index.js';
@@ -15,7 +18,7 @@ import { Planner } from './planner.js';
 import { testCommand } from './checks.js';
 import { summarizeProject } from './project-summary.js';
 import type { SystemPromptInput } from './prompt.js';
-import type { EmitFn } from './types.js';
+import type { AgentEventName, AgentEvents, EmitFn } from './types.js';
 
 export interface SessionOptions {
   cwd: string;
@@ -55,6 +58,8 @@ export interface Session {
   cognition: CognitionRuntime;
   /** The shell runs inside a sandbox (SMALLCODE_SANDBOX); the approval policy `on-request` asks less then. */
   sandboxed: boolean;
+  /** Evidence, facts, working memory and knowledge/ (runtime/memory); `/memory` reads it. */
+  memory: Memory;
   close(): Promise<void>;
 }
 
@@ -109,6 +114,14 @@ function shellSetup(root: string, config: SmallCodeConfig, env: NodeJS.ProcessEn
 
 export async function createSession(opts: SessionOptions): Promise<Session> {
   const env = opts.env ?? process.env;
+  // Memory follows the session's events (tool calls, checks, guard trips) to record each task.
+  let memory: Memory | undefined;
+  const outer = opts.emit;
+  const emit: EmitFn = <K extends AgentEventName>(event: K, payload: AgentEvents[K]) => {
+    memory?.observe(event, payload);
+    outer?.(event, payload);
+  };
+  opts = { ...opts, emit };
   const root = resolve(opts.cwd);
   const tokenizer = loadTokenizer();
   const config = await loadConfig({ cwd: root, env, overrides: opts.overrides });
@@ -140,6 +153,16 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     warn: (message: string) => opts.emit?.('notice', { message }),
   });
   const id = opts.sessionId ?? newSessionId();
+  memory = new Memory({
+    root,
+    sessionId: id,
+    env: { ...env, ...config.vars },
+    backend: config.store,
+    evidence: !config.evidenceDisable,
+    policy: policy.memory,
+    knowledgeMaxTokens: config.knowledgeMaxTokens,
+    announce: (message) => opts.emit?.('notice', { message }),
+  });
   const shell = shellSetup(root, config, env, Boolean(opts.headless), opts.emit);
   const planner = new Planner({ root, config, policy, cognition, env: shell.env, emit: opts.emit, approve: opts.approve });
   const tools = createToolRegistry({
@@ -151,14 +174,14 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     approve: opts.approve,
     allowConfigWrites: config.allowConfigWrites,
     snapshots: config.snapshot,
-    extraTools: [...(await projectTools(root)), stepDoneTool(planner)],
+    extraTools: [...(await projectTools(root)), stepDoneTool(planner), memoryRememberTool(memory), memoryLoadTool(memory)],
     // The registry exists before the agent; read_file asks for the state at each call. The read
     // guard is part of the survival kit: with the kit off, reads are sized by the cap alone.
     contextState: config.survivalKit ? () => agentRef?.contextState() : undefined,
   });
   await tokenizer;
   const knowledge = await gatherKnowledge(root, config, env);
-  const agent = new Agent({ root, config, policy, client, tools, context, knowledge, cognition, planner, sessionId: id, emit: opts.emit, onEntry: opts.onEntry, clientFor });
+  const agent = new Agent({ root, config, policy, client, tools, context, knowledge, cognition, planner, sessionId: id, emit: opts.emit, onEntry: opts.onEntry, clientFor, memory });
   agentRef = agent;
   return {
     id,
@@ -175,6 +198,10 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     layers,
     cognition,
     sandboxed: shell.confinement.wrap !== null,
-    close: () => tools.dispose(),
+    memory,
+    close: async () => {
+      memory.close();
+      await tools.dispose();
+    },
   };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadSqlite, type SqliteConstructor, type SqliteDatabase } from '../store/sqlite.js';
+import { loadSqliteOrWarn, type SqliteConstructor, type SqliteDatabase } from '../store/sqlite.js';
 
 /**
  * Prompt-result caches with TTL: in memory, persistent in SQLite (better-sqlite3), and a JSON
@@ -142,7 +142,7 @@ export interface PersistentCacheOptions {
 /** SQLite under `dir`, or the JSON fallback when better-sqlite3 cannot load. */
 export function openPersistentCache(options: PersistentCacheOptions): CognitionCache {
   mkdirSync(options.dir, { recursive: true });
-  const Database = loadSqlite({ ...(options.warn ? { warn: options.warn } : {}), ...(options.loadSqlite ? { load: options.loadSqlite } : {}) });
+  const Database = loadSqliteOrWarn({ ...(options.warn ? { warn: options.warn } : {}), ...(options.loadSqlite ? { load: options.loadSqlite } : {}) });
   if (Database) {
     try {
       return new SqliteCache(new Database(join(options.dir, 'cognition.sqlite')), options.clock);

@@ -87,6 +87,7 @@ type DeepPartial<T> = { [K in keyof T]?: T[K] extends Array<unknown> ? T[K] : T[
 export type PolicyPatch = {
   context?: DeepPartial<AgentPolicy['context']>;
   loop?: DeepPartial<AgentPolicy['loop']>;
+  memory?: DeepPartial<AgentPolicy['memory']>;
   model?: {
     timeoutMs?: number | undefined;
     idleTimeoutMs?: number | undefined;

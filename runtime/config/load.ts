@@ -29,6 +29,8 @@ export interface SmallCodeConfig {
   writeGuard: boolean;
   dedup: boolean;
   evidenceDisable: boolean;
+  /** SMALLCODE_STORE: `json` forces the JSON-lines store. */
+  store: 'auto' | 'json';
   plan: 'auto' | 'true' | 'false';
   snapshot: boolean;
   snapshotAutoRollback: boolean;
@@ -206,6 +208,7 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<SmallCodeConf
     writeGuard: b('SMALLCODE_WRITE_GUARD'),
     dedup: b('SMALLCODE_DEDUP'),
     evidenceDisable: b('SMALLCODE_EVIDENCE_DISABLE'),
+    store: s('SMALLCODE_STORE') as SmallCodeConfig['store'],
     plan: s('SMALLCODE_PLAN') as SmallCodeConfig['plan'],
     snapshot: b('SMALLCODE_SNAPSHOT'),
     snapshotAutoRollback: b('SMALLCODE_SNAPSHOT_AUTO_ROLLBACK'),

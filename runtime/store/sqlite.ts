@@ -1,21 +1,29 @@
-import { createRequire } from 'node:module';
-
 /**
- * The one way SmallCode loads SQLite. better-sqlite3 is an optional dependency: where no prebuilt
- * binary fits and no compiler is at hand its install fails and npm carries on without it, so
- * every user of SQLite has a JSON fallback, and the first one to need it says so, once per process.
+ * Loads better-sqlite3, an optional dependency (a native module that may not build on every
+ * machine). Loaded lazily, once per process, so start-up never pays for it.
  */
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
 
-/** The part of better-sqlite3's Database that SmallCode uses. */
-export interface SqliteDatabase {
-  prepare(sql: string): { get(...args: unknown[]): unknown; all(...args: unknown[]): unknown[]; run(...args: unknown[]): unknown };
-  exec(sql: string): void;
-  pragma(source: string): unknown;
-  transaction<F extends (...args: never[]) => unknown>(fn: F): F;
-  close(): void;
+export type SqliteDatabase = BetterSqlite3.Database;
+export type SqliteConstructor = typeof BetterSqlite3;
+
+let loaded: SqliteConstructor | Error | undefined;
+
+/** The Database constructor, or the error that says why better-sqlite3 cannot load here. */
+export function loadSqlite(): SqliteConstructor | Error {
+  if (loaded) return loaded;
+  try {
+    const require = createRequire(import.meta.url);
+    const Database = require('better-sqlite3') as SqliteConstructor;
+    // The native binding is only opened with the first database: open one to know it works.
+    new Database(':memory:').close();
+    loaded = Database;
+  } catch (err) {
+    loaded = new Error(`better-sqlite3 cannot load: ${(err as Error).message.split('\n')[0]}`);
+  }
+  return loaded;
 }
-
-export type SqliteConstructor = new (file: string) => SqliteDatabase;
 
 export interface LoadSqliteOptions {
   /** Where the one-time fallback notice goes (default: stderr). */
@@ -24,28 +32,27 @@ export interface LoadSqliteOptions {
   load?: () => SqliteConstructor;
 }
 
-type Outcome = { Database: SqliteConstructor } | { reason: string };
-
-let installed: Outcome | undefined;
 let announced = false;
 
-function attempt(load: () => SqliteConstructor): Outcome {
-  try {
-    return { Database: load() };
-  } catch (err) {
-    return { reason: (err as Error).message.split('\n')[0]! };
+/**
+ * For users with a JSON fallback of their own (the cognition cache): better-sqlite3's Database,
+ * or undefined after a notice — said once per process — that the fallback is in use.
+ */
+export function loadSqliteOrWarn(options: LoadSqliteOptions = {}): SqliteConstructor | undefined {
+  let outcome: SqliteConstructor | Error;
+  if (options.load) {
+    try {
+      outcome = options.load();
+    } catch (err) {
+      outcome = new Error((err as Error).message.split('\n')[0]);
+    }
+  } else {
+    outcome = loadSqlite();
   }
-}
-
-/** better-sqlite3's Database class, or undefined (after the notice) when it cannot load. */
-export function loadSqlite(options: LoadSqliteOptions = {}): SqliteConstructor | undefined {
-  const outcome = options.load
-    ? attempt(options.load)
-    : (installed ??= attempt(() => createRequire(import.meta.url)('better-sqlite3') as SqliteConstructor));
-  if ('Database' in outcome) return outcome.Database;
+  if (!(outcome instanceof Error)) return outcome;
   if (!announced) {
     announced = true;
-    (options.warn ?? ((m) => process.stderr.write(`${m}\n`)))(sqliteFallbackNotice(outcome.reason));
+    (options.warn ?? ((m) => process.stderr.write(`${m}\n`)))(sqliteFallbackNotice(outcome.message.replace(/^better-sqlite3 cannot load: /, '')));
   }
   return undefined;
 }

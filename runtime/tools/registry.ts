@@ -40,6 +40,8 @@ export interface ToolOutcome {
   filesEdited: string[];
   /** Answered by dedup from an identical earlier call. */
   cached?: boolean;
+  /** Why it failed (a tool's own kind, or the registry's: invalid_arguments, declined, unread_file, unknown_tool, disabled, cancelled, error). */
+  errorKind?: string;
 }
 
 export interface ToolRegistryOptions {
@@ -135,20 +137,20 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
   }
 
   async function runTool(tool: Tool, call: ToolCallRequest, signal?: AbortSignal): Promise<Omit<ToolOutcome, 'name' | 'ms'>> {
-    const fail = (output: string) => ({ ok: false, output, filesCreated: [], filesEdited: [] });
+    const fail = (output: string, errorKind: string) => ({ ok: false, output, filesCreated: [], filesEdited: [], errorKind });
     const parsed = tool.args.safeParse(applyAliases(call.arguments ?? {}, tool.aliases));
-    if (!parsed.success) return fail(describeInvalidArgs(tool, parsed.error));
+    if (!parsed.success) return fail(describeInvalidArgs(tool, parsed.error), 'invalid_arguments');
     const args = parsed.data;
 
     if (tool.name === 'bash' && opts.approve) {
       const verdict = await opts.approve(call);
-      if (verdict !== true) return fail(typeof verdict === 'string' ? `Not run: ${verdict}` : 'Not run: the user declined this command.');
+      if (verdict !== true) return fail(typeof verdict === 'string' ? `Not run: ${verdict}` : 'Not run: the user declined this command.', 'declined');
     }
 
     const target = tool.writeTarget?.(args);
     if (target !== undefined) {
       const refusal = await configWriteRefusal(call, target);
-      if (refusal) return fail(refusal);
+      if (refusal) return fail(refusal, 'refused');
     }
     if (target !== undefined && toolPolicy(policy, tool.name).readBeforeWrite) {
       const resolved = await workspace.resolve(target);
@@ -157,6 +159,7 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
         warned.add(resolved.rel);
         return fail(
           `${resolved.rel} already exists and you have not read it in this session. Read it with read_file first (or use patch to change part of it); if you really mean to replace it entirely, call ${tool.name} again.`,
+          'unread_file',
         );
       }
     }
@@ -186,7 +189,7 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
     for (const f of [...(result.filesRead ?? []), ...(result.filesCreated ?? []), ...(result.filesEdited ?? [])]) known.add(f);
     if (result.changedDisk) cache.clear();
     if (key && result.ok) cache.set(key, { output, call: index, seen: await stamps(result.filesRead ?? []) });
-    return { ok: result.ok, output, filesCreated: result.filesCreated ?? [], filesEdited: result.filesEdited ?? [] };
+    return { ok: result.ok, output, filesCreated: result.filesCreated ?? [], filesEdited: result.filesEdited ?? [], ...(result.ok ? {} : { errorKind: result.errorKind ?? 'failed' }) };
   }
 
   /** A write to a file read outside the conversation (.env, hooks, …) needs the user's yes. */
@@ -251,17 +254,17 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
       if (!tool) {
         const near = closestNames(call.name, tools.keys());
         const hint = near.length ? ` Did you mean '${near[0]}'?` : '';
-        return finish({ ok: false, output: `Unknown tool '${call.name}'.${hint} Tools: ${[...tools.keys()].join(', ')}.`, filesCreated: [], filesEdited: [] });
+        return finish({ ok: false, output: `Unknown tool '${call.name}'.${hint} Tools: ${[...tools.keys()].join(', ')}.`, filesCreated: [], filesEdited: [], errorKind: 'unknown_tool' });
       }
-      if (runOpts?.signal?.aborted) return finish({ ok: false, output: 'Cancelled before it ran.', filesCreated: [], filesEdited: [] });
+      if (runOpts?.signal?.aborted) return finish({ ok: false, output: 'Cancelled before it ran.', filesCreated: [], filesEdited: [], errorKind: 'cancelled' });
       if (trustOf(tool.name) === 'dropped') {
-        return finish({ ok: false, output: `${tool.name} is disabled for this session after ${failing.get(tool.name)} failures in a row. Tools: ${[...tools.keys()].filter((n) => trustOf(n) !== 'dropped').join(', ')}.`, filesCreated: [], filesEdited: [] });
+        return finish({ ok: false, output: `${tool.name} is disabled for this session after ${failing.get(tool.name)} failures in a row. Tools: ${[...tools.keys()].filter((n) => trustOf(n) !== 'dropped').join(', ')}.`, filesCreated: [], filesEdited: [], errorKind: 'disabled' });
       }
       try {
         return record(tool.name, finish(await runTool(tool, call, runOpts?.signal)));
       } catch (err) {
         if (!tool.readOnly) cache.clear(); // it may have changed something before it failed
-        return record(tool.name, finish({ ok: false, output: describeError(tool.name, err), filesCreated: [], filesEdited: [] }));
+        return record(tool.name, finish({ ok: false, output: describeError(tool.name, err), filesCreated: [], filesEdited: [], errorKind: 'error' }));
       }
     },
     async dispose() {

@@ -47,13 +47,15 @@ export interface ToolResult {
   filesRead?: string[];
   /** Something may have changed on disk (even if ok is false, e.g. a failing bash command). */
   changedDisk?: boolean;
+  /** Why it failed, as a short stable word (`ambiguous`, `no_match`, `exit_code` …): evidence records it. */
+  errorKind?: string;
 }
 
 /**
  * What a tool is for. Compact mode offers the tools one category at a time (the model picks the
  * category first); a category without tools is simply not offered.
  */
-export const TOOL_CATEGORIES = ['read', 'write', 'search', 'run', 'plan'] as const;
+export const TOOL_CATEGORIES = ['read', 'write', 'search', 'run', 'plan', 'memory'] as const;
 export type ToolCategory = (typeof TOOL_CATEGORIES)[number];
 
 export interface Tool<Args = any> {

@@ -117,7 +117,6 @@ export function shopIr(options: ShopOptions = {}): BoneSystem {
               indexes: [],
               derived: [],
               access: noAccess(),
-        access: noAccess(),
               loc,
             },
           ]
