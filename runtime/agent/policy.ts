@@ -45,6 +45,12 @@ export interface AgentPolicy {
      * picks a tool category first and sees only that category's short schemas. 0 = never.
      */
     compactMaxWindow: number;
+    /** Most tokens the skills list takes in the system prompt (names and one-line descriptions); 0 = none. */
+    skillsListMaxTokens: number;
+    /** A headless run (and the API) waits this long for its MCP servers before the first request. */
+    mcpWaitMs: number;
+    /** Longest one MCP tool call may take. */
+    mcpCallTimeoutMs: number;
   };
   loop: {
     /** Model round-trips per task before the run stops as failed. */
@@ -69,7 +75,7 @@ export interface AgentPolicy {
  * nowhere else: `loadAgentLayers(...).policy` (or `loadBuiltinPolicy()`) is the default policy.
  */
 const REQUIRED_FIELDS = [
-  'context.toolResultMaxChars', 'context.evictAt', 'context.readGuard', 'context.keepRecentTurns', 'context.replyReserveTokens', 'context.replyReserveMaxShare', 'context.defaultContextWindow', 'context.compactMaxWindow',
+  'context.toolResultMaxChars', 'context.evictAt', 'context.readGuard', 'context.keepRecentTurns', 'context.replyReserveTokens', 'context.replyReserveMaxShare', 'context.defaultContextWindow', 'context.compactMaxWindow', 'context.skillsListMaxTokens', 'context.mcpWaitMs', 'context.mcpCallTimeoutMs',
   'loop.maxTurns',
   'model.timeoutMs', 'model.retry.maxAttempts', 'model.retry.backoff', 'model.retry.intervalMs', 'model.retry.jitter', 'model.thinkingBudgetTokens', 'model.temperature',
   'shell.persist', 'shell.timeoutMs',
