@@ -14,6 +14,8 @@ import { testCommand } from './checks.js';
 import { summarizeProject } from './project-summary.js';
 import type { SystemPromptInput } from './prompt.js';
 import type { EmitFn } from './types.js';
+import type { McpServers } from '../mcp/index.js';
+import { packageVersion } from '../package-root.js';
 
 export interface SessionOptions {
   cwd: string;
@@ -30,6 +32,11 @@ export interface SessionOptions {
   onEntry?: AgentOptions['onEntry'];
   /** Reuse a session id (resuming a saved session). */
   sessionId?: string;
+  /**
+   * MCP servers: 'wait' (headless, the API) connects them before the session is returned, at most
+   * `context.mcp_wait`; 'background' (the terminal) lets them connect while the user types.
+   */
+  mcp?: 'wait' | 'background';
 }
 
 /** Everything one session runs on, assembled once: config, endpoint, window, tools, agent. */
@@ -49,6 +56,8 @@ export interface Session {
   /** The loaded behaviour layers (for /cognition): sources, declarations, diagnostics. */
   layers: AgentLayers;
   cognition: CognitionRuntime;
+  /** The configured MCP servers (undefined when none is configured). */
+  mcp: McpServers | undefined;
   close(): Promise<void>;
 }
 
@@ -90,6 +99,26 @@ async function projectTools(root: string): Promise<Tool[]> {
   return [fromPlainTool({ ...boneCheckTool, readOnly: true }), fromPlainTool(boneCompileTool)];
 }
 
+/** The MCP servers of the configuration files, started (the module loads only when one is configured). */
+async function startMcp(root: string, env: NodeJS.ProcessEnv, policy: AgentPolicy, opts: SessionOptions): Promise<McpServers | undefined> {
+  const { mcpConfigFiles } = await import('../mcp/config.js');
+  const { existsSync } = await import('node:fs');
+  if (!mcpConfigFiles(root, env).some((file) => existsSync(file))) return undefined;
+  const { McpServers } = await import('../mcp/index.js');
+  const servers = McpServers.fromConfig({
+    root,
+    env,
+    connectTimeoutMs: Math.max(policy.context.mcpWaitMs, 1000),
+    callTimeoutMs: policy.context.mcpCallTimeoutMs,
+    onNotice: (message) => opts.emit?.('notice', { message }),
+    version: packageVersion(),
+  });
+  if (servers.size === 0) return undefined;
+  if (opts.mcp === 'background') void servers.start();
+  else await servers.ready(policy.context.mcpWaitMs);
+  return servers;
+}
+
 export async function createSession(opts: SessionOptions): Promise<Session> {
   const env = opts.env ?? process.env;
   const root = resolve(opts.cwd);
@@ -121,6 +150,7 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     warn: (message: string) => opts.emit?.('notice', { message }),
   });
   const id = opts.sessionId ?? newSessionId();
+  const mcp = await startMcp(root, env, policy, opts);
   const planner = new Planner({ root, config, policy, cognition, env, emit: opts.emit, approve: opts.approve });
   const tools = createToolRegistry({
     root,
@@ -130,6 +160,7 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     approve: opts.approve,
     snapshots: config.snapshot,
     extraTools: [...(await projectTools(root)), stepDoneTool(planner)],
+    ...(mcp ? { dynamicTools: () => mcp.tools() } : {}),
     // The registry exists before the agent; read_file asks for the state at each call. The read
     // guard is part of the survival kit: with the kit off, reads are sized by the cap alone.
     contextState: config.survivalKit ? () => agentRef?.contextState() : undefined,
@@ -152,6 +183,9 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     planner,
     layers,
     cognition,
-    close: () => tools.dispose(),
+    mcp,
+    close: async () => {
+      await Promise.all([tools.dispose(), mcp?.close()]);
+    },
   };
 }

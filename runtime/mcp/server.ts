@@ -170,8 +170,8 @@ export class McpServer {
         try {
           await connectWith(new StreamableHTTPClientTransport(url, { requestInit }));
         } catch (err) {
-          // An older server speaks only SSE: its POST to the endpoint fails with a 4xx.
-          if (!/\b(400|404|405)\b/.test(describe(err))) throw err;
+          // An older server speaks only SSE: a POST to its endpoint is answered 400, 404 or 405.
+          if (![400, 404, 405].includes(Number((err as { code?: unknown }).code))) throw err;
           await sse();
         }
       }
@@ -256,9 +256,12 @@ function approxBytes(base64: string | undefined): number {
 }
 
 function describe(err: unknown): string {
-  const e = err as { message?: string; code?: string | number };
+  const e = err as { message?: string; code?: string | number; name?: string };
   const message = (e?.message ?? String(err)).replace(/^MCP error -?\d+: /, '');
-  return e?.code === 'ENOENT' ? `command not found (${message})` : message;
+  if (e?.code === 'ENOENT') return `command not found (${message})`;
+  // The SDK's HTTP errors carry the status as their code, not in the message.
+  if (typeof e?.code === 'number' && e.code >= 100 && e.code < 600) return `HTTP ${e.code}: ${message}`;
+  return message;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

@@ -186,7 +186,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
   // already up: typing can begin at once, the first task waits for the engine if it must.
   const starting = waitForPrompt()
     .then(() => import('../agent/session.js'))
-    .then(({ createSession }) => createSession({ cwd: root, env: o.env, overrides: o.overrides, emit, pickModel, approve, sessionId, onEntry: (entry) => store.entry(entry) }))
+    .then(({ createSession }) => createSession({ cwd: root, env: o.env, overrides: o.overrides, emit, pickModel, approve, sessionId, mcp: 'background', onEntry: (entry) => store.entry(entry) }))
     .then((s) => {
       debugLog(`engine ready${closing ? ' (after leaving)' : ''}`);
       if (closing) {
