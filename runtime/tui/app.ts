@@ -11,7 +11,7 @@ import type { HistoryEntry } from '../agent/history.js';
 import { keyArgument } from '../cli/output.js';
 import { findSession, latestSession, listSessions, loadSession, newSessionId, SessionWriter, type LoadedSession } from '../store/sessions.js';
 import { ActivityView } from './activity.js';
-import { decideApproval, ProjectApprovals, type ApprovalChoice } from './approval.js';
+import { decideApproval, decideToolApproval, ProjectApprovals, type ApprovalChoice } from './approval.js';
 import { fmt } from './budget.js';
 import { commandNames, findCommand, type CommandHost } from './commands.js';
 import { errorSummary, ErrorLog } from './errors.js';
@@ -114,11 +114,13 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
     }
   };
 
-  const askApproval = async (command: string): Promise<ApprovalChoice> => {
+  /** Asks about a shell command, or (`tool` set) a call of a tool that asks, e.g. an MCP tool. */
+  const askApproval = async (command: string, tool?: string): Promise<ApprovalChoice> => {
     out.status(undefined);
+    const what = tool ? `call ${tool} ${command}` : `run: ${command}`;
     if (!rich) {
-      out.print(`The model wants to run: ${command}`);
-      const answer = await lineInput!.read('Allow? [y] once, [a] always in this project, [n] deny: ');
+      out.print(`The model wants to ${what}`);
+      const answer = await lineInput!.read(`Allow? [y] once, [a] always${tool ? ' for this tool' : ''} in this project, [n] deny: `);
       const text = answer.kind === 'line' ? answer.text.trim().toLowerCase() : 'n';
       return text === 'a' || text === 'always' ? 'always' : text === 'y' || text === 'yes' ? 'once' : 'deny';
     }
@@ -126,10 +128,10 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
     try {
       const { select, isCancel } = await import('@clack/prompts');
       const choice = await select<ApprovalChoice>({
-        message: `Run this command?\n${c.bold(command)}`,
+        message: tool ? `Call this tool?\n${c.bold(tool)} ${command}` : `Run this command?\n${c.bold(command)}`,
         options: [
           { value: 'once', label: 'Allow once' },
-          { value: 'always', label: 'Always allow this command in this project' },
+          { value: 'always', label: tool ? 'Always allow this tool in this project' : 'Always allow this command in this project' },
           { value: 'deny', label: 'Deny (the model is told)' },
         ],
         input: o.stdin,
@@ -146,7 +148,14 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
     }
   };
 
-  const approve = async (req: { arguments: Record<string, unknown> }): Promise<boolean> => {
+  const approve = async (req: { name: string; arguments: Record<string, unknown> }): Promise<boolean> => {
+    if (req.name !== 'bash') {
+      const args = JSON.stringify(req.arguments);
+      const shown = args.length > 200 ? `${args.slice(0, 199)}…` : args;
+      const decision = await decideToolApproval(req.name, { yes: Boolean(o.yes), approvals, ask: (tool) => askApproval(shown, tool) });
+      if (!decision.run) out.print(c.yellow(`✗ denied: ${req.name}`));
+      return decision.run;
+    }
     const command = String(req.arguments.command ?? req.arguments.cmd ?? '');
     const decision = await decideApproval(command, { yes: Boolean(o.yes), approvals, ask: askApproval });
     if (!decision.run) out.print(c.yellow(`✗ denied: ${command}`));
