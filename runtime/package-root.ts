@@ -25,3 +25,11 @@ export function packageRoot(): string {
     dir = parent;
   }
 }
+
+let version: string | undefined;
+
+/** SmallCode's own version (package.json), e.g. for the name it gives MCP servers. */
+export function packageVersion(): string {
+  version ??= (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
+  return version;
+}

@@ -103,6 +103,9 @@ export const FIELDS: Record<string, FieldSpec[]> = {
     f('compact_at', 'compactMaxWindow', { t: 'size', unit: 'tokens', min: 0 }, 'Compact mode (short tool descriptions, categories added as the model asks) for context windows up to this size; 0 = never.', { env: true }),
     f('compact_open', 'compactOpen', { t: 'nameList' }, 'Compact mode: the tool categories offered from the first request (use_tools adds others); the tool list only grows, since each change makes a prefix-caching server prefill the whole prompt again.'),
     f('compress', 'compress', SPECIAL, 'The prompt that summarises history.'),
+    f('skills_list', 'skillsListMaxTokens', { t: 'size', unit: 'tokens', min: 0 }, 'Most tokens the skills list (names and one-line descriptions) takes in the system prompt; 0 = no list.', { env: true }),
+    f('mcp_wait', 'mcpWaitMs', { t: 'duration', min: 0, max: 600_000 }, 'How long a headless run (and the API) waits for its MCP servers to connect before the first request; the terminal never waits.', { env: true }),
+    f('mcp_call_timeout', 'mcpCallTimeoutMs', { t: 'duration', min: 1 }, 'Longest an MCP tool call may take.', { env: true }),
   ],
   budget: [
     f('thinking', 'thinkingBudgetTokens', { t: 'size', unit: 'tokens', min: 0 }, 'Reasoning-token cap per reply.', { env: true }),

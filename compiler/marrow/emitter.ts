@@ -181,7 +181,7 @@ function policyValue(program: Program): Record<string, Value> {
   const pick = (settings: Record<string, Setting>, keys: string[]) =>
     Object.fromEntries(keys.filter((k) => settings[k]).map((k) => [k, settingValue(settings[k]!.value)]));
   const out: Record<string, Value> = {};
-  const context = pick(ctx, ['toolResultMaxChars', 'evictAt', 'evictTo', 'readGuard', 'keepRecentTurns', 'replyReserveTokens', 'replyReserveMaxShare', 'defaultContextWindow', 'compactMaxWindow', 'compactOpen']);
+  const context = pick(ctx, ['toolResultMaxChars', 'evictAt', 'evictTo', 'readGuard', 'keepRecentTurns', 'replyReserveTokens', 'replyReserveMaxShare', 'defaultContextWindow', 'compactMaxWindow', 'compactOpen', 'skillsListMaxTokens', 'mcpWaitMs', 'mcpCallTimeoutMs']);
   if (Object.keys(context).length) out.context = context;
   if (budget.maxTurns) out.loop = { maxTurns: settingValue(budget.maxTurns.value) };
   const memory = pick(program.memory?.settings ?? {}, ['maxEntries', 'maxTokens', 'maxAgeMs']);

@@ -55,6 +55,12 @@ export interface AgentPolicy {
      * change to the tool list makes a prefix-caching server prefill the whole prompt again.
      */
     compactOpen?: string[];
+    /** Most tokens the skills list takes in the system prompt (names and one-line descriptions); 0 = none. */
+    skillsListMaxTokens: number;
+    /** A headless run (and the API) waits this long for its MCP servers before the first request. */
+    mcpWaitMs: number;
+    /** Longest one MCP tool call may take. */
+    mcpCallTimeoutMs: number;
   };
   loop: {
     /** Model round-trips per task before the run stops as failed. */
@@ -97,7 +103,7 @@ export interface AgentPolicy {
  * nowhere else: `loadAgentLayers(...).policy` (or `loadBuiltinPolicy()`) is the default policy.
  */
 const REQUIRED_FIELDS = [
-  'context.toolResultMaxChars', 'context.evictAt', 'context.evictTo', 'context.readGuard', 'context.keepRecentTurns', 'context.replyReserveTokens', 'context.replyReserveMaxShare', 'context.defaultContextWindow', 'context.compactMaxWindow',
+  'context.toolResultMaxChars', 'context.evictAt', 'context.evictTo', 'context.readGuard', 'context.keepRecentTurns', 'context.replyReserveTokens', 'context.replyReserveMaxShare', 'context.defaultContextWindow', 'context.compactMaxWindow', 'context.skillsListMaxTokens', 'context.mcpWaitMs', 'context.mcpCallTimeoutMs',
   'loop.maxTurns',
   'memory.maxEntries', 'memory.maxTokens', 'memory.maxAgeMs',
   'model.timeoutMs', 'model.idleTimeoutMs', 'model.retryBudgetMs', 'model.waitNoticeMs', 'model.maxOutputTokens', 'model.retry.maxAttempts', 'model.retry.backoff', 'model.retry.intervalMs', 'model.retry.jitter', 'model.thinkingBudgetTokens', 'model.temperature',

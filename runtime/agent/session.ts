@@ -19,6 +19,8 @@ import { testCommand } from './checks.js';
 import { summarizeProject } from './project-summary.js';
 import type { SystemPromptInput } from './prompt.js';
 import type { AgentEventName, AgentEvents, EmitFn } from './types.js';
+import type { McpServers } from '../mcp/index.js';
+import { packageVersion } from '../package-root.js';
 
 export interface SessionOptions {
   cwd: string;
@@ -37,6 +39,11 @@ export interface SessionOptions {
   onEntry?: AgentOptions['onEntry'];
   /** Reuse a session id (resuming a saved session). */
   sessionId?: string;
+  /**
+   * MCP servers: 'wait' (headless, the API) connects them before the session is returned, at most
+   * `context.mcp_wait`; 'background' (the terminal) lets them connect while the user types.
+   */
+  mcp?: 'wait' | 'background';
 }
 
 /** Everything one session runs on, assembled once: config, endpoint, window, tools, agent. */
@@ -60,6 +67,8 @@ export interface Session {
   sandboxed: boolean;
   /** Evidence, facts, working memory and knowledge/ (runtime/memory); `/memory` reads it. */
   memory: Memory;
+  /** The configured MCP servers (undefined when none is configured). */
+  mcp: McpServers | undefined;
   close(): Promise<void>;
 }
 
@@ -110,6 +119,26 @@ function shellSetup(root: string, config: SmallCodeConfig, env: NodeJS.ProcessEn
     emit?.('notice', { message: `shell commands do not see ${scrubbed.removed.join(', ')} (secrets; SMALLCODE_SHELL_ENV_PASS passes a variable)` });
   }
   return { env: scrubbed.env, confinement };
+}
+
+/** The MCP servers of the configuration files, started (the module loads only when one is configured). */
+async function startMcp(root: string, env: NodeJS.ProcessEnv, policy: AgentPolicy, opts: SessionOptions): Promise<McpServers | undefined> {
+  const { mcpConfigFiles } = await import('../mcp/config.js');
+  const { existsSync } = await import('node:fs');
+  if (!mcpConfigFiles(root, env).some((file) => existsSync(file))) return undefined;
+  const { McpServers } = await import('../mcp/index.js');
+  const servers = McpServers.fromConfig({
+    root,
+    env,
+    connectTimeoutMs: Math.max(policy.context.mcpWaitMs, 1000),
+    callTimeoutMs: policy.context.mcpCallTimeoutMs,
+    onNotice: (message) => opts.emit?.('notice', { message }),
+    version: packageVersion(),
+  });
+  if (servers.size === 0) return undefined;
+  if (opts.mcp === 'background') void servers.start();
+  else await servers.ready(policy.context.mcpWaitMs);
+  return servers;
 }
 
 export async function createSession(opts: SessionOptions): Promise<Session> {
@@ -163,6 +192,7 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     knowledgeMaxTokens: config.knowledgeMaxTokens,
     announce: (message) => opts.emit?.('notice', { message }),
   });
+  const mcp = await startMcp(root, env, policy, opts);
   const shell = shellSetup(root, config, env, Boolean(opts.headless), opts.emit);
   const planner = new Planner({ root, config, policy, cognition, env: shell.env, emit: opts.emit, approve: opts.approve });
   const tools = createToolRegistry({
@@ -175,6 +205,7 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     allowConfigWrites: config.allowConfigWrites,
     snapshots: config.snapshot,
     extraTools: [...(await projectTools(root)), stepDoneTool(planner), memoryRememberTool(memory), memoryLoadTool(memory)],
+    ...(mcp ? { dynamicTools: () => mcp.tools() } : {}),
     // The registry exists before the agent; read_file asks for the state at each call. The read
     // guard is part of the survival kit: with the kit off, reads are sized by the cap alone.
     contextState: config.survivalKit ? () => agentRef?.contextState() : undefined,
@@ -199,9 +230,10 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     cognition,
     sandboxed: shell.confinement.wrap !== null,
     memory,
+    mcp,
     close: async () => {
       memory.close();
-      await tools.dispose();
+      await Promise.all([tools.dispose(), mcp?.close()]);
     },
   };
 }

@@ -65,6 +65,8 @@ export interface ToolRegistryOptions {
   ripgrepPath?: string | false;
   /** Tools offered after the default six (e.g. the BoneScript tool); same policies apply. */
   extraTools?: Tool[];
+  /** Tools that come and go during the session (an MCP server's, while it is up); asked at each use. */
+  dynamicTools?: () => Tool[];
   /** Keep the original of every file a turn edits (SMALLCODE_SNAPSHOT); default true. */
   snapshots?: boolean;
   /** The conversation's tokens against its window (read_file's read guard); without it only the result cap applies. */
@@ -98,7 +100,14 @@ interface CachedResult {
 
 export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
   const { policy } = opts;
-  const tools = new Map([...DEFAULT_TOOLS, ...(opts.extraTools ?? [])].map((t) => [t.name, t]));
+  const fixed = new Map([...DEFAULT_TOOLS, ...(opts.extraTools ?? [])].map((t) => [t.name, t]));
+  /** Every tool now: the fixed ones, then the dynamic ones (a fixed name wins). */
+  const toolMap = (): Map<string, Tool> => {
+    if (!opts.dynamicTools) return fixed;
+    const all = new Map(fixed);
+    for (const t of opts.dynamicTools()) if (!all.has(t.name)) all.set(t.name, t);
+    return all;
+  };
   const workspace = new Workspace(opts.root);
   const snapshots = new TurnSnapshots(workspace, opts.sessionId);
   if (opts.snapshots !== false) workspace.beforeWrite = (target) => snapshots.capture(target);
@@ -142,9 +151,9 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
     if (!parsed.success) return fail(describeInvalidArgs(tool, parsed.error), 'invalid_arguments');
     const args = parsed.data;
 
-    if (tool.name === 'bash' && opts.approve) {
+    if ((tool.name === 'bash' || tool.asksApproval) && opts.approve) {
       const verdict = await opts.approve(call);
-      if (verdict !== true) return fail(typeof verdict === 'string' ? `Not run: ${verdict}` : 'Not run: the user declined this command.', 'declined');
+      if (verdict !== true) return fail(typeof verdict === 'string' ? `Not run: ${verdict}` : `Not run: the user declined this ${tool.name === 'bash' ? 'command' : 'tool call'}.`, 'declined');
     }
 
     const target = tool.writeTarget?.(args);
@@ -206,7 +215,15 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
     return `Not written: ${configWriteCannotAsk({ path: resolved.rel, why })}.`;
   }
 
-  let definitions: ToolDefinition[] | null = null;
+  const definitionOf = new WeakMap<Tool, ToolDefinition>();
+  const define = (t: Tool): ToolDefinition => {
+    let def = definitionOf.get(t);
+    if (!def) {
+      def = { type: 'function' as const, function: { name: t.name, description: t.description(policy), parameters: t.parameters ?? toParameters(t.args) } };
+      definitionOf.set(t, def);
+    }
+    return def;
+  };
   /** Consecutive failures per tool, for trust decay (a success resets the count). */
   const failing = new Map<string, number>();
   const trustOf = (name: string): 'trusted' | 'demoted' | 'dropped' => {
@@ -229,17 +246,13 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
   return {
     // Trusted tools first, demoted ones last, dropped ones not at all (trust decay).
     definitions: () => {
-      definitions ??= [...tools.values()].map((t) => ({
-        type: 'function' as const,
-        function: { name: t.name, description: t.description(policy), parameters: t.parameters ?? toParameters(t.args) },
-      }));
-      const offered = definitions.filter((d) => tools.get(d.function.name)!.available?.() !== false);
+      const offered = [...toolMap().values()].filter((t) => t.available?.() !== false).map(define);
       const trusted = offered.filter((d) => trustOf(d.function.name) === 'trusted');
       const demoted = offered.filter((d) => trustOf(d.function.name) === 'demoted');
       return [...trusted, ...demoted];
     },
-    has: (name) => tools.has(name),
-    categoryOf: (name) => tools.get(name)?.category,
+    has: (name) => toolMap().has(name),
+    categoryOf: (name) => toolMap().get(name)?.category,
     beginTurn: (turn) => snapshots.beginTurn(turn),
     async run(call, runOpts) {
       const started = performance.now();
@@ -250,6 +263,7 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
         ...o,
         output: capOutput(o.output, maxChars),
       });
+      const tools = toolMap();
       const tool = tools.get(call.name);
       if (!tool) {
         const near = closestNames(call.name, tools.keys());

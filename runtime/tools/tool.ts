@@ -55,7 +55,7 @@ export interface ToolResult {
  * What a tool is for. Compact mode offers the tools one category at a time (the model picks the
  * category first); a category without tools is simply not offered.
  */
-export const TOOL_CATEGORIES = ['read', 'write', 'search', 'run', 'plan', 'memory'] as const;
+export const TOOL_CATEGORIES = ['read', 'write', 'search', 'run', 'plan', 'memory', 'mcp', 'web'] as const;
 export type ToolCategory = (typeof TOOL_CATEGORIES)[number];
 
 export interface Tool<Args = any> {
@@ -74,6 +74,8 @@ export interface Tool<Args = any> {
   capHint: string;
   /** A hand-written JSON schema sent instead of the one generated from `args`. */
   parameters?: Record<string, unknown>;
+  /** Asks the session's `approve` gate before each call, as bash does (MCP tools of untrusted servers). */
+  asksApproval?: boolean;
   /** Offered to the model only while this returns true (e.g. step_done, while a plan is in progress). */
   available?(): boolean;
   execute(args: Args, ctx: ToolContext): Promise<ToolResult>;

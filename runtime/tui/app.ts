@@ -11,7 +11,7 @@ import type { HistoryEntry } from '../agent/history.js';
 import { keyArgument } from '../cli/output.js';
 import { findSession, latestSession, listSessions, loadSession, newSessionId, SessionWriter, type LoadedSession } from '../store/sessions.js';
 import { ActivityView } from './activity.js';
-import { decideApproval, ProjectApprovals, type ApprovalChoice } from './approval.js';
+import { decideApproval, decideToolApproval, ProjectApprovals, type ApprovalChoice } from './approval.js';
 import type { ApprovalRequest } from '../tools/index.js';
 import { fmt } from './budget.js';
 import { commandNames, findCommand, type CommandHost } from './commands.js';
@@ -115,11 +115,17 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
     }
   };
 
-  const askApproval = async (command: string, action: 'run' | 'write' = 'run'): Promise<ApprovalChoice> => {
+  /**
+   * Asks about a shell command, a write to a file that configures the next session (`write`),
+   * or a call of a tool that asks (`tool`, e.g. an MCP tool).
+   */
+  const askApproval = async (command: string, kind: { tool?: string; write?: boolean } = {}): Promise<ApprovalChoice> => {
+    const { tool, write } = kind;
     out.status(undefined);
+    const what = tool ? `call ${tool} ${command}` : write ? `write: ${command}` : `run: ${command}`;
     if (!rich) {
-      out.print(`The model wants to ${action}: ${command}`);
-      const answer = await lineInput!.read('Allow? [y] once, [a] always in this project, [n] deny: ');
+      out.print(`The model wants to ${what}`);
+      const answer = await lineInput!.read(`Allow? [y] once, [a] always${tool ? ' for this tool' : ''} in this project, [n] deny: `);
       const text = answer.kind === 'line' ? answer.text.trim().toLowerCase() : 'n';
       return text === 'a' || text === 'always' ? 'always' : text === 'y' || text === 'yes' ? 'once' : 'deny';
     }
@@ -127,10 +133,10 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
     try {
       const { select, isCancel } = await import('@clack/prompts');
       const choice = await select<ApprovalChoice>({
-        message: `${action === 'run' ? 'Run this command?' : 'Allow this write?'}\n${c.bold(command)}`,
+        message: tool ? `Call this tool?\n${c.bold(tool)} ${command}` : write ? `Allow this write?\n${c.bold(command)}` : `Run this command?\n${c.bold(command)}`,
         options: [
           { value: 'once', label: 'Allow once' },
-          { value: 'always', label: 'Always allow this command in this project' },
+          { value: 'always', label: tool ? 'Always allow this tool in this project' : 'Always allow this command in this project' },
           { value: 'deny', label: 'Deny (the model is told)' },
         ],
         input: o.stdin,
@@ -150,9 +156,16 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
   const approve = async (req: ApprovalRequest): Promise<boolean> => {
     if (req.write) {
       // A file that configures the next session: asked every time, never remembered.
-      const allowed = (await askApproval(`${req.write.path} (it ${req.write.why})`, 'write')) !== 'deny';
+      const allowed = (await askApproval(`${req.write.path} (it ${req.write.why})`, { write: true })) !== 'deny';
       if (!allowed) out.print(c.yellow(`✗ denied: write ${req.write.path}`));
       return allowed;
+    }
+    if (req.name !== 'bash') {
+      const args = JSON.stringify(req.arguments);
+      const shown = args.length > 200 ? `${args.slice(0, 199)}…` : args;
+      const decision = await decideToolApproval(req.name, { yes: Boolean(o.yes), approvals, ask: (tool) => askApproval(shown, { tool }) });
+      if (!decision.run) out.print(c.yellow(`✗ denied: ${req.name}`));
+      return decision.run;
     }
     const command = String(req.arguments.command ?? req.arguments.cmd ?? '');
     const decision = await decideApproval(command, { yes: Boolean(o.yes), policy: session?.config.approval, sandboxed: session?.sandboxed, approvals, ask: askApproval });
@@ -193,7 +206,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
   // already up: typing can begin at once, the first task waits for the engine if it must.
   const starting = waitForPrompt()
     .then(() => import('../agent/session.js'))
-    .then(({ createSession }) => createSession({ cwd: root, env: o.env, overrides: o.overrides, emit, pickModel, approve, sessionId, onEntry: (entry) => store.entry(entry) }))
+    .then(({ createSession }) => createSession({ cwd: root, env: o.env, overrides: o.overrides, emit, pickModel, approve, sessionId, mcp: 'background', onEntry: (entry) => store.entry(entry) }))
     .then((s) => {
       debugLog(`engine ready${closing ? ' (after leaving)' : ''}`);
       if (closing) {

@@ -80,9 +80,21 @@ function isReadOnlyPart(part: string): boolean {
 /** Commands the user chose to always allow in this project, kept in `.smallcode/approvals.json`. */
 export class ProjectApprovals {
   private commands: Set<string>;
+  /** Tools (MCP tools, by their full name) the user chose to always allow in this project. */
+  private tools: Set<string>;
 
   constructor(private readonly root: string) {
     this.commands = new Set(readApprovals(this.file));
+    this.tools = new Set(readApprovals(this.file, 'alwaysAllowTools'));
+  }
+
+  hasTool(name: string): boolean {
+    return this.tools.has(name);
+  }
+
+  addTool(name: string): void {
+    this.tools.add(name);
+    this.save();
   }
 
   get file(): string {
@@ -95,9 +107,14 @@ export class ProjectApprovals {
 
   add(command: string): void {
     this.commands.add(normalizeCommand(command));
+    this.save();
+  }
+
+  private save(): void {
     mkdirSync(join(this.root, '.smallcode'), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify({ alwaysAllow: [...this.commands].sort() }, null, 2)}\n`);
+    const tools = this.tools.size ? { alwaysAllowTools: [...this.tools].sort() } : {};
+    writeFileSync(tmp, `${JSON.stringify({ alwaysAllow: [...this.commands].sort(), ...tools }, null, 2)}\n`);
     renameSync(tmp, this.file);
   }
 
@@ -106,10 +123,11 @@ export class ProjectApprovals {
   }
 }
 
-function readApprovals(file: string): string[] {
+function readApprovals(file: string, key: 'alwaysAllow' | 'alwaysAllowTools' = 'alwaysAllow'): string[] {
   try {
-    const data = JSON.parse(readFileSync(file, 'utf8')) as { alwaysAllow?: unknown };
-    return Array.isArray(data.alwaysAllow) ? data.alwaysAllow.filter((c): c is string => typeof c === 'string') : [];
+    const data = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const list = data[key];
+    return Array.isArray(list) ? list.filter((c): c is string => typeof c === 'string') : [];
   } catch {
     return [];
   }
@@ -147,5 +165,21 @@ export async function decideApproval(
   const choice = await opts.ask(command);
   if (choice === 'deny') return { run: false, why: 'denied' };
   if (choice === 'always') opts.approvals.add(command);
+  return { run: true, why: 'approved' };
+}
+
+/**
+ * The same rule for a tool that asks (an MCP tool of an untrusted server): `--yes`, then the
+ * tools always allowed in this project, then the user — once, always for this tool, or deny.
+ */
+export async function decideToolApproval(
+  tool: string,
+  opts: { yes: boolean; approvals: ProjectApprovals; ask: (tool: string) => Promise<ApprovalChoice> },
+): Promise<ApprovalDecision> {
+  if (opts.yes) return { run: true, why: 'yes-flag' };
+  if (opts.approvals.hasTool(tool)) return { run: true, why: 'always-allowed' };
+  const choice = await opts.ask(tool);
+  if (choice === 'deny') return { run: false, why: 'denied' };
+  if (choice === 'always') opts.approvals.addTool(tool);
   return { run: true, why: 'approved' };
 }

@@ -11,6 +11,7 @@ import type { Output } from './screen.js';
 import { renderStats, renderTokens, type SessionStats } from './stats.js';
 import type { Style } from './style.js';
 import { exportTrace, findTrace, listTraces, renderTrace, renderTraceList } from './traces.js';
+import { mcpCommand } from './extension-commands.js';
 
 export interface CommandHost {
   session: Session;
@@ -64,6 +65,7 @@ export const COMMANDS: SlashCommand[] = [
   { name: 'trace', args: '[list | show [n] | export [n] [file]]', help: 'turn traces and cognition spans under .smallcode/traces/', run: traceCommand },
   { name: 'sessions', args: '[n | id]', help: 'saved sessions (time, first message, size); with an argument, resume one', run: sessionsCommand },
   { name: 'plan', args: '[on | off | auto]', help: 'the plan of the current or last task (.smallcode/TODO.md); with an argument, when to plan tasks', run: planCommand },
+  { name: 'mcp', args: '[restart <name>]', help: 'MCP servers: state, tools and last error of each; restart one', run: mcpCommand },
   { name: 'undo', help: "revert the files the last task changed (from its snapshots)", run: undoCommand },
   {
     name: 'expand',
