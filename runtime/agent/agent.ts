@@ -72,8 +72,6 @@ export class Agent {
   private correctedThisStep = false;
   /** Compact mode's tool routing; every call runs through its registry (the meta tool included). */
   private readonly routing: ToolRouting;
-  /** The task the routing was last reset for: each task starts at the choice of a category. */
-  private routedTask?: TaskState;
   /** After `escalate`: the stronger model the rest of the task talks to (cleared when a task starts). */
   private escalated?: { client: ModelClient; context: ContextInfo };
   /** `escalate` found no stronger model: said once per session, then quiet. */
@@ -140,6 +138,20 @@ export class Agent {
 
   private emit: EmitFn = (event, payload) => this.opts.emit?.(event, payload);
 
+  /**
+   * What belongs to a task starts afresh: its facts, the correction streak, an escalation, the
+   * tool category, and what `agents/*.marrow` declares `scope: task` (guard trips, tool trust).
+   * Session-scoped state (the history, session-scoped trips and trust, token totals) goes on.
+   */
+  private beginTask(text: string): void {
+    this.task = { text, steps: 0, calls: [], tokens: 0 };
+    this.correctionStreak = 0;
+    this.correctedThisStep = false;
+    this.escalated = undefined; // an escalation lasts for its task: the session's own model takes the next
+    this.opts.tools.beginTask();
+    this.opts.cognition?.beginTask();
+  }
+
   async run(task: string, signal?: AbortSignal): Promise<RunResult> {
     const started = Date.now();
     const result: RunResult = {
@@ -157,10 +169,7 @@ export class Agent {
     const { policy } = this.opts;
     this.turn++;
     const firstTurn = this.turn;
-    this.task = { text: task, steps: 0, calls: [], tokens: 0 };
-    this.correctionStreak = 0;
-    this.correctedThisStep = false;
-    this.escalated = undefined; // an escalation lasts for its task: the session's own model takes the next
+    this.beginTask(task);
     this.history.add({ message: { role: 'user', content: task }, turn: this.turn, kind: 'task' });
     try {
       if (this.opts.cognition) {
@@ -289,10 +298,6 @@ export class Agent {
 
   /** One model call under the window budget; falls back to text tool calls if the server refuses `tools`. */
   private async complete(signal?: AbortSignal): Promise<CompletionResult> {
-    if (this.routedTask !== this.task) {
-      this.routedTask = this.task;
-      this.routing.reset();
-    }
     // In text mode the system prompt lists the tools: in compact mode it follows the category.
     if (this.textMode && this.routing.active) this.history.setSystem(this.buildSystemPrompt());
     const tools = this.textMode ? undefined : this.routing.offered();
@@ -394,8 +399,9 @@ export class Agent {
 
   /** Native tool calls when the server sent them, else calls written as text in any dialect. */
   private interpret(reply: CompletionResult): { calls: ParsedToolCall[]; errors: ToolCallError[]; content: string } {
-    // Every callable tool, not only those offered: a direct call outside the category still counts.
-    const defs = this.opts.tools.definitions();
+    // Every callable tool, not only those offered: a direct call outside the category still
+    // counts, and a call to a tool trust decay disabled is answered with why, not dropped.
+    const defs = this.opts.tools.callable();
     if (!this.opts.config.survivalKit) return strictNativeCalls(reply);
     if (reply.toolCalls.length > 0) {
       const calls: ParsedToolCall[] = [];
