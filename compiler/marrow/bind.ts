@@ -5,7 +5,7 @@ import { pathOf, type DeclarationNode, type Expr, type FieldNode, type MarrowFil
 import { MS } from './diagnostics.js';
 import { BACKEND_KINDS } from './parser.js';
 import type {
-  GuardDecl, InvalidStrategy, ModelDecl, PlanDecl, Program, PromptDecl, Ref, RetrySpec, RouterDecl, Setting, SettingValue, SettingsDecl, ToolDecl, ValueType,
+  GuardDecl, InvalidStrategy, ModelDecl, PlanDecl, Program, PromptDecl, Ref, RetrySpec, RouterDecl, Setting, SettingValue, SettingsDecl, StateScope, ToolDecl, ValueType,
 } from './program.js';
 
 /**
@@ -40,6 +40,9 @@ export interface FieldSpec {
 
 const f = (key: string, prop: string, type: FieldType, doc: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({ key, prop, type, doc, ...extra });
 const SPECIAL: FieldType = { t: 'special' };
+/** State a declaration keeps lives for one task (reset when the next starts) or the whole session. */
+export const STATE_SCOPES = ['task', 'session'] as const;
+const SCOPE: FieldType = { t: 'word', words: STATE_SCOPES };
 
 /** The field tables; docs/marrowscript.md mirrors them. */
 export const FIELDS: Record<string, FieldSpec[]> = {
@@ -117,7 +120,8 @@ export const FIELDS: Record<string, FieldSpec[]> = {
     f('on', 'on', SPECIAL, 'Event: turn, tool_call, tool_result, reply, plan.'),
     f('when', 'when', SPECIAL, 'Boolean expression over facts.'),
     f('then', 'then', SPECIAL, 'Action: steer("t"), reinject_task, force_tool("t"), rollback, escalate, compress, stop("why"), continue.'),
-    f('max_trips', 'maxTrips', { t: 'int', min: 1 }, 'Trips per session after which the guard stays quiet.'),
+    f('max_trips', 'maxTrips', { t: 'int', min: 1 }, 'Trips after which the guard stays quiet, counted per `scope`.'),
+    f('scope', 'scope', SCOPE, 'What the trip count belongs to: `task` (counted afresh for each task; the default) or `session`.'),
   ],
   tool: [
     f('trust', 'trust', SPECIAL, '{ demote_after, drop_after } consecutive failures.'),
@@ -147,7 +151,8 @@ export const FIELDS: Record<string, FieldSpec[]> = {
   ],
   trust: [
     f('demote_after', 'demoteAfter', { t: 'int', min: 1 }, 'Consecutive failures before the tool moves down the list.'),
-    f('drop_after', 'dropAfter', { t: 'int', min: 1 }, 'Consecutive failures before it is dropped for the session.'),
+    f('drop_after', 'dropAfter', { t: 'int', min: 1 }, 'Consecutive failures before it is dropped (for the rest of its `scope`).'),
+    f('scope', 'scope', SCOPE, 'What the failure count belongs to: `task` (a new task trusts the tool again; the default) or `session`.'),
   ],
 };
 
@@ -409,6 +414,12 @@ class Binder {
     return typeof value === 'number' ? value : undefined;
   }
 
+  private scopeOf(field: FieldNode | undefined, kind: string): StateScope | undefined {
+    if (!field) return undefined;
+    const value = this.constValue(field.value, this.spec(kind, field.key)!);
+    return (STATE_SCOPES as readonly unknown[]).includes(value) ? (value as StateScope) : undefined;
+  }
+
   private ref(expr: Expr, expected: string): Ref | undefined {
     if (expr.type === 'Name') return { name: expr.name, span: expr.span };
     if (expr.type === 'String') return { name: expr.value, span: expr.span };
@@ -619,6 +630,8 @@ class Binder {
     } else this.diagnostics.report(MS.missingField, decl.nameSpan!, [`guard '${decl.name}'`, 'then']);
     const maxTrips = this.numberOf(table.get('max_trips'), 'guard');
     if (maxTrips !== undefined) guard.maxTrips = maxTrips;
+    const scope = this.scopeOf(table.get('scope'), 'guard');
+    if (scope) guard.scope = scope;
     this.program.guards.push(guard);
   }
 
@@ -640,6 +653,8 @@ class Binder {
           continue;
         }
         tool.trust = { demoteAfter, dropAfter, span: field.span };
+        const scope = this.scopeOf(trust.get('scope'), 'trust');
+        if (scope) tool.trust.scope = scope;
       } else if (key === 'dedup') {
         const v = field.value;
         let window: number | undefined;

@@ -70,6 +70,7 @@ export async function emitModule(input: EmitInput): Promise<string> {
       when: code(`(f: Facts): boolean => ${g.when ? exprText(g.when) : 'false'}`),
       then: g.then ? { name: g.then.name, args: g.then.args } : { name: 'continue', args: [] },
       maxTrips: g.maxTrips,
+      scope: g.scope ?? 'task',
       loc: loc(program.file, g.span.start.line),
     }])),
     plan: program.plan ? {
@@ -195,7 +196,7 @@ function policyValue(program: Program): Record<string, Value> {
   if (program.tools.length) {
     out.tools = Object.fromEntries(program.tools.map((t) => [t.name, {
       ...pick(t.settings, ['dedupWindow', 'readBeforeWrite', 'timeoutMs', 'retryTemperatures']),
-      trust: t.trust ? { demoteAfter: t.trust.demoteAfter, dropAfter: t.trust.dropAfter } : undefined,
+      trust: t.trust ? { demoteAfter: t.trust.demoteAfter, dropAfter: t.trust.dropAfter, scope: t.trust.scope ?? 'task' } : undefined,
     }]));
   }
   return out;

@@ -141,6 +141,21 @@ export class Agent {
 
   private emit: EmitFn = (event, payload) => this.opts.emit?.(event, payload);
 
+  /**
+   * What belongs to a task starts afresh: its facts, the correction streak, an escalation, and
+   * what `agents/*.marrow` declares `scope: task` (guard trips, tool trust). Compact mode's tool
+   * list does not: it only grows within a session (a prefix-caching server keeps its prompt).
+   * Session-scoped state (the history, session-scoped trips and trust, token totals) goes on.
+   */
+  private beginTask(text: string): void {
+    this.task = { text, steps: 0, calls: [], tokens: 0 };
+    this.correctionStreak = 0;
+    this.correctedThisStep = false;
+    this.escalated = undefined; // an escalation lasts for its task: the session's own model takes the next
+    this.opts.tools.beginTask();
+    this.opts.cognition?.beginTask();
+  }
+
   /** One task: the loop, then its evidence goes to memory. */
   async run(task: string, signal?: AbortSignal): Promise<RunResult> {
     const result = await this.runTask(task, signal);
@@ -165,10 +180,7 @@ export class Agent {
     const { policy } = this.opts;
     this.turn++;
     const firstTurn = this.turn;
-    this.task = { text: task, steps: 0, calls: [], tokens: 0 };
-    this.correctionStreak = 0;
-    this.correctedThisStep = false;
-    this.escalated = undefined; // an escalation lasts for its task: the session's own model takes the next
+    this.beginTask(task);
     this.history.add({ message: { role: 'user', content: task }, turn: this.turn, kind: 'task' });
     try {
       if (this.opts.cognition) {
@@ -421,8 +433,9 @@ export class Agent {
 
   /** Native tool calls when the server sent them, else calls written as text in any dialect. */
   private interpret(reply: CompletionResult): { calls: ParsedToolCall[]; errors: ToolCallError[]; content: string } {
-    // Every callable tool, not only those offered: a direct call outside the category still counts.
-    const defs = this.opts.tools.definitions();
+    // Every callable tool, not only those offered: a direct call outside the category still
+    // counts, and a call to a tool trust decay disabled is answered with why, not dropped.
+    const defs = this.opts.tools.callable();
     if (!this.opts.config.survivalKit) return strictNativeCalls(reply);
     if (reply.toolCalls.length > 0) {
       const calls: ParsedToolCall[] = [];

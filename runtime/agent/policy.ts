@@ -16,8 +16,11 @@ export interface ToolPolicy {
   /** The first write to an existing file the session has not read is refused with a hint. */
   readBeforeWrite?: boolean;
   timeoutMs?: number;
-  /** Consecutive failures after which the tool is demoted in the schema list / dropped for the session. */
-  trust?: { demoteAfter: number; dropAfter: number };
+  /**
+   * Consecutive failures after which the tool is demoted in the schema list / dropped; the count
+   * starts afresh with each task unless `scope` is 'session'.
+   */
+  trust?: { demoteAfter: number; dropAfter: number; scope?: 'task' | 'session' };
   /** Temperature offsets for retries of a failed call, in order (e.g. [-0.15, +0.15, 0]). */
   retryTemperatures?: number[];
 }

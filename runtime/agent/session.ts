@@ -6,6 +6,7 @@ import { realpathSync } from 'node:fs';
 import { ModelClient } from '../model/client.js';
 import { chooseModel, detectContext, discoverServer, type ContextInfo, type ServerInfo } from '../model/server.js';
 import { countTokens, loadTokenizer } from '../model/tokens.js';
+import { ensureStateDir, readProjectState, writeProjectState } from '../store/project-state.js';
 import { createToolRegistry, fromPlainTool, stepDoneTool, type Tool, type ToolRegistry, type ToolRegistryOptions } from '../tools/index.js';
 import { Memory } from '../memory/index.js';
 import { memoryLoadTool } from '../tools/memory_load.js';
@@ -31,6 +32,8 @@ export interface SessionOptions {
   policy?: (policy: AgentPolicy) => AgentPolicy;
   /** Lets the user pick a model when the server lists several (interactive mode). */
   pickModel?: (ids: string[]) => Promise<string | undefined>;
+  /** Use the model chosen last in this project (.smallcode/state.json) and remember a new pick (the terminal). */
+  rememberModel?: boolean;
   emit?: EmitFn;
   /** Gate for shell commands and config-file writes (interactive approval, or the headless policy). */
   approve?: ToolRegistryOptions['approve'];
@@ -154,11 +157,14 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
   const root = resolve(opts.cwd);
   const tokenizer = loadTokenizer();
   const config = await loadConfig({ cwd: root, env, overrides: opts.overrides });
+  ensureStateDir(root);
   const layers = await loadBehaviour({ root, env: { ...env, ...config.vars }, emit: opts.emit });
   let policy = applyConfigToPolicy(layers.policy, config);
   if (opts.policy) policy = opts.policy(policy);
   const server = await discoverServer(config, env);
-  const chosen = await chooseModel(server, config, opts.pickModel);
+  if (server.notice) opts.emit?.('notice', { message: server.notice });
+  const chosen = await chooseModel(server, config, opts.pickModel, opts.rememberModel ? readProjectState(root).model : undefined);
+  if (chosen.picked && opts.rememberModel) writeProjectState(root, { model: chosen.model });
   if (chosen.notice) opts.emit?.('notice', { message: chosen.notice });
   const context = await detectContext(server, chosen.model, config, policy.context.defaultContextWindow);
   if (context.notice) opts.emit?.('notice', { message: context.notice });

@@ -161,9 +161,14 @@ export class ToolRouting {
     return {
       // Every tool stays callable in compact mode; only what each request *offers* is narrowed.
       definitions: () => (this.active ? [...tools.definitions(), this.routeDefinition(tools.definitions())] : tools.definitions()),
+      callable: () => (this.active ? [...tools.callable(), this.routeDefinition(tools.definitions())] : tools.callable()),
       has: (name) => tools.has(name) || (name === ROUTE_TOOL && this.active),
       categoryOf: (name) => tools.categoryOf(name),
       beginTurn: (turn) => tools.beginTurn(turn),
+      beginTask: () => {
+        this.reset();
+        tools.beginTask();
+      },
       run: async (call, opts) => {
         if (call.name === ROUTE_TOOL && this.active) return this.route(call.arguments ?? {}, performance.now());
         const outcome = await tools.run(call, opts);

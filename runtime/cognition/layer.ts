@@ -52,6 +52,8 @@ export interface GuardDef {
   when: (f: Facts) => boolean;
   then: GuardAction;
   maxTrips?: number;
+  /** What `maxTrips` counts over: one task (the default) or the whole session. */
+  scope?: 'task' | 'session';
   loc: SourceLocation;
 }
 

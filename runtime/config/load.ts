@@ -53,8 +53,12 @@ export interface SmallCodeConfig {
   /** SMALLCODE_OLLAMA_KEEP_ALIVE: sent as Ollama's keep_alive (undefined, from `server`: Ollama's own). */
   ollamaKeepAlive?: string;
   keys: { anthropic?: string; openai?: string; deepseek?: string };
-  /** Where each value came from, for `smallcode config` style diagnostics. */
-  sources: Record<string, 'env' | '.env' | 'smallcode.toml' | 'default'>;
+  /** The variable `baseUrl` came from (SMALLCODE_BASE_URL, OPENAI_BASE_URL or OLLAMA_HOST), for messages. */
+  baseUrlFrom?: string;
+  /** The variable `apiKey` came from (SMALLCODE_API_KEY or OPENAI_API_KEY). */
+  apiKeyFrom?: string;
+  /** Where each value came from, for `/config`: a flag, the environment, .env, smallcode.toml or the default. */
+  sources: Record<string, ConfigSource>;
   /**
    * The variables the user set (flags, environment, .env, smallcode.toml), as text: the
    * behaviour layer's env("…") reads these, so .env and smallcode.toml reach agents/*.marrow too.
@@ -62,11 +66,13 @@ export interface SmallCodeConfig {
   vars: Record<string, string>;
 }
 
+export type ConfigSource = 'flag' | 'env' | '.env' | 'smallcode.toml' | 'default';
+
 const TRUE = ['true', '1', 'yes', 'on'];
 const FALSE = ['false', '0', 'no', 'off'];
 
 function describeOrigin(origin: string): string {
-  return origin === 'env' ? 'environment' : origin;
+  return origin === 'env' ? 'environment' : origin === 'flag' ? 'a command-line flag' : origin;
 }
 
 function parseValue(spec: VariableSpec, raw: string, origin: string): string | number | boolean {
@@ -159,7 +165,7 @@ export interface LoadConfigOptions {
 export async function loadConfig(opts: LoadConfigOptions): Promise<SmallCodeConfig> {
   const env = opts.env ?? process.env;
   const layers: Array<[SmallCodeConfig['sources'][string], Record<string, string | undefined>]> = [];
-  if (opts.overrides) layers.push(['env', opts.overrides]);
+  if (opts.overrides) layers.push(['flag', opts.overrides]);
   layers.push(['env', env]);
   const dotenvPath = join(opts.cwd, '.env');
   if (existsSync(dotenvPath)) {
@@ -191,10 +197,15 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<SmallCodeConf
   const s = (n: string) => values[n] as string | undefined;
   const b = (n: string) => values[n] as boolean;
   const i = (n: string) => values[n] as number;
+  // SmallCode's own variables first, then the ones the ecosystem's tools already read.
+  const baseUrlFrom = ['SMALLCODE_BASE_URL', 'OPENAI_BASE_URL', 'OLLAMA_HOST'].find((n) => s(n) !== undefined);
+  const apiKeyFrom = ['SMALLCODE_API_KEY', 'OPENAI_API_KEY'].find((n) => s(n) !== undefined);
   return {
     model: s('SMALLCODE_MODEL'),
-    baseUrl: s('SMALLCODE_BASE_URL'),
-    apiKey: s('SMALLCODE_API_KEY') ?? s('OPENAI_API_KEY'),
+    baseUrl: baseUrlFrom === 'OLLAMA_HOST' ? ollamaBaseUrl(s('OLLAMA_HOST')!, sources.OLLAMA_HOST!) : baseUrlFrom ? s(baseUrlFrom) : undefined,
+    apiKey: apiKeyFrom ? s(apiKeyFrom) : undefined,
+    ...(baseUrlFrom ? { baseUrlFrom } : {}),
+    ...(apiKeyFrom ? { apiKeyFrom } : {}),
     contextWindow: values.SMALLCODE_CONTEXT_WINDOW as number | undefined,
     tiers: {
       medium: { model: s('SMALLCODE_MODEL_MEDIUM'), baseUrl: s('SMALLCODE_BASE_URL_MEDIUM') },
@@ -230,6 +241,29 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<SmallCodeConf
     sources,
     vars,
   };
+}
+
+/**
+ * OLLAMA_HOST as the ollama command reads it — `host`, `host:port`, or a URL; without a scheme
+ * it is http on port 11434; 0.0.0.0 (listen everywhere) is reached on 127.0.0.1 — as the base
+ * URL of its OpenAI-compatible API.
+ */
+export function ollamaBaseUrl(raw: string, origin: string): string {
+  const value = raw.trim();
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+  const withScheme = hasScheme ? value : `http://${value || '127.0.0.1'}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+  } catch {
+    throw new ConfigError(`OLLAMA_HOST=${JSON.stringify(raw)} (from ${describeOrigin(origin)}) is not a host, host:port or http(s) URL, e.g. 127.0.0.1:11434`);
+  }
+  // Like ollama: without a scheme the port defaults to 11434; with one, to the scheme's own.
+  if (!hasScheme && !url.port && !/:\d+$/.test(url.host)) url.port = '11434';
+  if (url.hostname === '0.0.0.0') url.hostname = '127.0.0.1';
+  const path = url.pathname.replace(/\/+$/, '');
+  return `${url.origin}${path}/v1`;
 }
 
 /**

@@ -24,8 +24,8 @@ const url = { type: 'url' } as const;
 
 export const VARIABLES: readonly VariableSpec[] = [
   { name: 'SMALLCODE_MODEL', kind: str, description: 'Model id to use. Default: the model the server lists (asks when several, interactively).' },
-  { name: 'SMALLCODE_BASE_URL', kind: url, description: 'OpenAI-compatible base URL, e.g. http://localhost:11434/v1. Default: probe LM Studio (1234), Ollama (11434), llama.cpp server (8080) on 127.0.0.1.' },
-  { name: 'SMALLCODE_API_KEY', kind: str, secret: true, description: 'API key sent to SMALLCODE_BASE_URL (local servers need none).' },
+  { name: 'SMALLCODE_BASE_URL', kind: url, description: 'OpenAI-compatible base URL, e.g. http://localhost:11434/v1. Default: OPENAI_BASE_URL or OLLAMA_HOST when set, else probe LM Studio (1234), Ollama (11434), llama.cpp server (8080) and vLLM (8000) on 127.0.0.1.' },
+  { name: 'SMALLCODE_API_KEY', kind: str, secret: true, description: 'API key sent to SMALLCODE_BASE_URL (local servers need none; OPENAI_API_KEY is used when this is unset).' },
   { name: 'SMALLCODE_CONTEXT_WINDOW', kind: { type: 'int', min: 1024, max: 2_000_000, unit: 'tokens' }, description: 'Force the context window instead of asking the server.' },
   { name: 'SMALLCODE_MODEL_MEDIUM', kind: str, description: 'Model of the medium tier (routing when the small model keeps failing).' },
   { name: 'SMALLCODE_BASE_URL_MEDIUM', kind: url, description: 'Endpoint of the medium tier (default: SMALLCODE_BASE_URL).' },
@@ -52,7 +52,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   { name: 'SMALLCODE_TEST_DISABLE', kind: bool, default: 'false', description: 'Never run the project tests for validation.' },
   { name: 'SMALLCODE_BOOTSTRAP', kind: bool, default: 'true', description: 'Inject the project summary and AGENTS.md at the start of a session.' },
   { name: 'SMALLCODE_TEMP_ADAPT', kind: bool, default: 'true', description: 'Retry a failed edit at a lower, then higher, then the base temperature.' },
-  { name: 'SMALLCODE_TRUST_DECAY', kind: bool, default: 'true', description: 'Demote a tool after repeated failures, drop it for the session after more.' },
+  { name: 'SMALLCODE_TRUST_DECAY', kind: bool, default: 'true', description: 'Demote a tool after repeated failures, drop it for the rest of the task after more (agents/core.marrow: `trust { scope }`).' },
   { name: 'SMALLCODE_SHELL_PERSIST', kind: bool, default: 'true', description: 'One persistent shell per session (cd and variables survive); false: a fresh shell per call.' },
   { name: 'SMALLCODE_COMPACT', kind: { type: 'enum', values: ['auto', 'true', 'false'] }, default: 'auto', description: 'Compact mode (short tool descriptions; the categories in `context.compact_open` offered from the start, others added when the model asks with use_tools): auto (when the context window is at most `context.compact_at`, 16384 tokens by default), true (always), false (never). Part of the survival kit.' },
   { name: 'SMALLCODE_OLLAMA_KEEP_ALIVE', kind: str, default: '30m', description: 'How long Ollama keeps the model loaded after a request (its keep_alive: 30m, 2h, -1 for always, 0 to unload at once); the prompt cache lives as long, so a pause longer than Ollama\'s own 5 minutes does not cost a prefill of the whole conversation. `server`: leave it to Ollama\'s own setting.' },
@@ -65,6 +65,8 @@ export const VARIABLES: readonly VariableSpec[] = [
   { name: 'ANTHROPIC_API_KEY', kind: str, secret: true, description: 'Key sent to a model tier on api.anthropic.com (e.g. SMALLCODE_BASE_URL_STRONG=https://api.anthropic.com/v1/).' },
   { name: 'OPENAI_API_KEY', kind: str, secret: true, description: 'Key sent to a model tier on api.openai.com (also used for SMALLCODE_BASE_URL when SMALLCODE_API_KEY is unset).' },
   { name: 'DEEPSEEK_API_KEY', kind: str, secret: true, description: 'Key sent to a model tier on api.deepseek.com.' },
+  { name: 'OPENAI_BASE_URL', kind: url, description: "The OpenAI SDK's base URL variable: used when SMALLCODE_BASE_URL is unset." },
+  { name: 'OLLAMA_HOST', kind: str, description: "Ollama's address (host, host:port or a URL, as the ollama command reads it): used as http://HOST:PORT/v1 when SMALLCODE_BASE_URL and OPENAI_BASE_URL are unset." },
 ];
 
 export const VARIABLE_NAMES = new Set(VARIABLES.map((v) => v.name));

@@ -74,13 +74,20 @@ export interface ToolRegistryOptions {
 }
 
 export interface ToolRegistry {
-  /** Schemas sent to the model. */
+  /** Schemas sent to the model (tools dropped by trust decay left out). */
   definitions(): ToolDefinition[];
+  /**
+   * Every tool a call may name, dropped ones included: the parser must still recognise a call to
+   * a disabled tool, so the model is told why it did not run instead of seeing its call vanish.
+   */
+  callable(): ToolDefinition[];
   has(name: string): boolean;
   /** What the tool is for (compact mode offers tools by category); undefined for an unknown name. */
   categoryOf(name: string): ToolCategory | undefined;
   /** Snapshots are grouped per turn. */
   beginTurn(turn: number): void;
+  /** A new task: tools whose trust belongs to a task (`trust { scope: task }`) are trusted again. */
+  beginTask(): void;
   /** Never throws: failures are ok:false outcomes. */
   run(call: ToolCallRequest, opts?: { signal?: AbortSignal }): Promise<ToolOutcome>;
   /** Kills the persistent shell. */
@@ -226,6 +233,7 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
   };
   /** Consecutive failures per tool, for trust decay (a success resets the count). */
   const failing = new Map<string, number>();
+  const trustScope = (name: string) => toolPolicy(policy, name).trust?.scope ?? 'task';
   const trustOf = (name: string): 'trusted' | 'demoted' | 'dropped' => {
     const trust = toolPolicy(policy, name).trust;
     const n = failing.get(name) ?? 0;
@@ -239,7 +247,7 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
     if (after === before || after === 'trusted') return outcome;
     const n = failing.get(name)!;
     const note = after === 'dropped'
-      ? `${name} has failed ${n} times in a row and is now disabled for this session. Use ${name === 'patch' ? 'write_file with the whole new content' : 'another tool'} instead.`
+      ? `${name} has failed ${n} times in a row and is now disabled for this ${trustScope(name)}. Use ${name === 'patch' ? 'write_file with the whole new content' : 'another tool'} instead.`
       : `${name} has failed ${n} times in a row. Read the file again before retrying, or use ${name === 'patch' ? 'write_file with the whole new content' : 'another tool'}.`;
     return { ...outcome, output: `${outcome.output}\n\n${note}` };
   };
@@ -251,9 +259,13 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
       const demoted = offered.filter((d) => trustOf(d.function.name) === 'demoted');
       return [...trusted, ...demoted];
     },
+    callable: () => [...toolMap().values()].filter((t) => t.available?.() !== false).map(define),
     has: (name) => toolMap().has(name),
     categoryOf: (name) => toolMap().get(name)?.category,
     beginTurn: (turn) => snapshots.beginTurn(turn),
+    beginTask: () => {
+      for (const name of [...failing.keys()]) if (trustScope(name) === 'task') failing.delete(name);
+    },
     async run(call, runOpts) {
       const started = performance.now();
       // Every answer is capped here, refusals included; tool output was already capped with its hint.
@@ -272,7 +284,7 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
       }
       if (runOpts?.signal?.aborted) return finish({ ok: false, output: 'Cancelled before it ran.', filesCreated: [], filesEdited: [], errorKind: 'cancelled' });
       if (trustOf(tool.name) === 'dropped') {
-        return finish({ ok: false, output: `${tool.name} is disabled for this session after ${failing.get(tool.name)} failures in a row. Tools: ${[...tools.keys()].filter((n) => trustOf(n) !== 'dropped').join(', ')}.`, filesCreated: [], filesEdited: [], errorKind: 'disabled' });
+        return finish({ ok: false, output: `${tool.name} is disabled for this ${trustScope(tool.name)} after ${failing.get(tool.name)} failures in a row, so this call did not run. Tools: ${[...tools.keys()].filter((n) => trustOf(n) !== 'dropped').join(', ')}.`, filesCreated: [], filesEdited: [] });
       }
       try {
         return record(tool.name, finish(await runTool(tool, call, runOpts?.signal)));

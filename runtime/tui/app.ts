@@ -205,9 +205,9 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
   // The engine starts (server discovery, context detection, tokenizer) while the prompt is
   // already up: typing can begin at once, the first task waits for the engine if it must.
   const starting = waitForPrompt()
-    .then(() => import('../agent/session.js'))
-    .then(({ createSession }) => createSession({ cwd: root, env: o.env, overrides: o.overrides, emit, pickModel, approve, sessionId, mcp: 'background', onEntry: (entry) => store.entry(entry) }))
-    .then((s) => {
+    .then(() => Promise.all([import('../agent/session.js'), import('../model/server.js')]))
+    .then(([{ createSession }, { describeWindow }]) => createSession({ cwd: root, env: o.env, overrides: o.overrides, emit, pickModel, rememberModel: true, approve, sessionId, mcp: 'background', onEntry: (entry) => store.entry(entry) }).then((s) => ({ s, describeWindow })))
+    .then(({ s, describeWindow }) => {
       debugLog(`engine ready${closing ? ' (after leaving)' : ''}`);
       if (closing) {
         void s.close(); // the user left before the engine was up
@@ -218,7 +218,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
         stats.loadEarlier(resumed.records);
         s.agent.restore(resumed.entries);
       }
-      out.print(c.dim(`${s.model} · ${fmt(s.context.window)}-token window (${s.context.source}) · ${s.server.baseUrl}`));
+      out.print(c.dim(`${s.model} · ${describeWindow(s.context)} · ${s.server.baseUrl}`));
       return s;
     });
   // A broken configuration or no server: said at once, not when the first task is sent.
@@ -413,7 +413,7 @@ async function resumeTarget(o: InteractiveOptions, root: string, rich: boolean):
     const { select, isCancel } = await import('@clack/prompts');
     const choice = await select({
       message: 'Resume which session?',
-      options: all.slice(0, 20).map((x) => ({ value: x.id, label: x.firstMessage.slice(0, 60) || x.id, hint: `${x.updatedAt.replace('T', ' ').slice(0, 16)} · ${x.tasks} tasks` })),
+      options: all.slice(0, 20).map((x) => ({ value: x.id, label: x.firstMessage.slice(0, 60) || x.id, hint: `${x.updatedAt.replace('T', ' ').slice(0, 16)} · ${x.tasks} task${x.tasks === 1 ? '' : 's'}` })),
       input: o.stdin,
       output: o.stdout,
     });

@@ -49,9 +49,10 @@ export class SessionStats {
     for (const f of r.filesEdited) if (!this.filesCreated.has(f)) this.filesEdited.add(f);
   }
 
-  /** Token records of a resumed session, so `/tokens` covers the whole conversation. */
+  /** The records of a resumed session, so `/tokens` and `/stats` cover the whole conversation. */
   loadEarlier(records: SessionRecord[]): void {
     for (const r of records) {
+      if (r.type === 'entry' && r.entry.kind === 'task') this.tasks++;
       if (r.type === 'turn') this.turns.push({ turn: r.turn, ms: r.ms, promptTokens: r.promptTokens, completionTokens: r.completionTokens, estimated: r.estimated, toolCalls: r.toolCalls, cachedTokens: r.cachedTokens, earlier: true });
     }
   }

@@ -58,6 +58,10 @@ export interface ScriptedModel {
   contextLength?: number;
   /** Ollama only: a `PARAMETER num_ctx` in the model's Modelfile, shown by /api/show `parameters`. */
   numCtx?: number;
+  /** An embedding model (Ollama /api/show capabilities ['embedding'], LM Studio type 'embeddings'); default a chat model. */
+  embedding?: boolean;
+  /** In memory (Ollama /api/ps, LM Studio state 'loaded'); default: only the first model, and only when `loadedContext` is set. */
+  loaded?: boolean;
 }
 
 export interface ScriptedServerOptions {
@@ -78,6 +82,11 @@ export interface ScriptedServerOptions {
    * and on the llamacpp flavor as `timings.cache_n` / `prompt_n` in the last chunk.
    */
   prefixCache?: boolean;
+  /**
+   * The API only under /v1, and an HTML page (200 at /, 404 elsewhere) for any other path, as
+   * a server with a web UI on the same port answers a base URL that lacks /v1.
+   */
+  webUiOutsideV1?: boolean;
 }
 
 export interface ScriptedServer {
@@ -139,6 +148,11 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
     requests.push(recorded);
 
     const method = recorded.method;
+    if (opts.webUiOutsideV1 && !path.startsWith('/v1/')) {
+      res.writeHead(path === '/' ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><html><head><title>Model UI</title></head><body><h1>${path === '/' ? 'Welcome' : 'Not Found'}</h1></body></html>`);
+      return;
+    }
     if (method === 'POST' && CHAT_PATHS.has(path)) {
       if (typeof body !== 'object' || body === null || !Array.isArray(body.messages)) {
         const message = 'request body must be a JSON object with a "messages" array';
@@ -381,18 +395,15 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
   }
 
   function ollamaPs() {
-    // Nothing is "loaded" unless the test says which context it was loaded with.
-    if (opts.loadedContext === undefined) return { models: [] };
-    const m = models[0]!;
+    // Nothing is "loaded" unless the test says so (a model's `loaded`, or the context the first was loaded with).
+    const loaded = models.filter((m, i) => m.loaded ?? (i === 0 && opts.loadedContext !== undefined));
     return {
-      models: [
-        {
-          ...ollamaModelEntry(m),
-          expires_at: new Date(Date.now() + 5 * 60_000).toISOString(),
-          size_vram: 4_683_087_332,
-          context_length: opts.loadedContext,
-        },
-      ],
+      models: loaded.map((m) => ({
+        ...ollamaModelEntry(m),
+        expires_at: new Date(Date.now() + 5 * 60_000).toISOString(),
+        size_vram: 4_683_087_332,
+        context_length: opts.loadedContext ?? 4096,
+      })),
     };
   }
 
@@ -419,7 +430,7 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
         'qwen2.context_length': m.contextLength ?? 32768,
         'qwen2.embedding_length': 3584,
       },
-      capabilities: ['completion', 'tools'],
+      capabilities: m.embedding ? ['embedding'] : ['completion', 'tools'],
       modified_at: '2025-06-01T12:00:00.000000000Z',
     });
   }
@@ -428,18 +439,18 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
     return {
       object: 'list',
       data: models.map((m, i) => {
-        const loaded = i === 0 && opts.loadedContext !== undefined;
+        const loaded = m.loaded ?? (i === 0 && opts.loadedContext !== undefined);
         return {
           id: m.id,
           object: 'model',
-          type: 'llm',
+          type: m.embedding ? 'embeddings' : 'llm',
           publisher: 'lmstudio-community',
           arch: 'qwen2',
           compatibility_type: 'gguf',
           quantization: 'Q4_K_M',
           state: loaded ? 'loaded' : 'not-loaded',
           max_context_length: m.contextLength ?? 32768,
-          ...(loaded ? { loaded_context_length: opts.loadedContext } : {}),
+          ...(loaded ? { loaded_context_length: opts.loadedContext ?? m.contextLength ?? 32768 } : {}),
         };
       }),
     };

@@ -27,7 +27,8 @@ export default async function run(ctx: CommandContext): Promise<number> {
   process.once('SIGINT', onSigint);
   try {
     session = await createSession({ cwd: ctx.cwd, env: ctx.env, overrides: sessionOverrides(ctx), emit, policy: maxTurns(ctx), headless: true, approve: (req) => headlessApproval(req, session) });
-    ctx.stderr.write(`· ${session.model} at ${session.server.baseUrl}, ${session.context.window}-token window (${session.context.source})\n`);
+    const { describeWindow } = await import('../../model/server.js');
+    ctx.stderr.write(`· ${session.model} at ${session.server.baseUrl}, ${describeWindow(session.context)}\n`);
     const result = await session.agent.run(task, controller.signal);
     if (ctx.options.json) ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else if (result.response) ctx.stdout.write(`${result.response}\n`);

@@ -27,7 +27,7 @@ const DOCUMENTED_DEFAULTS: AgentPolicy = {
     search: { dedupWindow: 8 },
     find_files: { dedupWindow: 8 },
     write_file: { readBeforeWrite: true },
-    patch: { trust: { demoteAfter: 3, dropAfter: 5 }, retryTemperatures: [-0.15, 0.15, 0] },
+    patch: { trust: { demoteAfter: 3, dropAfter: 5, scope: 'task' }, retryTemperatures: [-0.15, 0.15, 0] },
     bash: { timeoutMs: 120_000 },
   },
 };
@@ -118,7 +118,7 @@ describe('override layers', () => {
     expect(agent.diagnostics).toEqual([]);
     expect(agent.layers.map((l) => [l.origin, l.file, l.status])).toEqual([['builtin', 'agents/core.marrow', 'loaded'], ['project', '.smallcode/agents/mine.marrow', 'loaded']]);
     expect(agent.policy.context).toEqual({ ...DOCUMENTED_DEFAULTS.context, evictAt: 0.7 });
-    expect(agent.policy.tools.patch).toEqual({ trust: { demoteAfter: 2, dropAfter: 4 }, retryTemperatures: [-0.15, 0.15, 0] });
+    expect(agent.policy.tools.patch).toEqual({ trust: { demoteAfter: 2, dropAfter: 4, scope: 'task' }, retryTemperatures: [-0.15, 0.15, 0] });
     expect(agent.guards.map((g) => [g.name, g.maxTrips])).toEqual([['repetition', 5], ['patch_spiral', 2], ['empty_turn', 2], ['forgotten_task', 2], ['greeting_regression', undefined]]);
     expect(agent.prompts.classify_task!.loc).toBe('.smallcode/agents/mine.marrow:5');
     const { host } = scriptedHost(['nonsense']);
