@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { applyConfigToPolicy, loadConfig, type SmallCodeConfig } from '../config/load.js';
 import { shellConfinement, shellEnvironment } from '../sandbox/index.js';
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { ModelClient } from '../model/client.js';
 import { chooseModel, detectContext, discoverServer, type ContextInfo, type ServerInfo } from '../model/server.js';
 import { countTokens, loadTokenizer } from '../model/tokens.js';
@@ -127,7 +127,6 @@ function shellSetup(root: string, config: SmallCodeConfig, env: NodeJS.ProcessEn
 /** The MCP servers of the configuration files, started (the module loads only when one is configured). */
 async function startMcp(root: string, env: NodeJS.ProcessEnv, policy: AgentPolicy, opts: SessionOptions): Promise<McpServers | undefined> {
   const { mcpConfigFiles } = await import('../mcp/config.js');
-  const { existsSync } = await import('node:fs');
   if (!mcpConfigFiles(root, env).some((file) => existsSync(file))) return undefined;
   const { McpServers } = await import('../mcp/index.js');
   const servers = McpServers.fromConfig({

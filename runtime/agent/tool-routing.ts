@@ -165,8 +165,8 @@ export class ToolRouting {
       has: (name) => tools.has(name) || (name === ROUTE_TOOL && this.active),
       categoryOf: (name) => tools.categoryOf(name),
       beginTurn: (turn) => tools.beginTurn(turn),
+      // The opened categories stay: the tool list only grows within a session (prefix caching).
       beginTask: () => {
-        this.reset();
         tools.beginTask();
       },
       run: async (call, opts) => {

@@ -129,7 +129,10 @@ export class Memory implements TaskMemory {
     }
     if (this.opts.evidence && maxEntries > 0) {
       const lines: string[] = [];
-      for (const { doc } of this.project().search(task, { kinds: [EVIDENCE_KIND], since: this.now() - maxAgeMs, limit: maxEntries })) {
+      // This session's own tasks are in its conversation already, or were cleared from it on purpose.
+      const found = this.project().search(task, { kinds: [EVIDENCE_KIND], since: this.now() - maxAgeMs, limit: maxEntries * 4 });
+      const earlier = found.filter(({ doc }) => (doc.data as unknown as Evidence).session !== this.opts.sessionId).slice(0, maxEntries);
+      for (const { doc } of earlier) {
         const line = `- ${describeEvidence(doc.data as unknown as Evidence, describeAge(this.now() - doc.createdAt))}`;
         const cost = countTokens(line) + 1;
         if (cost > room) break;

@@ -2,6 +2,7 @@
  * Slash commands. Each is a name, its aliases, one line of help and a function; `/help` lists
  * exactly this table, so it only ever shows what works.
  */
+import { readFile } from 'node:fs/promises';
 import { replyReserve } from '../agent/policy.js';
 import type { Session } from '../agent/session.js';
 import { listSessions } from '../store/sessions.js';
@@ -190,7 +191,6 @@ async function planCommand(h: CommandHost, args: string[]): Promise<void> {
     planner.mode = mode;
     return h.out.print(`Planning: ${describe(mode)}.`);
   }
-  const { readFile } = await import('node:fs/promises');
   const { parseTodo } = await import('../agent/plan.js');
   const plan = (await planner.current()) ?? parseTodo(await readFile(planner.file, 'utf8').catch(() => ''));
   if (!plan) return h.out.print(c.dim(`No plan yet. Planning: ${describe(planner.mode)}. /plan on plans every task.`));

@@ -19,7 +19,7 @@ describe('tool categories', () => {
     expect(Object.fromEntries(DEFAULT_TOOLS.map((t) => [t.name, t.category]))).toEqual({
       read_file: 'read', write_file: 'write', patch: 'write', bash: 'run', search: 'search', find_files: 'search',
     });
-    expect(TOOL_CATEGORIES).toEqual(['read', 'write', 'search', 'run', 'plan', 'memory']);
+    expect(TOOL_CATEGORIES).toEqual(['read', 'write', 'search', 'run', 'plan', 'memory', 'mcp', 'web']);
   });
 
   it('puts the BoneScript tools under run, and plain tools under run unless they say otherwise', async () => {

@@ -104,7 +104,7 @@ describe('MarrowScript checker', () => {
 
   it('restricts env() to settings resolved at load time', () => {
     expect(messages('  prompt p(x: string) -> string { model: local  timeout: env("T", 3s) }'))
-      .toEqual(["MS041 'timeout' is fixed when the file compiles; env() is allowed in model, context, budget and tool settings"]);
+      .toEqual(["MS041 'timeout' is fixed when the file compiles; env() is allowed in model, context, budget, memory and tool settings"]);
     expect(messages('  model m2 { timeout: env("T", 3) }')).toEqual(["MS036 expected a duration such as 300ms, 3s, 10m or 1h for 'timeout', found the number 3"]);
   });
 
