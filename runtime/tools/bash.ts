@@ -19,6 +19,7 @@ export const bashTool = defineTool<z.infer<typeof args>>({
       : 'Run a shell command in the project root (fresh shell each call).',
   args,
   readOnly: false,
+  writesAnywhere: true,
   aliases: { cmd: 'command', script: 'command' },
   capHint: 'Pipe through head, tail or grep to see a specific part.',
   async execute({ command }, ctx) {

@@ -16,6 +16,7 @@ import { readFileTool } from './read_file.js';
 import { searchTool } from './search.js';
 import { ShellSession } from './shell.js';
 import { TurnSnapshots } from './snapshots.js';
+import { TreeWatch } from './tree-watch.js';
 import { toParameters, type ContextState, type Tool, type ToolCategory, type ToolContext, type ToolDefinition, type ToolResult } from './tool.js';
 import { configuresOutsideConversation, Workspace, WorkspaceError } from './workspace.js';
 import { writeFileTool } from './write_file.js';
@@ -119,6 +120,7 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
   const snapshots = new TurnSnapshots(workspace, opts.sessionId);
   if (opts.snapshots !== false) workspace.beforeWrite = (target) => snapshots.capture(target);
   let shell: ShellSession | null = null;
+  let treeWatch: TreeWatch | undefined;
   let ripgrep: Promise<string | null> | null = null;
 
   /** Files whose content the session has seen (read, written or created). */
@@ -200,7 +202,17 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
       }
     }
 
+    // A shell command writes behind the workspace's back: what it changed is found by comparing the tree.
+    const watch = tool.writesAnywhere && opts.snapshots !== false ? (treeWatch ??= new TreeWatch(workspace)) : undefined;
+    await watch?.before().catch(() => undefined);
     const result: ToolResult = await tool.execute(args, context(signal));
+    if (watch) {
+      const originals = await watch.after().catch(() => []);
+      await snapshots.record(originals);
+      const changed = new Set([...(result.filesCreated ?? []), ...(result.filesEdited ?? [])]);
+      result.filesCreated = [...(result.filesCreated ?? []), ...originals.filter((o) => !o.existed && !changed.has(o.rel)).map((o) => o.rel)];
+      result.filesEdited = [...(result.filesEdited ?? []), ...originals.filter((o) => o.existed && !changed.has(o.rel)).map((o) => o.rel)];
+    }
     const output = capOutput(result.output, maxChars, tool.capHint || undefined);
     for (const f of [...(result.filesRead ?? []), ...(result.filesCreated ?? []), ...(result.filesEdited ?? [])]) known.add(f);
     if (result.changedDisk) cache.clear();

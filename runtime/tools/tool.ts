@@ -70,6 +70,11 @@ export interface Tool<Args = any> {
   aliases?: Record<string, string>;
   /** The file this call writes, so the registry can apply the read-before-write guard first. */
   writeTarget?(args: Args): string;
+  /**
+   * Writes files behind the workspace's back (a shell command): the registry compares the tree
+   * before and after the call, so the turn's snapshot (and /undo) covers what it changed.
+   */
+  writesAnywhere?: boolean;
   /** How to see what the result cap left out. */
   capHint: string;
   /** A hand-written JSON schema sent instead of the one generated from `args`. */
