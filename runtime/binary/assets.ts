@@ -76,7 +76,11 @@ export function unpack(manifest: BinaryManifest, read: (path: string) => Uint8Ar
     rmSync(dir, { recursive: true, force: true }); // an incomplete leftover (no marker) from an older crash
     renameSync(staging, dir);
   } catch (err) {
-    rmSync(staging, { recursive: true, force: true });
+    try {
+      rmSync(staging, { recursive: true, force: true });
+    } catch {
+      // nothing was created (the base is not a folder): nothing to clean
+    }
     if (existsSync(marker)) return dir; // another process unpacked the same files first
     throw new Error(`cannot unpack SmallCode's files into ${dir} (${(err as Error).message}); set SMALLCODE_CACHE_DIR to a writable folder`);
   }
