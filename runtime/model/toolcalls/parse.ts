@@ -54,6 +54,7 @@ const STRAY_MARKERS = [
   '<|tool_calls|>', '<｜tool▁outputs▁begin｜>', '<｜tool▁outputs▁end｜>', '<｜tool▁output▁begin｜>', '<｜tool▁output▁end｜>',
   '<|channel>', '<channel|>',
   '<|tool_call_end|>', '[/TOOL_CALLS]',
+  '<|open|>response<|sep|>', '<|close|>response<|sep|>', '<|close|>message<|sep|>', '<|end_of_msg|>', '<|open|>message role="assistant"<|sep|>',
 ];
 
 /** Tag-like leftovers that could also be prose about markup: dropped only from a reply that made calls. */

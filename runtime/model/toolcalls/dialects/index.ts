@@ -6,6 +6,8 @@
 import type { Dialect } from '../types.js';
 import { strippedArgPairs } from './arg-pairs.js';
 import { bareJson } from './bare-json.js';
+import { continueTools } from './continue.js';
+import { kimiK3 } from './kimi-k3.js';
 import { commandLine } from './command-line.js';
 import { gemma, gemmaStripped } from './gemma.js';
 import { pythonicList, pythonicReply } from './pythonic.js';
@@ -17,6 +19,7 @@ import { yamlCalls } from './yaml.js';
 
 export const DIALECTS: readonly Dialect[] = [
   deepseekKimi,
+  kimiK3,
   solarOpen,
   mistral,
   mistralStripped,
@@ -27,6 +30,7 @@ export const DIALECTS: readonly Dialect[] = [
   xmlFunctions,
   xmlToolTags,
   strippedArgPairs,
+  continueTools,
   react,
   bareJson,
   yamlCalls,
