@@ -6,7 +6,7 @@ import { countTokens } from '../../../runtime/model/tokens.js';
 import { makeTempProject, removeTempProject, runTask, startScriptedServer, withProject, type ScriptedServer } from './helpers.js';
 
 const HELLO = 'print("hello world")\n';
-const ALL_TOOLS = ['read_file', 'write_file', 'patch', 'bash', 'search', 'find_files'];
+const ALL_TOOLS = ['read_file', 'write_file', 'patch', 'bash', 'search', 'find_files', 'memory_remember', 'memory_load'];
 
 type Tools = Array<{ function: { name: string; description?: string; parameters?: unknown } }> | undefined;
 const toolNames = (tools: Tools) => (tools ?? []).map((t) => t.function.name);
@@ -31,7 +31,7 @@ describe('compact mode through the CLI (two-stage tool routing)', () => {
       expect(offered(server)).toEqual([['use_tools'], ['write_file', 'patch', 'use_tools'], ['write_file', 'patch', 'use_tools']]);
       const [first, second] = server.chatRequests().map((req) => req.body);
       expect(first.tools[0].function.description).toContain('write: write_file, patch');
-      expect(first.tools[0].function.parameters.properties.category.enum).toEqual(['read', 'write', 'search', 'run']);
+      expect(first.tools[0].function.parameters.properties.category.enum).toEqual(['read', 'write', 'search', 'run', 'memory']);
       // The meta tool's result names the tools it brought.
       expect(second.messages.at(-1)).toMatchObject({ role: 'tool' });
       expect(second.messages.at(-1).content).toContain('write_file, patch');
