@@ -142,7 +142,7 @@ function coldStart(runs: number) {
 }
 
 const overhead = await promptOverhead();
-console.log('Fixed prompt overhead of a first request (o200k tokens):');
+console.log('Fixed prompt overhead of a first request (cl100k tokens):');
 printTable(
   ['part', 'tokens'],
   [
@@ -154,7 +154,7 @@ printTable(
 );
 console.log('  aim: ≤ 1,500 tokens\n');
 
-console.log(`Tool schemas per request, full vs compact mode (windows ≤ context.compact_at; o200k tokens):`);
+console.log(`Tool schemas per request, full vs compact mode (windows ≤ context.compact_at; cl100k tokens):`);
 printTable(
   ['request carries', 'tokens', 'with prompt'],
   [
