@@ -11,6 +11,7 @@ import { createToolRegistry, fromPlainTool, stepDoneTool, type Tool, type ToolRe
 import { Memory } from '../memory/index.js';
 import { memoryLoadTool } from '../tools/memory_load.js';
 import { memoryRememberTool } from '../tools/memory_remember.js';
+import { graphTools, startProjectGraph } from '../graph/tools.js';
 import { Agent, type AgentOptions } from './agent.js';
 import type { AgentPolicy } from './policy.js';
 import type { AgentLayers, CognitionRuntime } from '../cognition/index.js';
@@ -197,6 +198,7 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     knowledgeMaxTokens: config.knowledgeMaxTokens,
     announce: (message) => opts.emit?.('notice', { message }),
   });
+  const graph = startProjectGraph({ root, env, backend: config.store, notice: (message) => opts.emit?.('notice', { message }) });
   const mcp = await startMcp(root, env, policy, opts);
   const shell = shellSetup(root, config, env, Boolean(opts.headless), opts.emit);
   const planner = new Planner({ root, config, policy, cognition, env: shell.env, emit: opts.emit, approve: opts.approve });
@@ -209,7 +211,8 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     approve: opts.approve,
     allowConfigWrites: config.allowConfigWrites,
     snapshots: config.snapshot,
-    extraTools: [...(await projectTools(root)), stepDoneTool(planner), memoryRememberTool(memory), memoryLoadTool(memory)],
+    extraTools: [...(await projectTools(root)), stepDoneTool(planner), memoryRememberTool(memory), memoryLoadTool(memory), ...graphTools(graph)],
+    onFilesChanged: (paths) => graph.touch(paths),
     ...(mcp ? { dynamicTools: () => mcp.tools() } : {}),
     // The registry exists before the agent; read_file asks for the state at each call. The read
     // guard is part of the survival kit: with the kit off, reads are sized by the cap alone.
@@ -238,7 +241,7 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     mcp,
     close: async () => {
       memory.close();
-      await Promise.all([tools.dispose(), mcp?.close()]);
+      await Promise.all([graph.close(), tools.dispose(), mcp?.close()]);
     },
   };
 }
