@@ -54,6 +54,8 @@ const SLICE_MS = 12;
 export class CodeGraph {
   private files = new Map<string, FileRecord>();
   private byName = new Map<string, SymbolRef[]>();
+  /** Each name folded and split once, for search. */
+  private names: Array<{ name: string; folded: string; parts: string[] }> = [];
   private callsByName = new Map<string, Array<{ path: string; call: CallSite }>>();
   private persistence?: GraphPersistence;
   private pending: Promise<void> = Promise.resolve();
@@ -170,6 +172,7 @@ export class CodeGraph {
       for (const def of file.symbols.defs) push(this.byName, def.name, { ...def, path: file.path });
       for (const call of file.symbols.calls) push(this.callsByName, call.name, { path: file.path, call });
     }
+    this.names = [...this.byName.keys()].map((name) => ({ name, folded: fold(name), parts: wordParts(name) }));
   }
 
   stats(): GraphStats {
@@ -192,10 +195,11 @@ export class CodeGraph {
     const q = query.trim();
     const folded = fold(q);
     const scored: Array<{ ref: SymbolRef; score: number }> = [];
-    for (const [name, refs] of this.byName) {
-      const score = matchScore(name, q, folded);
+    const qParts = wordParts(q);
+    for (const entry of this.names) {
+      const score = matchScore(entry, q, folded, qParts);
       if (score <= 0) continue;
-      for (const ref of refs) if (!opts.kind || ref.kind === opts.kind) scored.push({ ref, score: score + kindBonus(ref.kind) });
+      for (const ref of this.byName.get(entry.name)!) if (!opts.kind || ref.kind === opts.kind) scored.push({ ref, score: score + kindBonus(ref.kind) });
     }
     scored.sort((a, b) => b.score - a.score || a.ref.name.length - b.ref.name.length || a.ref.path.localeCompare(b.ref.path) || a.ref.line - b.ref.line);
     return scored.slice(0, opts.limit ?? 10).map((s) => s.ref);
@@ -297,14 +301,13 @@ function wordParts(name: string): string[] {
     .map((w) => w.toLowerCase());
 }
 
-function matchScore(name: string, query: string, folded: string): number {
+function matchScore(entry: { name: string; folded: string; parts: string[] }, query: string, folded: string, qParts: string[]): number {
   if (!folded) return 0;
-  if (name === query) return 100;
-  const f = fold(name);
+  if (entry.name === query) return 100;
+  const f = entry.folded;
   if (f === folded) return 90;
   if (f.startsWith(folded)) return 70 + Math.min(10, (folded.length / f.length) * 10);
-  const parts = wordParts(name);
-  const qParts = wordParts(query);
+  const parts = entry.parts;
   if (qParts.length && qParts.every((q) => parts.some((p) => p.startsWith(q)))) return 60;
   if (f.includes(folded)) return 50;
   if (folded.length >= 3 && isSubsequence(folded, f)) return 20 + (folded.length / f.length) * 10;
