@@ -11,6 +11,7 @@ import { createToolRegistry, fromPlainTool, stepDoneTool, type Tool, type ToolRe
 import { Memory } from '../memory/index.js';
 import { memoryLoadTool } from '../tools/memory_load.js';
 import { memoryRememberTool } from '../tools/memory_remember.js';
+import type { ProjectGraph } from '../graph/project-graph.js';
 import { graphTools, startProjectGraph } from '../graph/tools.js';
 import { Agent, type AgentOptions } from './agent.js';
 import type { AgentPolicy } from './policy.js';
@@ -88,11 +89,14 @@ function capTokens(text: string, maxTokens: number): string {
   return `${approx}\n[… cut to ${maxTokens} tokens]`;
 }
 
-async function gatherKnowledge(root: string, config: SmallCodeConfig, env: NodeJS.ProcessEnv): Promise<SystemPromptInput> {
+async function gatherKnowledge(root: string, config: SmallCodeConfig, env: NodeJS.ProcessEnv, graph?: ProjectGraph): Promise<SystemPromptInput> {
   if (!config.bootstrap) return { root };
   const summary = await summarizeProject(root, env);
   const budget = config.knowledgeMaxTokens;
   const input: SystemPromptInput = { root, summary: capTokens(summary.text, budget) };
+  // What the previous session's graph knows costs nothing to say and saves a discovery call.
+  const hubs = graph?.hubsLine();
+  if (hubs && countTokens(`${input.summary}\n${hubs}`) <= budget) input.summary = `${input.summary}\n${hubs}`;
   const test = testCommand(config, summary.commands);
   if (test) input.testCommand = test;
   if (summary.instructions) {
@@ -219,7 +223,7 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     contextState: config.survivalKit ? () => agentRef?.contextState() : undefined,
   });
   await tokenizer;
-  const knowledge = await gatherKnowledge(root, config, env);
+  const knowledge = await gatherKnowledge(root, config, env, graph);
   const agent = new Agent({ root, config, policy, client, tools, context, knowledge, cognition, planner, sessionId: id, emit: opts.emit, onEntry: opts.onEntry, clientFor, memory });
   agentRef = agent;
   return {

@@ -50,6 +50,17 @@ export class ProjectGraph {
     return this.off ? this.offMessage() : this.graph;
   }
 
+  /**
+   * The most-called definitions as the stored index (an earlier session's) has them, without
+   * waiting for indexing: `Main symbols: name (path:line, called from N files), …`; undefined
+   * when nothing is stored yet.
+   */
+  hubsLine(limit = 5): string | undefined {
+    const hubs = this.graph?.topSymbols(limit) ?? [];
+    if (!hubs.length) return undefined;
+    return `Main symbols (code graph; explain_symbol tells more): ${hubs.map((h) => `${h.name} (${h.path}:${h.line}, called from ${h.callers} files)`).join(', ')}`;
+  }
+
   projects(): ProjectEntry[] {
     const store = userStore(this.opts.env, this.opts.backend);
     try {

@@ -115,3 +115,23 @@ describe('older index formats', () => {
     expect(again.definitions('one')).toHaveLength(1);
   });
 });
+
+describe('ProjectGraph', () => {
+  it("names the stored index's most-called definitions at the next start, before indexing finishes", async () => {
+    const dir = project({
+      'src/log.ts': 'export function logLine(s: string) { console.log(s); }\n',
+      'src/a.ts': "import { logLine } from './log';\nexport function a() { logLine('a'); }\n",
+      'src/b.ts': "import { logLine } from './log';\nexport function b() { logLine('b'); }\n",
+    });
+    const env = { SMALLCODE_DATA_DIR: path.join(dir, 'data') };
+    const { ProjectGraph } = await import('../../../runtime/graph/project-graph.js');
+    const first = new ProjectGraph({ root: dir, env }).start();
+    expect(first.hubsLine()).toBeUndefined(); // nothing stored yet: the first prompt is not delayed
+    await first.current();
+    await first.close();
+    const second = new ProjectGraph({ root: dir, env }).start();
+    expect(second.hubsLine()).toBe('Main symbols (code graph; explain_symbol tells more): logLine (src/log.ts:1, called from 2 files)');
+    expect(second.projects().map((p) => [p.path, p.files, p.symbols])).toEqual([[dir, 3, 3]]);
+    await second.close();
+  });
+});
