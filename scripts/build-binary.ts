@@ -51,6 +51,9 @@ const DISK_PACKAGES: DiskPackage[] = [
   { name: 'highlight.js', files: ['package.json', 'lib/core.js', 'lib/languages/*.js'] },
   { name: `@vscode/ripgrep-${process.platform}-${process.arch}`, files: ['package.json', 'bin/*'], native: true },
   { name: 'ts-morph' },
+  // The code graph: the parser's runtime and the grammars it loads from disk (runtime/graph/languages.ts).
+  { name: 'web-tree-sitter', files: ['package.json', '*.js', '*.cjs', '*.wasm'] },
+  { name: 'tree-sitter-wasms', files: ['package.json', ...['typescript', 'tsx', 'javascript', 'python', 'go', 'rust', 'java', 'c', 'cpp'].map((l) => `out/tree-sitter-${l}.wasm`)] },
 ];
 const DEFAULT_FILES = ['package.json', '**/*.{js,cjs,mjs,json,node}'];
 const NEVER = ['**/node_modules/**', '**/*.map', '{test,tests,__tests__,docs,example,examples}/**'];

@@ -11,6 +11,8 @@ import { createToolRegistry, fromPlainTool, stepDoneTool, type Tool, type ToolRe
 import { Memory } from '../memory/index.js';
 import { memoryLoadTool } from '../tools/memory_load.js';
 import { memoryRememberTool } from '../tools/memory_remember.js';
+import type { ProjectGraph } from '../graph/project-graph.js';
+import { graphTools, startProjectGraph } from '../graph/tools.js';
 import { Agent, type AgentOptions } from './agent.js';
 import type { AgentPolicy } from './policy.js';
 import type { AgentLayers, CognitionRuntime } from '../cognition/index.js';
@@ -87,11 +89,14 @@ function capTokens(text: string, maxTokens: number): string {
   return `${approx}\n[… cut to ${maxTokens} tokens]`;
 }
 
-async function gatherKnowledge(root: string, config: SmallCodeConfig, env: NodeJS.ProcessEnv): Promise<SystemPromptInput> {
+async function gatherKnowledge(root: string, config: SmallCodeConfig, env: NodeJS.ProcessEnv, graph?: ProjectGraph): Promise<SystemPromptInput> {
   if (!config.bootstrap) return { root };
   const summary = await summarizeProject(root, env);
   const budget = config.knowledgeMaxTokens;
   const input: SystemPromptInput = { root, summary: capTokens(summary.text, budget) };
+  // What the previous session's graph knows costs nothing to say and saves a discovery call.
+  const hubs = graph?.hubsLine();
+  if (hubs && countTokens(`${input.summary}\n${hubs}`) <= budget) input.summary = `${input.summary}\n${hubs}`;
   const test = testCommand(config, summary.commands);
   if (test) input.testCommand = test;
   if (summary.instructions) {
@@ -197,6 +202,7 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     knowledgeMaxTokens: config.knowledgeMaxTokens,
     announce: (message) => opts.emit?.('notice', { message }),
   });
+  const graph = startProjectGraph({ root, env, backend: config.store, notice: (message) => opts.emit?.('notice', { message }) });
   const mcp = await startMcp(root, env, policy, opts);
   const shell = shellSetup(root, config, env, Boolean(opts.headless), opts.emit);
   const planner = new Planner({ root, config, policy, cognition, env: shell.env, emit: opts.emit, approve: opts.approve });
@@ -209,14 +215,15 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     approve: opts.approve,
     allowConfigWrites: config.allowConfigWrites,
     snapshots: config.snapshot,
-    extraTools: [...(await projectTools(root)), stepDoneTool(planner), memoryRememberTool(memory), memoryLoadTool(memory)],
+    extraTools: [...(await projectTools(root)), stepDoneTool(planner), memoryRememberTool(memory), memoryLoadTool(memory), ...graphTools(graph)],
+    onFilesChanged: (paths) => graph.touch(paths),
     ...(mcp ? { dynamicTools: () => mcp.tools() } : {}),
     // The registry exists before the agent; read_file asks for the state at each call. The read
     // guard is part of the survival kit: with the kit off, reads are sized by the cap alone.
     contextState: config.survivalKit ? () => agentRef?.contextState() : undefined,
   });
   await tokenizer;
-  const knowledge = await gatherKnowledge(root, config, env);
+  const knowledge = await gatherKnowledge(root, config, env, graph);
   const agent = new Agent({ root, config, policy, client, tools, context, knowledge, cognition, planner, sessionId: id, emit: opts.emit, onEntry: opts.onEntry, clientFor, memory });
   agentRef = agent;
   return {
@@ -238,7 +245,7 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     mcp,
     close: async () => {
       memory.close();
-      await Promise.all([tools.dispose(), mcp?.close()]);
+      await Promise.all([graph.close(), tools.dispose(), mcp?.close()]);
     },
   };
 }

@@ -72,6 +72,8 @@ export interface ToolRegistryOptions {
   snapshots?: boolean;
   /** The conversation's tokens against its window (read_file's read guard); without it only the result cap applies. */
   contextState?: () => ContextState | undefined;
+  /** Told the project-relative files a call created, edited or deleted (the code graph re-indexes them). */
+  onFilesChanged?: (paths: string[]) => void;
 }
 
 export interface ToolRegistry {
@@ -216,6 +218,8 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
     const output = capOutput(result.output, maxChars, tool.capHint || undefined);
     for (const f of [...(result.filesRead ?? []), ...(result.filesCreated ?? []), ...(result.filesEdited ?? [])]) known.add(f);
     if (result.changedDisk) cache.clear();
+    const written = [...(result.filesCreated ?? []), ...(result.filesEdited ?? [])];
+    if (written.length) opts.onFilesChanged?.(written);
     if (key && result.ok) cache.set(key, { output, call: index, seen: await stamps(result.filesRead ?? []) });
     return { ok: result.ok, output, filesCreated: result.filesCreated ?? [], filesEdited: result.filesEdited ?? [], ...(result.ok ? {} : { errorKind: result.errorKind ?? 'failed' }) };
   }
