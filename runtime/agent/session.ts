@@ -183,6 +183,8 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     policy: policy.model,
     thinkingDisable: config.thinkingDisable,
     log: (line: string) => opts.emit?.('notice', { message: line }),
+    onReply: (model: string, reply: import('../model/types.js').CompletionResult) =>
+      opts.emit?.('reply', { model, content: reply.content, reasoning: reply.reasoning, toolCalls: reply.toolCalls, finishReason: reply.finishReason }),
   };
   const client = new ModelClient({ ...clientOptions, model: chosen.model });
   // The host asks the agent for its client at each call, so /model moves cognition prompts too.

@@ -42,6 +42,8 @@ export interface AgentEvents {
   /** A check (lint, compile, test) ran; a failed one may carry diagnose_error's category. */
   check: { command: string; ok: boolean; exitCode?: number | null };
   diagnosis: { command: string; category: string };
+  /** A model reply in full, as the client received it (traces record it for replay). */
+  reply: { model: string; content: string; reasoning: string; toolCalls: Array<{ name: string; arguments: string }>; finishReason: string };
 }
 
 export type AgentEventName = keyof AgentEvents;

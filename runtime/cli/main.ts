@@ -80,6 +80,19 @@ export async function main(argv: string[]): Promise<void> {
     .example('smallcode bone compile examples/shop.bone -o shop')
     .action((action: string, file: string, options) => dispatch(() => import('./commands/bone.js'), [action, file], options));
 
+  cli
+    .command('eval [suite]', 'Run an evaluation suite (evals/*.yaml): pass@1, pass@k with 95% intervals; without a suite, list them')
+    .option('--compare <earlier>', "Compare with an earlier result (a file, a name under .smallcode/evals/results/, or 'last'); exit 1 on a regression beyond noise")
+    .option('--trials <n>', 'Trials per case (overrides the suite)')
+    .option('--json', 'The result as JSON')
+    .example('smallcode eval prompts --compare last')
+    .action((suite: string | undefined, options) => dispatch(() => import('./commands/eval.js'), suite ? [suite] : [], options, true));
+
+  cli
+    .command('trace <action> [id]', 'Recorded traces: list | test <id> (turn a task trace into a replay suite under evals/)')
+    .example('smallcode trace test 1 && smallcode eval evals/trace-<session>.yaml')
+    .action((action: string, id: string | undefined, options) => dispatch(() => import('./commands/trace.js'), id ? [action, id] : [action], options, true));
+
   cli.help((sections) => {
     sections.push({
       title: 'Exit codes',
@@ -115,7 +128,7 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 /** The names `smallcode <word>` dispatches on; any other words are a task. */
-const COMMANDS = ['run', 'marrow', 'cognition', 'bone'];
+const COMMANDS = ['run', 'marrow', 'cognition', 'bone', 'eval', 'trace'];
 
 /**
  * A task of one word that is a command misspelt (`smallcode marow`) is a usage error, not a job

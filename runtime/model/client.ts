@@ -37,6 +37,8 @@ export interface ModelClientOptions {
   thinkingDisable: boolean;
   /** Retry notices and similar one-liners (the CLI prints them dimmed on stderr). */
   log?: (line: string) => void;
+  /** Told of every completed reply (the session turns it into a `reply` event for traces). */
+  onReply?: (model: string, reply: CompletionResult) => void;
 }
 
 class ThinkingOverBudget extends Error {}
@@ -88,7 +90,9 @@ export class ModelClient {
       try {
         const remainingMs = Math.max(1, budgetMs - (Date.now() - started));
         const result = await this.attempt(req, { thinkingOff, enforceBudget: !capped, remainingMs });
-        return { ...result, attempts: failures + 1, thinkingCapped: capped };
+        const reply = { ...result, attempts: failures + 1, thinkingCapped: capped };
+        this.opts.onReply?.(this.model, reply);
+        return reply;
       } catch (err) {
         if (req.signal?.aborted) throw req.signal.reason ?? err;
         if (err instanceof ThinkingOverBudget) {

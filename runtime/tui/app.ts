@@ -96,6 +96,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
     activity.handle(event, payload);
     const at = new Date().toISOString();
     if (event === 'turn_start') turn = (payload as AgentEvents['turn_start']).turn;
+    if (event === 'reply') trace.onReply(payload as AgentEvents['reply']);
     if (event === 'tool_start') {
       const e = payload as AgentEvents['tool_start'];
       trace.onToolStart(e);
@@ -300,7 +301,9 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
     activity.beginTask();
     if (rich) keys.start(() => controller.abort(new Error('cancelled')));
     try {
+      trace.onTaskStart(text);
       const result = await s.agent.run(text, controller.signal);
+      trace.onTaskEnd(result);
       stats.onTaskEnd(result);
       activity.endTask(result);
       return result;

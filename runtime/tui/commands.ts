@@ -63,7 +63,8 @@ export const COMMANDS: SlashCommand[] = [
   { name: 'model', args: '[id]', help: 'show the model, or switch to another the server lists', run: modelCommand },
   { name: 'profile', help: 'the detected model profile: window and its source, tool-call mode, transport', run: profileCommand },
   { name: 'cognition', help: 'the compiled MarrowScript layers, their settings and live counters', run: cognitionCommand },
-  { name: 'trace', args: '[list | show [n] | export [n] [file]]', help: 'turn traces and cognition spans under .smallcode/traces/', run: traceCommand },
+  { name: 'trace', args: '[list | show [n] | export [n] [file] | test [n]]', help: 'turn traces and cognition spans under .smallcode/traces/; test: a task trace becomes a replay suite', run: traceCommand },
+  { name: 'eval', args: '[suite]', help: 'run an evaluation suite (evals/*.yaml): pass@1, pass@k; without one, list the suites', run: evalCommand },
   { name: 'sessions', args: '[n | id]', help: 'saved sessions (time, first message, size); with an argument, resume one', run: sessionsCommand },
   { name: 'plan', args: '[on | off | auto]', help: 'the plan of the current or last task (.smallcode/TODO.md); with an argument, when to plan tasks', run: planCommand },
   { name: 'mcp', args: '[restart <name>]', help: 'MCP servers: state, tools and last error of each; restart one', run: mcpCommand },
@@ -241,11 +242,43 @@ async function traceCommand(h: CommandHost, args: string[]): Promise<void> {
   const [action = 'list', ref, target] = args;
   const root = h.session.root;
   if (action === 'list') return h.out.print(renderTraceList(listTraces(root), h.style));
-  if (action !== 'show' && action !== 'export') return h.out.print(c.red(`/trace ${action}: use /trace list, /trace show [n], /trace export [n] [file]`));
+  if (action !== 'show' && action !== 'export' && action !== 'test') return h.out.print(c.red(`/trace ${action}: use /trace list, /trace show [n], /trace export [n] [file], /trace test [n]`));
   const trace = findTrace(root, ref, h.session.id);
   if (!trace) return h.out.print(c.red(`No trace '${ref ?? `session-${h.session.id}`}'. /trace list shows them.`));
   if (action === 'show') return h.out.print(renderTrace(trace, h.style));
+  if (action === 'test') {
+    const { traceToSuite } = await import('../eval/trace-test.js');
+    try {
+      const made = traceToSuite(root, trace);
+      return h.out.print(`Wrote ${made.cases} replay case${made.cases === 1 ? '' : 's'} to ${made.file}; /eval ${made.file} runs ${made.cases === 1 ? 'it' : 'them'} without a model.`);
+    } catch (err) {
+      return h.out.print(c.red((err as Error).message));
+    }
+  }
   h.out.print(`Exported ${trace.name} to ${exportTrace(trace, root, target)}`);
+}
+
+/** /eval [suite]: as `smallcode eval`, in this session's project and with its configuration. */
+async function evalCommand(h: CommandHost, args: string[]): Promise<void> {
+  const { c } = h.style;
+  const { findSuite, listSuites, loadSuite } = await import('../eval/suite.js');
+  const root = h.session.root;
+  if (!args[0]) {
+    const suites = listSuites(root);
+    return h.out.print(suites.length ? suites.join('\n') : c.dim('No suites (YAML files under evals/ or .smallcode/evals/); see docs/eval.md.'));
+  }
+  const { packageRoot } = await import('../cognition/index.js');
+  const file = findSuite(root, args[0], [`${packageRoot()}/evals`]);
+  if (!file) return h.out.print(c.red(`No suite '${args[0]}' under evals/ or .smallcode/evals/.`));
+  const { renderResult, runSuite, saveResult } = await import('../eval/runner.js');
+  try {
+    const suite = loadSuite(file);
+    const overrides = { SMALLCODE_MODEL: h.session.model, SMALLCODE_BASE_URL: h.session.server.baseUrl };
+    const result = await runSuite(suite, { root, env: process.env, overrides, progress: (line) => h.out.print(c.dim(line)) });
+    h.out.print(`${renderResult(result)}\n${c.dim(`saved ${saveResult(root, result)}`)}`);
+  } catch (err) {
+    h.out.print(c.red((err as Error).message));
+  }
 }
 
 async function sessionsCommand(h: CommandHost, args: string[]): Promise<void> {

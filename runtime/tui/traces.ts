@@ -1,11 +1,15 @@
 /**
  * Turn traces: `.smallcode/traces/session-<id>.jsonl`, one record per model turn (model, tokens,
- * time, tool calls and their outcomes), written as the turn ends. The cognition runtime writes its
- * spans beside them (`cognition-<date>.jsonl`); `/trace` lists, shows and exports both kinds.
+ * time, tool calls and their outcomes), written as the turn ends. Beside the turns, what a replay
+ * needs (`/trace test`, runtime/eval): a `task` record with the project's files as the task
+ * started, a `reply` record with every model reply in full, a `result` record with the RunResult
+ * and the changed files as it ended. The cognition runtime writes its spans beside them
+ * (`cognition-<date>.jsonl`); `/trace` lists, shows, exports and turns them into tests.
  */
 import { appendFileSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
-import type { AgentEvents } from '../agent/types.js';
+import type { AgentEvents, RunResult } from '../agent/types.js';
+import { snapshotFiles, snapshotProject } from '../eval/project-files.js';
 import { keyArgument } from '../cli/output.js';
 import { fmt } from './budget.js';
 import { seconds } from './stats.js';
@@ -22,6 +26,38 @@ export interface TurnTrace {
   ms: number;
   finishReason: string;
   toolCalls: Array<{ name: string; arg: string; ok: boolean; ms: number; cached?: boolean }>;
+}
+
+/** A task began: its text and the project's files (blobs under .smallcode/traces/files/). */
+export interface TaskTrace {
+  kind: 'task';
+  session: string;
+  at: string;
+  model: string;
+  task: string;
+  files: Record<string, string>;
+  truncated?: string;
+}
+
+/** One model reply in full, in the order the server sent them (main loop and prompts alike). */
+export interface ReplyTrace {
+  kind: 'reply';
+  session: string;
+  at: string;
+  model: string;
+  content: string;
+  reasoning?: string;
+  toolCalls: Array<{ name: string; arguments: string }>;
+  finishReason: string;
+}
+
+/** A task ended: its RunResult and the files it created or edited (null: deleted). */
+export interface ResultTrace {
+  kind: 'result';
+  session: string;
+  at: string;
+  result: RunResult;
+  files: Record<string, string | null>;
 }
 
 export function tracesDir(root: string): string {
@@ -50,6 +86,47 @@ export class TraceWriter {
     this.pendingCalls.push({ name: e.name, arg: this.pendingArgs.shift() ?? '', ok: e.ok, ms: e.ms, ...(e.cached ? { cached: true } : {}) });
   }
 
+  onTaskStart(task: string): void {
+    try {
+      const snapshot = snapshotProject(this.root);
+      this.append({ kind: 'task', session: this.sessionId, at: new Date().toISOString(), model: this.model(), task, ...snapshot } satisfies TaskTrace);
+    } catch {
+      // an unreadable tree leaves this task without a replay, not without its run
+    }
+  }
+
+  onReply(e: AgentEvents['reply']): void {
+    const record: ReplyTrace = {
+      kind: 'reply',
+      session: this.sessionId,
+      at: new Date().toISOString(),
+      model: e.model,
+      content: e.content,
+      ...(e.reasoning ? { reasoning: e.reasoning } : {}),
+      toolCalls: e.toolCalls.map(({ name, arguments: args }) => ({ name, arguments: args })),
+      finishReason: e.finishReason,
+    };
+    this.append(record);
+  }
+
+  onTaskEnd(result: RunResult): void {
+    try {
+      const files = snapshotFiles(this.root, [...result.filesCreated, ...result.filesEdited]);
+      this.append({ kind: 'result', session: this.sessionId, at: new Date().toISOString(), result, files } satisfies ResultTrace);
+    } catch {
+      // as above
+    }
+  }
+
+  private append(record: object): void {
+    try {
+      mkdirSync(tracesDir(this.root), { recursive: true });
+      appendFileSync(this.file, `${JSON.stringify(record)}\n`);
+    } catch {
+      // a trace is worth less than the turn: a full disk must not stop the session
+    }
+  }
+
   onTurnEnd(e: AgentEvents['turn_end']): TurnTrace {
     const record: TurnTrace = {
       session: this.sessionId,
@@ -65,12 +142,7 @@ export class TraceWriter {
     };
     this.pendingCalls = [];
     this.pendingArgs = [];
-    try {
-      mkdirSync(tracesDir(this.root), { recursive: true });
-      appendFileSync(this.file, `${JSON.stringify(record)}\n`);
-    } catch {
-      // a trace is worth less than the turn: a full disk must not stop the session
-    }
+    this.append(record);
     return record;
   }
 }
@@ -140,6 +212,16 @@ export function renderTrace(trace: TraceFile, style: Style): string {
   const lines = [c.bold(`${trace.name} (${trace.kind}, ${records.length} records)`)];
   for (const r of records) {
     if (trace.kind === 'session') {
+      if (r.kind === 'task') {
+        lines.push(`  task  ${JSON.stringify((r as unknown as TaskTrace).task)}  ${c.dim(`${Object.keys((r as unknown as TaskTrace).files).length} files`)}`);
+        continue;
+      }
+      if (r.kind === 'result') {
+        const { result } = r as unknown as ResultTrace;
+        lines.push(`  result  ${result.success ? c.green('success') : c.red(`failed: ${result.error ?? ''}`)}`);
+        continue;
+      }
+      if (r.kind === 'reply') continue;
       const t = r as unknown as TurnTrace;
       const tools = t.toolCalls.map((call) => `${call.ok ? c.green('✓') : c.red('✗')} ${call.name}${call.arg ? ` ${call.arg}` : ''}`).join(', ');
       lines.push(`  turn ${String(t.turn).padStart(3)}  ${t.model}  ${fmt(t.promptTokens)}→${fmt(t.completionTokens)} tokens  ${seconds(t.ms)}  ${t.finishReason}${tools ? `  ${tools}` : ''}`);

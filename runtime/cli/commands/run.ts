@@ -1,6 +1,6 @@
 import type { CommandContext } from '../command.js';
-import { createSession, type Session } from '../../agent/session.js';
-import type { EmitFn } from '../../agent/types.js';
+import { createSession, newSessionId, type Session } from '../../agent/session.js';
+import type { AgentEvents, EmitFn } from '../../agent/types.js';
 import { ConfigError } from '../../config/load.js';
 import { progressPrinter } from '../output.js';
 import { sessionOverrides } from './shared.js';
@@ -17,7 +17,15 @@ export default async function run(ctx: CommandContext): Promise<number> {
     return 2;
   }
   const printer = progressPrinter((s) => ctx.stderr.write(s));
+  // Headless runs leave a trace too, so a run (a CI failure) can become a regression test: `smallcode trace test`.
+  const { TraceWriter } = await import('../../tui/traces.js');
+  const sessionId = newSessionId();
+  const trace = new TraceWriter(ctx.cwd, sessionId, () => session?.model ?? '');
   const emit: EmitFn = (event, payload) => {
+    if (event === 'tool_start') trace.onToolStart(payload as AgentEvents['tool_start']);
+    if (event === 'tool_end') trace.onToolEnd(payload as AgentEvents['tool_end']);
+    if (event === 'turn_end') trace.onTurnEnd(payload as AgentEvents['turn_end']);
+    if (event === 'reply') trace.onReply(payload as AgentEvents['reply']);
     const handler = (printer as Record<string, ((p: never) => void) | undefined>)[event];
     handler?.(payload as never);
   };
@@ -26,10 +34,12 @@ export default async function run(ctx: CommandContext): Promise<number> {
   const onSigint = () => controller.abort(new Error('cancelled'));
   process.once('SIGINT', onSigint);
   try {
-    session = await createSession({ cwd: ctx.cwd, env: ctx.env, overrides: sessionOverrides(ctx), emit, policy: maxTurns(ctx), headless: true, approve: (req) => headlessApproval(req, session) });
+    session = await createSession({ cwd: ctx.cwd, env: ctx.env, sessionId, overrides: sessionOverrides(ctx), emit, policy: maxTurns(ctx), headless: true, approve: (req) => headlessApproval(req, session) });
     const { describeWindow } = await import('../../model/server.js');
     ctx.stderr.write(`· ${session.model} at ${session.server.baseUrl}, ${describeWindow(session.context)}\n`);
+    trace.onTaskStart(task);
     const result = await session.agent.run(task, controller.signal);
+    trace.onTaskEnd(result);
     if (ctx.options.json) ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else if (result.response) ctx.stdout.write(`${result.response}\n`);
     if (!result.success && !ctx.options.json) ctx.stderr.write(`smallcode: task failed: ${result.error}\n`);
