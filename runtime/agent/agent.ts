@@ -394,14 +394,16 @@ export class Agent {
 
   /**
    * The verdict enters the result. `success` is false when checks that passed before the task
-   * fail after it; a check that already failed before does not count against it. The static
+   * fail after it; a check that already failed before does not count against it (unless the
+   * task's goal is to make failing tests pass). The static
    * grade of an unverified task is reported, not held against it (it proves too little).
    */
   private applyVerification(result: RunResult, verification: Verification): void {
     result.verified = verification.verdict;
     result.verification = verification;
     this.emit('verified', verification);
-    if (verification.verdict === 'failed' && verification.before !== 'failed') {
+    // A task meant to turn failing tests green has failed when they stay red, whatever the baseline.
+    if (verification.verdict === 'failed' && (verification.before !== 'failed' || wantsGreenTests(this.task.text))) {
       result.success = false;
       result.error = `the project's checks fail after the task: ${verification.summary}`;
     }

@@ -8,7 +8,6 @@
  */
 import type { CognitionRuntime, ResolvedModel, RouterDef } from '../cognition/index.js';
 import { factsFromSnapshot } from '../cognition/facts.js';
-import { chooseTier } from '../cognition/router.js';
 import type { Usage } from '../model/types.js';
 import type { AgentPolicy } from './policy.js';
 import type { CloudUse, EmitFn } from './types.js';
@@ -61,12 +60,12 @@ export class ModelRouting {
 
   private route(router: RouterDef): void {
     const calls = this.window.map((ok) => ({ name: 'call', args: {}, ok }));
-    let next = chooseTier(router, factsFromSnapshot({ toolCalls: calls }), this.available).index;
+    let next = this.tierFor(router, calls.length >= router.minCalls ? router.by!(factsFromSnapshot({ toolCalls: calls })) : 0);
     if (next < this.index) {
       if (router.downAfter === undefined || this.streak < router.downAfter) next = this.index;
       else {
         this.window = [];
-        next = chooseTier(router, undefined, this.available).index;
+        next = 0;
       }
     }
     if (next === this.index) return;
@@ -83,6 +82,18 @@ export class ModelRouting {
     this.runtime?.tracer.start(router.name, 'route', undefined, { loc: router.loc, model: to.model, tier: to.name }).end({ outcome: up ? 'up' : 'down' });
   }
 
+  /**
+   * The tier for `value`: the first whose `max` is at or above it (the last takes the rest),
+   * else the nearest weaker tier whose model is configured. Never the router's `fallback`: the
+   * main loop's fallback is the session's own model, tier 0.
+   */
+  private tierFor(router: RouterDef, value: number): number {
+    let index = router.tiers.findIndex((t) => t.max === undefined || value <= t.max);
+    if (index < 0) index = router.tiers.length - 1;
+    while (index > 0 && !this.available(router.tiers[index]!.model)) index--;
+    return index;
+  }
+
   private tierIndexOf(name: string): number {
     return this.router?.tiers.findIndex((t) => t.name === name) ?? 0;
   }
@@ -95,8 +106,8 @@ export class ModelRouting {
     if (!tier || tier.model === this.runtime.config.defaultModel) return undefined;
     if (!this.available(tier.model)) {
       // The cap ran out while on this tier: down to the strongest tier still allowed.
-      this.index = chooseTier(router, undefined, this.available).index;
-      return this.current();
+      this.index = this.tierFor(router, this.failureRate());
+      return this.index === 0 || router.tiers[this.index]!.model === tier.model ? undefined : this.current();
     }
     return this.runtime.config.models[tier.model];
   }

@@ -39,7 +39,7 @@ export function isTestFile(path: string): boolean {
 }
 
 /** Assertion calls: assert*, expect(…), t.is/equal/deepEqual/ok/true/false/throws, should, self.assert*, Go's t.Error/Fatal. */
-const ASSERTION = /\b(assert\w*|expect\s*\(|should\b|t\.(is|not|equal|deepEqual|ok|true|false|throws|snapshot)\s*\(|self\.assert\w*|t\.(Error|Errorf|Fatal|Fatalf)\s*\()/g;
+const ASSERTION = /\b(assert\w*(\.\w+)?\s*\(|expect\s*\(|should\b|t\.(is|not|equal|deepEqual|ok|true|false|throws|snapshot)\s*\(|self\.assert\w*|t\.(Error|Errorf|Fatal|Fatalf)\s*\()/g;
 /** Markers that switch tests off or focus on some (so the rest never run). */
 const DISABLER = /(\.(skip|only|todo)\s*\(|\bx(it|describe|test)\s*\(|\bf(it|describe)\s*\(|@pytest\.mark\.(skip|skipif|xfail)|@unittest\.skip|\bpytest\.skip\s*\(|\bt\.Skip\w*\s*\(|\{\s*skip\s*:\s*true|#\[ignore\]|@(Ignore|Disabled)\b)/g;
 
