@@ -61,13 +61,11 @@ export class ModelRouting {
   private route(router: RouterDef): void {
     const calls = this.window.map((ok) => ({ name: 'call', args: {}, ok }));
     let next = this.tierFor(router, calls.length >= router.minCalls ? router.by!(factsFromSnapshot({ toolCalls: calls })) : 0);
-    if (next < this.index) {
-      if (router.downAfter === undefined || this.streak < router.downAfter) next = this.index;
-      else {
-        this.window = [];
-        next = 0;
-      }
-    }
+    if (this.index > 0 && router.downAfter !== undefined && this.streak >= router.downAfter) {
+      // A run of successes: the window starts afresh, and with it the session's own model.
+      this.window = [];
+      next = 0;
+    } else if (next < this.index) next = this.index;
     if (next === this.index) return;
     const from = router.tiers[this.index]!;
     const to = router.tiers[next]!;

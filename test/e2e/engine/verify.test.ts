@@ -110,11 +110,12 @@ describe('smallcode fix', () => {
   });
 
   it('exits 1 when the tests stay red', async () => {
-    const turns = [read('calc.js'), write('calc.js', 'exports.add = (a, b) => a * b;\n'), answer('Fixed.'), answer('Fixed, really.')];
+    // The task is long enough to be planned: the plan step's check takes two claims, the final check one retry.
+    const turns = [read('calc.js'), write('calc.js', 'exports.add = (a, b) => a * b;\n'), answer('Fixed.'), answer('Fixed, really.'), answer('Fixed, I promise.')];
     await withProject(RED, { turns, respond: sideAnswers }, async (dir, server) => {
       const r = await runCli(['fix', '--test', 'node test.js', '--json'], { cwd: dir, timeoutMs: 30_000, env: { SMALLCODE_BASE_URL: server.url, SMALLCODE_MODEL: 'scripted-model', SMALLCODE_VERIFY_RETRIES: '1' } });
       expect(r.code, r.stderr).toBe(1);
-      expect(JSON.parse(r.stdout)).toMatchObject({ success: false, verified: 'failed' });
+      expect(JSON.parse(r.stdout), r.stderr).toMatchObject({ success: false, verified: 'failed' });
     });
   });
 });
@@ -127,7 +128,7 @@ describe('adaptive routing and escalation', () => {
       const r = await runTask(server, dir, 'read the text files', ['--json'], { SMALLCODE_MODEL_MEDIUM: 'medium-model' });
       expect(r.code, r.stderr).toBe(0);
       const models = main(server.chatRequests()).map((q) => q.body.model);
-      expect(models).toEqual(['scripted-model', 'scripted-model', 'scripted-model', 'medium-model', 'medium-model', 'medium-model', 'medium-model', 'scripted-model']);
+      expect(models, r.stderr).toEqual(['scripted-model', 'scripted-model', 'scripted-model', 'medium-model', 'medium-model', 'medium-model', 'medium-model', 'scripted-model']);
       expect(r.stderr).toMatch(/routing: 100% of the last 3 tool calls failed; tier medium \(medium-model\) takes over from primary/);
       expect(r.stderr).toMatch(/routing: 4 tool calls in a row succeeded; back to tier primary/);
       expect(JSON.parse(r.stdout).routing.tier).toBe('primary');
