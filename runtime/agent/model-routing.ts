@@ -144,3 +144,11 @@ export class ModelRouting {
     return { ...this.cloudUse };
   }
 }
+
+/** The routing tier, rates and cloud use as lines for /stats and /profile. */
+export function describeRouting(state: RouteState & { cloud?: CloudUse; escalated?: string }): string[] {
+  const lines = [`routing tier    ${state.tier} (${state.model}); ${Math.round(state.failureRate * 100)}% of the last ${state.calls} tool calls failed, ${state.successStreak} succeeded in a row`];
+  if (state.escalated) lines.push(`escalated       this task runs on ${state.escalated}`);
+  if (state.cloud) lines.push(`cloud tier      ${state.cloud.requests}/${state.cloud.maxRequests} requests, ${state.cloud.tokens}/${state.cloud.maxTokens} tokens this session${state.cloud.capped ? ' (cap reached: local only)' : ''}`);
+  return lines;
+}
