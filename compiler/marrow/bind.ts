@@ -72,6 +72,8 @@ export const FIELDS: Record<string, FieldSpec[]> = {
   router: [
     f('by', 'by', SPECIAL, 'A numeric fact choosing the tier (e.g. session.failure_rate).'),
     f('min_calls', 'minCalls', { t: 'int', min: 0 }, 'Stay on the first tier until this many tool calls have happened.'),
+    f('window', 'window', { t: 'int', min: 1, max: 1000 }, 'The main loop reads `by` over this many most recent tool calls of the session (a sliding window); default: all of the task.'),
+    f('down_after', 'downAfter', { t: 'int', min: 1, max: 1000 }, 'After this many successful tool calls in a row the window starts afresh and the main loop goes back to the first tier.'),
     f('fallback', 'fallback', SPECIAL, 'Model used when the chosen tier is unavailable.'),
     f('on_low_confidence', 'onLowConfidence', { t: 'word', words: ['escalate', 'fallback', 'ignore'] }, 'What to do when a result carries confidence below the threshold.'),
     f('confidence_threshold', 'confidenceThreshold', { t: 'number', min: 0, max: 1 }, 'Confidence below which on_low_confidence applies.'),
@@ -115,6 +117,12 @@ export const FIELDS: Record<string, FieldSpec[]> = {
     f('per_turn', 'perTurnTokens', { t: 'size', unit: 'tokens', min: 1 }, 'Token cap per turn.', { env: true }),
     f('per_session', 'perSessionTokens', { t: 'size', unit: 'tokens', min: 1 }, 'Token cap per session.', { env: true }),
     f('max_turns', 'maxTurns', { t: 'int', min: 1, max: 10_000 }, 'Model round-trips per task.', { env: true }),
+    f('cloud_requests', 'cloudRequests', { t: 'int', min: 0 }, 'Most requests the strong (cloud) tier gets per session; past it the session goes on locally.', { env: true }),
+    f('cloud_tokens', 'cloudTokens', { t: 'size', unit: 'tokens', min: 0 }, 'Most tokens (prompt + reply) the strong (cloud) tier gets per session.', { env: true }),
+  ],
+  verify: [
+    f('retries', 'retries', { t: 'int', min: 0, max: 10 }, "How often a task's failing checks go back to the model before the task ends as failed.", { env: true }),
+    f('escalate', 'escalate', { t: 'bool' }, 'When the checks still fail after the retries, hand the rest of the task to the strongest configured model (only when one is configured).', { env: true }),
   ],
   guard: [
     f('on', 'on', SPECIAL, 'Event: turn, tool_call, tool_result, reply, plan.'),
@@ -156,7 +164,7 @@ export const FIELDS: Record<string, FieldSpec[]> = {
   ],
 };
 
-export const DECLARATION_KINDS = ['agent', 'system', 'model', 'router', 'prompt', 'context', 'guard', 'tool', 'budget', 'plan', 'memory'] as const;
+export const DECLARATION_KINDS = ['agent', 'system', 'model', 'router', 'prompt', 'context', 'guard', 'tool', 'budget', 'plan', 'memory', 'verify'] as const;
 const NAMED = new Set(['model', 'router', 'prompt', 'guard', 'tool']);
 /** Member blocks that are really object-valued fields: `cache { key: …, ttl: … }`. */
 const BLOCK_FIELDS = new Set(['cache', 'retry', 'trust']);
@@ -239,6 +247,7 @@ class Binder {
       case 'budget': return this.settingsDecl(decl, 'budget');
       case 'plan': return this.plan(decl);
       case 'memory': return this.settingsDecl(decl, 'memory');
+      case 'verify': return this.settingsDecl(decl, 'verify');
     }
   }
 
@@ -478,6 +487,10 @@ class Binder {
     const where = `router '${decl.name}'`;
     const table = this.fieldTable('router', decl.members, where, ['tier']);
     const router: RouterDecl = { kind: 'router', name: decl.name!, span: decl.nameSpan!, minCalls: this.numberOf(table.get('min_calls'), 'router') ?? 0, tiers: [] };
+    const window = this.numberOf(table.get('window'), 'router');
+    if (window !== undefined) router.window = window;
+    const downAfter = this.numberOf(table.get('down_after'), 'router');
+    if (downAfter !== undefined) router.downAfter = downAfter;
     const by = table.get('by');
     if (by) router.by = by.value;
     const fallback = table.get('fallback');
@@ -672,7 +685,7 @@ class Binder {
     this.program.tools.push(tool);
   }
 
-  private settingsDecl(decl: DeclarationNode, kind: 'context' | 'budget' | 'memory'): void {
+  private settingsDecl(decl: DeclarationNode, kind: 'context' | 'budget' | 'memory' | 'verify'): void {
     const table = this.fieldTable(kind, decl.members, kind);
     const out: SettingsDecl = { kind, span: decl.kindSpan, settings: {} };
     for (const [key, field] of table) {

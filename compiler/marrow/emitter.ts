@@ -57,6 +57,8 @@ export async function emitModule(input: EmitInput): Promise<string> {
       name: r.name,
       by: r.by ? code(`(f: Facts): number => ${exprText(r.by)}`) : undefined,
       minCalls: r.minCalls,
+      window: r.window,
+      downAfter: r.downAfter,
       fallback: r.fallback?.name,
       onLowConfidence: r.onLowConfidence,
       confidenceThreshold: r.confidenceThreshold,
@@ -187,6 +189,10 @@ function policyValue(program: Program): Record<string, Value> {
   if (budget.maxTurns) out.loop = { maxTurns: settingValue(budget.maxTurns.value) };
   const memory = pick(program.memory?.settings ?? {}, ['maxEntries', 'maxTokens', 'maxAgeMs']);
   if (Object.keys(memory).length) out.memory = memory;
+  const verify = pick(program.verify?.settings ?? {}, ['retries', 'escalate']);
+  if (Object.keys(verify).length) out.verify = verify;
+  const cloud = pick(budget, ['cloudRequests', 'cloudTokens']);
+  if (Object.keys(cloud).length) out.cloud = { ...(cloud.cloudRequests !== undefined ? { maxRequests: cloud.cloudRequests } : {}), ...(cloud.cloudTokens !== undefined ? { maxTokens: cloud.cloudTokens } : {}) };
   const modelPolicy: Record<string, Value> = model ? pick(model.settings, ['timeoutMs', 'idleTimeoutMs', 'retryBudgetMs', 'waitNoticeMs', 'maxOutputTokens', 'temperature', 'thinkingBudgetTokens']) : {};
   if (model?.retry) modelPolicy.retry = { maxAttempts: model.retry.maxAttempts, backoff: model.retry.backoff, intervalMs: model.retry.intervalMs, jitter: model.retry.jitter };
   if (budget.thinkingBudgetTokens) modelPolicy.thinkingBudgetTokens = settingValue(budget.thinkingBudgetTokens.value);

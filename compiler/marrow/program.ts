@@ -56,6 +56,8 @@ export interface RouterDecl {
   span: SourceSpan;
   by?: Expr;
   minCalls: number;
+  window?: number;
+  downAfter?: number;
   fallback?: Ref;
   onLowConfidence?: 'escalate' | 'fallback' | 'ignore';
   confidenceThreshold?: number;
@@ -120,7 +122,7 @@ export interface ToolDecl {
 }
 
 export interface SettingsDecl {
-  kind: 'context' | 'budget' | 'memory' | 'agent';
+  kind: 'context' | 'budget' | 'memory' | 'verify' | 'agent';
   span: SourceSpan;
   settings: Record<string, Setting>;
 }
@@ -149,4 +151,5 @@ export interface Program {
   budget?: SettingsDecl;
   plan?: PlanDecl;
   memory?: SettingsDecl;
+  verify?: SettingsDecl;
 }

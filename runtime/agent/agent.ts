@@ -1,3 +1,5 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { SmallCodeConfig } from '../config/load.js';
 import { ModelError, ToolsUnsupportedError, type ModelClient } from '../model/client.js';
 import type { ContextInfo } from '../model/server.js';
@@ -12,7 +14,10 @@ import type { Planner } from './planner.js';
 import { replyReserve, toolPolicy, type AgentPolicy } from './policy.js';
 import { renderPrompt, systemPrompt, type SystemPromptInput } from './prompt.js';
 import { compactModeOn, ToolRouting } from './tool-routing.js';
-import { addUsage, type EmitFn, type RunResult, type TaskMemory } from './types.js';
+import { addUsage, type CloudUse, type EmitFn, type RunResult, type TaskMemory, type Verification } from './types.js';
+import { ModelRouting, type RouteState } from './model-routing.js';
+import { asksToChangeTests, isTestFile, refusal, shellRemovesTest, wantsGreenTests, weakening } from './test-guard.js';
+import type { Verifier } from './verify.js';
 
 export interface AgentOptions {
   root: string;
@@ -36,6 +41,8 @@ export interface AgentOptions {
   clientFor?: (model: ResolvedModel) => ModelClient;
   /** Evidence of earlier tasks told at a task's start, this task's recorded at its end (runtime/memory). */
   memory?: TaskMemory;
+  /** Runs the project's checks after a task that changed files (and once before its first change). */
+  verifier?: Verifier;
 }
 
 /**
@@ -52,7 +59,18 @@ interface TaskState {
   steps: number;
   calls: NonNullable<FactSnapshot['toolCalls']>;
   tokens: number;
+  created: Set<string>;
+  edited: Set<string>;
+  /** Times failing checks went back to the model in this task. */
+  verifyRounds: number;
+  /** The task wants failing tests green and does not ask to change them: the faked-green guard is on. */
+  greenGoal: boolean;
+  /** The last verdict of the project's checks on this task. */
+  verification?: Verification;
 }
+
+/** What one step of the loop comes to. */
+type StepOutcome = { kind: 'answer'; response: string } | { kind: 'continue' } | { kind: 'stop'; error: string };
 
 /** What tripped guards ask the loop to do. */
 interface GuardEffects {
@@ -66,24 +84,32 @@ export class Agent {
   readonly history = new History();
   private textMode = false;
   private turn = 0;
-  private task: TaskState = { text: '', steps: 0, calls: [], tokens: 0 };
+  private task: TaskState = { text: '', steps: 0, calls: [], tokens: 0, created: new Set(), edited: new Set(), verifyRounds: 0, greenGoal: false };
   /** A guard asked to undo the last turn's file changes; done before the next request. */
   private pendingRollback = false;
   /** Model steps in a row that carried a guard's correction; capped so guards cannot spiral. */
   private correctionStreak = 0;
   private correctedThisStep = false;
   /** Compact mode's tool routing; every call runs through its registry (the meta tool included). */
-  private readonly routing: ToolRouting;
+  private readonly toolRouting: ToolRouting;
   /** After `escalate`: the stronger model the rest of the task talks to (cleared when a task starts). */
-  private escalated?: { client: ModelClient; context: ContextInfo };
+  private escalated?: { client: ModelClient; context: ContextInfo; decl: string };
   /** `escalate` found no stronger model: said once per session, then quiet. */
   private noStrongerModelSaid = false;
   /** A guard asked to compress the history; done before the next request. */
   private pendingCompression = false;
 
+  /** The main loop's model tier (router over the session's tool-call failure rate) and cloud use. */
+  private readonly routing: ModelRouting;
+  /** Clients of the router's tiers, by model declaration. */
+  private readonly tierClients = new Map<string, ModelClient>();
+  private readonly verifier?: Verifier;
+
   constructor(private readonly opts: AgentOptions) {
-    this.routing = new ToolRouting(opts.tools, () => this.compactMode, opts.policy.context.compactOpen);
-    this.opts = { ...opts, tools: this.routing.registry };
+    this.routing = new ModelRouting(opts.cognition, opts.policy, (event, payload) => this.emit(event, payload));
+    this.verifier = opts.verifier;
+    this.toolRouting = new ToolRouting(opts.tools, () => this.compactMode, opts.policy.context.compactOpen);
+    this.opts = { ...opts, tools: this.toolRouting.registry };
     this.history.setSystem(this.buildSystemPrompt());
     this.history.onAdd = (entry) => this.opts.onEntry?.(entry);
   }
@@ -97,7 +123,7 @@ export class Agent {
   /** Forgets the conversation (the system prompt stays). */
   clear(): void {
     this.history.entries.splice(1);
-    this.routing.reset();
+    this.toolRouting.reset();
   }
 
   get currentTurn(): number {
@@ -119,7 +145,7 @@ export class Agent {
 
   /** The tool schemas the next request carries (in text mode they are in the system prompt instead). */
   offeredTools(): ToolDefinition[] {
-    return this.routing.offered();
+    return this.toolRouting.offered();
   }
 
   /** The model client the session talks to now (it changes with /model). */
@@ -135,7 +161,7 @@ export class Agent {
 
   private buildSystemPrompt(): string {
     const input: SystemPromptInput = { root: this.opts.root, ...this.opts.knowledge };
-    if (this.textMode) input.textTools = this.routing.offered();
+    if (this.textMode) input.textTools = this.toolRouting.offered();
     return systemPrompt(input);
   }
 
@@ -145,27 +171,18 @@ export class Agent {
    * What belongs to a task starts afresh: its facts, the correction streak, an escalation, and
    * what `agents/*.marrow` declares `scope: task` (guard trips, tool trust). Compact mode's tool
    * list does not: it only grows within a session (a prefix-caching server keeps its prompt).
-   * Session-scoped state (the history, session-scoped trips and trust, token totals) goes on.
+   * Session-scoped state (the history, session-scoped trips and trust, token totals, the
+   * routing window, cloud use) goes on.
    */
-  private beginTask(text: string): void {
-    this.task = { text, steps: 0, calls: [], tokens: 0 };
+  private beginTask(text: string): RunResult {
+    this.task = { text, steps: 0, calls: [], tokens: 0, created: new Set(), edited: new Set(), verifyRounds: 0, greenGoal: wantsGreenTests(text) && !asksToChangeTests(text) };
     this.correctionStreak = 0;
     this.correctedThisStep = false;
     this.escalated = undefined; // an escalation lasts for its task: the session's own model takes the next
     this.opts.tools.beginTask();
     this.opts.cognition?.beginTask();
-  }
-
-  /** One task: the loop, then its evidence goes to memory. */
-  async run(task: string, signal?: AbortSignal): Promise<RunResult> {
-    const result = await this.runTask(task, signal);
-    this.remember((memory) => memory.record(result));
-    return result;
-  }
-
-  private async runTask(task: string, signal?: AbortSignal): Promise<RunResult> {
-    const started = Date.now();
-    const result: RunResult = {
+    this.verifier?.beginTask();
+    return {
       response: '',
       toolCalls: [],
       filesCreated: [],
@@ -175,121 +192,225 @@ export class Agent {
       success: false,
       turns: 0,
     };
-    const created = new Set<string>();
-    const edited = new Set<string>();
-    const { policy } = this.opts;
-    this.turn++;
-    const firstTurn = this.turn;
-    this.beginTask(task);
+  }
+
+  /** One task: the loop, then its evidence goes to memory. */
+  async run(task: string, signal?: AbortSignal): Promise<RunResult> {
+    const result = await this.runTask(task, signal);
+    this.remember((memory) => memory.record(result));
+    return result;
+  }
+
+  /** The loop, as mini-swe-agent has it: step until a step answers or stops, or the turns run out. */
+  private async runTask(task: string, signal?: AbortSignal): Promise<RunResult> {
+    const started = Date.now();
+    const result = this.beginTask(task);
+    const firstTurn = ++this.turn;
     this.history.add({ message: { role: 'user', content: task }, turn: this.turn, kind: 'task' });
     try {
-      if (this.opts.cognition) {
-        const { kind } = await classifyTask(this.opts.cognition, task, this.opts.planner?.mode ?? this.opts.config.plan, this.snapshot(), signal);
-        this.task.kind = kind;
-      }
       await this.prepareTask(task, signal);
-      for (let step = 0; step < policy.loop.maxTurns; step++) {
-        if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
-        if (step > 0) this.turn++;
-        this.task.steps++;
-        result.turns++;
-        this.emit('turn_start', { turn: this.turn });
-        this.opts.tools.beginTurn(this.turn);
-        this.opts.cognition?.ledger.startTurn();
-        this.correctionStreak = this.correctedThisStep ? this.correctionStreak + 1 : 0;
-        this.correctedThisStep = false;
-        const onTurn = this.guard('turn', {});
-        if (onTurn.stop) throw new GuardStop(onTurn.stop);
-        for (const note of onTurn.notes) this.note(note);
-        if (this.pendingRollback) {
-          this.pendingRollback = false;
-          const undone = await this.rollback(this.turn - 1, this.turn - 1);
-          this.note(undone.length ? `The file changes of your last step were undone (${undone.join(', ')}). Take a different approach.` : 'Your last step changed no files; take a different approach.');
-        }
-        const turnStarted = Date.now();
-        const reply = await this.complete(signal);
-        // The SDK ends an aborted stream quietly: a cut reply must not pass for an answer.
-        if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
-        addUsage(result.usage, reply.usage);
-        this.task.tokens += reply.usage.promptTokens + reply.usage.completionTokens;
-
-        const { calls, errors, content } = this.interpret(reply);
-        const onReply = this.guard('reply', { reply: { text: content, hasToolCalls: calls.length > 0 } });
-        if (onReply.stop) throw new GuardStop(onReply.stop);
-        if (onReply.notes.length && calls.length === 0 && errors.length === 0) {
-          // A reply a guard objects to (a greeting mid-task …) is not the answer: say why, go on.
-          this.history.add({ message: { role: 'assistant', content }, turn: this.turn, kind: 'assistant' });
-          for (const note of onReply.notes) this.note(note);
-          this.emit('turn_end', { turn: this.turn, ms: Date.now() - turnStarted, usage: reply.usage, toolCalls: 0, finishReason: reply.finishReason });
-          continue;
-        }
-        for (const note of onReply.notes) this.note(note);
-        if (calls.length === 0 && errors.length === 0) {
-          if (reply.finishReason === 'length' && content.trim() === '') {
-            this.note('Your reply was cut off by the output limit before it said anything. Answer again, shorter.');
-            continue;
-          }
-          this.history.add({ message: { role: 'assistant', content }, turn: this.turn, kind: 'assistant' });
-          this.emit('turn_end', { turn: this.turn, ms: Date.now() - turnStarted, usage: reply.usage, toolCalls: 0, finishReason: reply.finishReason });
-          if (content.trim() && this.opts.planner && (await this.opts.planner.open())) {
-            // An answer while plan steps are open claims the current step is done: it must pass its check.
-            const verdict = await this.opts.planner.finishStep(signal);
-            // Counted like a step_done call, so plan guards (`tool.failures("step_done")`) see both ways of claiming.
-            this.task.calls.push({ name: 'step_done', args: {}, ok: verdict.ok });
-            const onPlan = this.guard('plan', {});
-            if (onPlan.stop) throw new GuardStop(onPlan.stop);
-            if (!verdict.allDone) {
-              this.note([verdict.message, ...onPlan.notes].join('\n\n'));
-              continue;
-            }
-          }
-          result.response = content.trim();
-          // An empty reply is no answer (the empty_turn guard has already asked again, if declared).
-          result.success = result.response !== '';
-          if (!result.success) result.error = 'the model gave an empty answer';
-          break;
-        }
-
-        const outcomes: Array<{ call: ParsedToolCall; outcome: ToolOutcome }> = [];
-        for (const call of calls) {
-          if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
-          this.emit('tool_start', { name: call.name, args: call.arguments });
-          const record = { name: call.name, args: call.arguments, file: typeof call.arguments.path === 'string' ? call.arguments.path : undefined };
-          const before = this.guard('tool_call', { toolCalls: [...this.task.calls, record], currentTool: { name: call.name } });
-          if (before.stop) throw new GuardStop(before.stop);
-          // A guard that objects to a call (the same call again and again) answers instead of the tool.
-          const outcome: ToolOutcome = before.notes.length
-            ? { name: call.name, ok: false, output: before.notes.join('\n'), ms: 0, filesCreated: [], filesEdited: [], errorKind: 'guard' }
-            : await this.opts.tools.run({ name: call.name, arguments: call.arguments, id: call.id }, { signal });
-          this.task.calls.push({ ...record, ok: outcome.ok });
-          const after = this.guard('tool_result', { currentTool: { name: call.name, ok: outcome.ok } });
-          if (call.name === 'step_done') {
-            const onPlan = this.guard('plan', { currentTool: { name: call.name, ok: outcome.ok } });
-            after.notes.push(...onPlan.notes);
-            after.stop ??= onPlan.stop;
-          }
-          if (after.notes.length) outcome.output = `${outcome.output}\n\n${after.notes.join('\n')}`;
-          this.emit('tool_end', { name: call.name, ms: outcome.ms, ok: outcome.ok, output: outcome.output, cached: outcome.cached, errorKind: outcome.errorKind });
-          result.toolCalls.push({ name: call.name, args: call.arguments, ok: outcome.ok, ms: outcome.ms, ...(outcome.cached ? { cached: true } : {}) });
-          for (const f of outcome.filesCreated) created.add(f);
-          for (const f of outcome.filesEdited) if (!created.has(f)) edited.add(f);
-          outcomes.push({ call, outcome });
-          if (after.stop) throw new GuardStop(after.stop);
-        }
-        this.record(reply, content, calls, outcomes, errors);
-        this.emit('turn_end', { turn: this.turn, ms: Date.now() - turnStarted, usage: reply.usage, toolCalls: calls.length, finishReason: reply.finishReason });
+      let outcome: StepOutcome = { kind: 'continue' };
+      for (let step = 0; step < this.opts.policy.loop.maxTurns && outcome.kind === 'continue'; step++) {
+        outcome = await this.step(step, result, signal);
       }
-      if (!result.success && !result.error) result.error = `stopped after ${policy.loop.maxTurns} turns without a final answer`;
+      if (outcome.kind === 'answer') Object.assign(result, outcome.response ? { response: outcome.response, success: true } : { error: 'the model gave an empty answer' });
+      else if (outcome.kind === 'stop') result.error = outcome.error;
+      else result.error = `stopped after ${this.opts.policy.loop.maxTurns} turns without a final answer`;
     } catch (err) {
-      if (signal?.aborted) {
-        result.error = 'cancelled';
-      } else if (err instanceof GuardStop) {
-        result.error = err.message;
-      } else {
-        result.error = err instanceof ModelError ? err.message : `internal error: ${(err as Error).stack ?? err}`;
-        this.emit('error', { message: result.error });
+      result.error = this.describeFailure(err, signal);
+    }
+    if (result.success && this.task.verification) this.applyVerification(result, this.task.verification);
+    await this.endTask(result, firstTurn, started);
+    return result;
+  }
+
+  /**
+   * One step: a request, then either the answer (checked against the plan and the project's
+   * checks), or the tool calls it made, run through the guards and recorded.
+   */
+  private async step(step: number, result: RunResult, signal?: AbortSignal): Promise<StepOutcome> {
+    this.throwIfAborted(signal);
+    if (step > 0) this.turn++;
+    this.task.steps++;
+    result.turns++;
+    this.emit('turn_start', { turn: this.turn });
+    this.opts.tools.beginTurn(this.turn);
+    this.opts.cognition?.ledger.startTurn();
+    this.correctionStreak = this.correctedThisStep ? this.correctionStreak + 1 : 0;
+    this.correctedThisStep = false;
+    for (const note of this.guardOrStop('turn', {})) this.note(note);
+    if (this.pendingRollback) {
+      this.pendingRollback = false;
+      const undone = await this.rollback(this.turn - 1, this.turn - 1);
+      this.note(undone.length ? `The file changes of your last step were undone (${undone.join(', ')}). Take a different approach.` : 'Your last step changed no files; take a different approach.');
+    }
+    const turnStarted = Date.now();
+    const reply = await this.complete(signal);
+    // The SDK ends an aborted stream quietly: a cut reply must not pass for an answer.
+    this.throwIfAborted(signal);
+    addUsage(result.usage, reply.usage);
+    this.task.tokens += reply.usage.promptTokens + reply.usage.completionTokens;
+    const turnEnd = (toolCalls: number) => this.emit('turn_end', { turn: this.turn, ms: Date.now() - turnStarted, usage: reply.usage, toolCalls, finishReason: reply.finishReason });
+
+    const { calls, errors, content } = this.interpret(reply);
+    const replyNotes = this.guardOrStop('reply', { reply: { text: content, hasToolCalls: calls.length > 0 } });
+    if (calls.length === 0 && errors.length === 0) {
+      if (replyNotes.length) {
+        // A reply a guard objects to (a greeting mid-task …) is not the answer: say why, go on.
+        this.history.add({ message: { role: 'assistant', content }, turn: this.turn, kind: 'assistant' });
+        for (const note of replyNotes) this.note(note);
+        turnEnd(0);
+        return { kind: 'continue' };
+      }
+      if (reply.finishReason === 'length' && content.trim() === '') {
+        this.note('Your reply was cut off by the output limit before it said anything. Answer again, shorter.');
+        return { kind: 'continue' };
+      }
+      this.history.add({ message: { role: 'assistant', content }, turn: this.turn, kind: 'assistant' });
+      turnEnd(0);
+      return this.answer(content.trim(), signal);
+    }
+    for (const note of replyNotes) this.note(note);
+    const outcomes: Array<{ call: ParsedToolCall; outcome: ToolOutcome }> = [];
+    for (const call of calls) {
+      this.throwIfAborted(signal);
+      const { outcome, stop } = await this.act(call, result, signal);
+      outcomes.push({ call, outcome });
+      if (stop) throw new GuardStop(stop);
+    }
+    this.record(reply, content, calls, outcomes, errors);
+    turnEnd(calls.length);
+    return { kind: 'continue' };
+  }
+
+  /**
+   * The model answered without a tool call. While plan steps are open the answer claims the
+   * current step is done; a task that changed files must pass the project's checks. Either may
+   * send the model back to work; an empty answer is no answer (the empty_turn guard has already
+   * asked again, if declared).
+   */
+  private async answer(response: string, signal?: AbortSignal): Promise<StepOutcome> {
+    if (response && this.opts.planner && (await this.opts.planner.open())) {
+      // An answer while plan steps are open claims the current step is done: it must pass its check.
+      const verdict = await this.opts.planner.finishStep(signal);
+      // Counted like a step_done call, so plan guards (`tool.failures("step_done")`) see both ways of claiming.
+      this.task.calls.push({ name: 'step_done', args: {}, ok: verdict.ok });
+      const planNotes = this.guardOrStop('plan', {});
+      if (!verdict.allDone) {
+        this.note([verdict.message, ...planNotes].join('\n\n'));
+        return { kind: 'continue' };
       }
     }
+    if (response && (await this.checksSendBack(signal))) return { kind: 'continue' };
+    return { kind: 'answer', response };
+  }
+
+  /** One tool call through the guards, the faked-green guard and the registry. */
+  private async act(call: ParsedToolCall, result: RunResult, signal?: AbortSignal): Promise<{ outcome: ToolOutcome; stop?: string }> {
+    this.emit('tool_start', { name: call.name, args: call.arguments });
+    const record = { name: call.name, args: call.arguments, file: typeof call.arguments.path === 'string' ? call.arguments.path : undefined };
+    const before = this.guardOrStop('tool_call', { toolCalls: [...this.task.calls, record], currentTool: { name: call.name } });
+    const category = this.opts.tools.categoryOf(call.name);
+    // The baseline: the project's check as it was before the task's first change.
+    if (!before.length && (category === 'write' || category === 'run')) await this.verifier?.takeBaseline(signal);
+    // A guard that objects to a call (the same call again and again) answers instead of the tool.
+    const outcome: ToolOutcome = before.length
+      ? { name: call.name, ok: false, output: before.join('\n'), ms: 0, filesCreated: [], filesEdited: [], errorKind: 'guard' }
+      : await this.runGuarded(call, signal);
+    this.task.calls.push({ ...record, ok: outcome.ok });
+    this.routing.record(outcome.ok);
+    const after = this.guard('tool_result', { currentTool: { name: call.name, ok: outcome.ok } });
+    if (call.name === 'step_done') {
+      const onPlan = this.guard('plan', { currentTool: { name: call.name, ok: outcome.ok } });
+      after.notes.push(...onPlan.notes);
+      after.stop ??= onPlan.stop;
+    }
+    if (after.notes.length) outcome.output = `${outcome.output}\n\n${after.notes.join('\n')}`;
+    this.emit('tool_end', { name: call.name, ms: outcome.ms, ok: outcome.ok, output: outcome.output, cached: outcome.cached, errorKind: outcome.errorKind });
+    result.toolCalls.push({ name: call.name, args: call.arguments, ok: outcome.ok, ms: outcome.ms, ...(outcome.cached ? { cached: true } : {}) });
+    for (const f of outcome.filesCreated) this.task.created.add(f);
+    for (const f of outcome.filesEdited) if (!this.task.created.has(f)) this.task.edited.add(f);
+    return { outcome, stop: after.stop };
+  }
+
+  /**
+   * Runs a call in the registry; in a task that wants failing tests green (and does not ask to
+   * change them), an edit that deletes or weakens a test file is put back and refused.
+   */
+  private async runGuarded(call: ParsedToolCall, signal?: AbortSignal): Promise<ToolOutcome> {
+    const request = { name: call.name, arguments: call.arguments, id: call.id };
+    if (!this.task.greenGoal) return this.opts.tools.run(request, { signal });
+    const refuse = (file: string, why: string): ToolOutcome => {
+      this.emit('notice', { message: `faked-green guard: refused an edit of ${file} (${why})` });
+      return { name: call.name, ok: false, output: refusal(file, why), ms: 0, filesCreated: [], filesEdited: [], errorKind: 'weakens_test' };
+    };
+    if (typeof call.arguments.command === 'string') {
+      const removed = shellRemovesTest(call.arguments.command);
+      if (removed) return refuse(removed, 'it deletes the test file');
+    }
+    const path = typeof call.arguments.path === 'string' ? call.arguments.path : undefined;
+    if (!path || !isTestFile(path) || this.opts.tools.categoryOf(call.name) !== 'write') return this.opts.tools.run(request, { signal });
+    const full = resolve(this.opts.root, path);
+    const before = await readFile(full, 'utf8').catch(() => undefined);
+    const outcome = await this.opts.tools.run(request, { signal });
+    if (before === undefined || !outcome.ok) return outcome;
+    const why = weakening(before, await readFile(full, 'utf8').catch(() => undefined));
+    if (!why) return outcome;
+    await writeFile(full, before);
+    return refuse(path, why);
+  }
+
+  /**
+   * The task answered after changing files: run the project's check. A failure goes back to
+   * the model (`verify { retries }`), then, with `escalate` and a stronger model configured, to
+   * that model for the rest of the task. Returns true when the model is sent back to work.
+   */
+  private async checksSendBack(signal?: AbortSignal): Promise<boolean> {
+    const changed = [...this.task.created, ...this.task.edited];
+    if (!this.verifier || changed.length === 0) return false;
+    const { verification } = await this.verifier.verify(changed, signal);
+    verification.retries = this.task.verifyRounds;
+    if (this.task.verification?.escalated) verification.escalated = true;
+    this.task.verification = verification;
+    if (verification.verdict !== 'failed') return false;
+    const { retries, escalate } = this.opts.policy.verify;
+    const already = verification.before === 'failed' ? `\nNote: \`${verification.command}\` already failed before this task began; fix what the task is about and say what still fails, if it is not yours.` : '';
+    if (this.task.verifyRounds < retries) {
+      this.task.verifyRounds++;
+      this.note(`Your answer is not accepted yet: ${verification.summary}${already}\nFix this, then answer again.`);
+      return true;
+    }
+    if (escalate && !this.escalated && this.opts.cognition) {
+      const note = this.escalate(this.opts.cognition);
+      if (note) {
+        this.task.verifyRounds = 0;
+        verification.escalated = true;
+        this.note(`${note}\nThe project's checks still fail after ${retries} attempt${retries === 1 ? '' : 's'}: ${verification.summary}`);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The verdict enters the result. `success` is false when checks that passed before the task
+   * fail after it; a check that already failed before does not count against it (unless the
+   * task's goal is to make failing tests pass). The static
+   * grade of an unverified task is reported, not held against it (it proves too little).
+   */
+  private applyVerification(result: RunResult, verification: Verification): void {
+    result.verified = verification.verdict;
+    result.verification = verification;
+    this.emit('verified', verification);
+    // A task meant to turn failing tests green has failed when they stay red, whatever the baseline.
+    if (verification.verdict === 'failed' && (verification.before !== 'failed' || wantsGreenTests(this.task.text))) {
+      result.success = false;
+      result.error = `the project's checks fail after the task: ${verification.summary}`;
+    }
+  }
+
+  /** After the loop: auto-rollback of a failed task, the plan, the files, routing and cloud use. */
+  private async endTask(result: RunResult, firstTurn: number, started: number): Promise<void> {
     if (!result.success && result.error !== 'cancelled' && this.opts.config.snapshotAutoRollback) {
       // SMALLCODE_SNAPSHOT_AUTO_ROLLBACK: a task that hard-failed leaves the files as they were.
       const undone = await this.rollback(firstTurn, this.turn);
@@ -301,29 +422,51 @@ export class Agent {
     const plan = this.opts.planner?.snapshot;
     if (plan) result.plan = { steps: plan.steps.map(({ text, check, done }) => ({ text, check, done })) };
     this.opts.planner?.end();
-    result.filesCreated = [...created];
-    result.filesEdited = [...edited];
+    result.filesCreated = [...this.task.created];
+    result.filesEdited = [...this.task.edited];
+    const route = this.routing.state();
+    if (this.opts.cognition) result.routing = { tier: route.tier, model: route.model, failureRate: route.failureRate };
+    if (this.opts.cognition?.strongestModel()) result.cloud = this.routing.cloud;
     result.durationMs = Date.now() - started;
-    return result;
+  }
+
+  private describeFailure(err: unknown, signal?: AbortSignal): string {
+    if (signal?.aborted) return 'cancelled';
+    if (err instanceof GuardStop) return err.message;
+    const message = err instanceof ModelError ? err.message : `internal error: ${(err as Error).stack ?? err}`;
+    this.emit('error', { message });
+    return message;
+  }
+
+  private throwIfAborted(signal?: AbortSignal): void {
+    if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
+  }
+
+  /** The routing tier and rates and the cloud use of the session, for /stats and /profile. */
+  routingState(): RouteState & { cloud?: CloudUse; escalated?: string } {
+    return { ...this.routing.state(), ...(this.opts.cognition?.strongestModel() ? { cloud: this.routing.cloud } : {}), ...(this.escalated ? { escalated: this.escalated.client.model } : {}) };
   }
 
   /** One model call under the window budget; falls back to text tool calls if the server refuses `tools`. */
   private async complete(signal?: AbortSignal): Promise<CompletionResult> {
     // In text mode the system prompt lists the tools: in compact mode it follows the category.
-    if (this.textMode && this.routing.active) this.history.setSystem(this.buildSystemPrompt());
-    const tools = this.textMode ? undefined : this.routing.offered();
+    if (this.textMode && this.toolRouting.active) this.history.setSystem(this.buildSystemPrompt());
+    const tools = this.textMode ? undefined : this.toolRouting.offered();
     // The plan rides at the end of every request (recent text is what small models follow), never in history.
     const anchor = await this.opts.planner?.anchor();
     const anchorMessages = anchor ? [{ role: 'user' as const, content: anchor }] : [];
     if (this.opts.config.survivalKit) await this.keepUnderWindow(this.messageBudget(tools) - (anchor ? countTokens(anchor) + 4 : 0), signal);
+    const main = this.mainModel();
     try {
-      return await this.mainClient().complete({
-        messages: [...this.history.messages(), ...anchorMessages],
+      const reply = await main.client.complete({
+        messages: [...this.history.messages(main.cloud), ...anchorMessages],
         tools,
         temperature: this.temperature(),
         signal,
         onDelta: (d) => this.emit('text', d),
       });
+      if (main.cloud) this.routing.chargeCloud(reply.usage);
+      return reply;
     } catch (err) {
       if (!(err instanceof ToolsUnsupportedError)) throw err;
       this.textMode = true;
@@ -377,11 +520,16 @@ export class Agent {
     return undefined;
   }
 
-  /** Before the first request: what memory recalls for the task, then the plan. */
+  /** Before the first request: the task's kind, what memory recalls for it, then the plan. */
   private async prepareTask(task: string, signal?: AbortSignal): Promise<void> {
+    if (this.opts.cognition) {
+      const { kind } = await classifyTask(this.opts.cognition, task, this.opts.planner?.mode ?? this.opts.config.plan, this.snapshot(), signal);
+      this.task.kind = kind;
+    }
     this.remember((memory) => {
       const recalled = memory.recall(task);
-      if (recalled) this.note(recalled);
+      // Evidence may come from other projects: it is for local models only, never the cloud tier.
+      if (recalled) this.history.add({ message: { role: 'user', content: recalled }, turn: this.turn, kind: 'note', localOnly: true });
     });
     await this.planIfWanted(task, signal);
   }
@@ -410,20 +558,42 @@ export class Agent {
   }
 
   /** Tokens the messages may take: the window less the reply reserve and the tool schemas sent with them. */
-  messageBudget(tools = this.textMode ? undefined : this.routing.offered()): number {
+  messageBudget(tools = this.textMode ? undefined : this.toolRouting.offered()): number {
     const { policy } = this.opts;
     const { window } = this.mainContext();
     const schemas = tools ? countTokens(JSON.stringify(tools)) : 0;
     return Math.max(512, window - replyReserve(policy.context, window) - schemas);
   }
 
-  /** The client of the main loop: the escalated model's during an escalated task, else the session's. */
+  /**
+   * The model of the next request: the escalated one during an escalated task, else the tier the
+   * router picks, else the session's. The cloud tier only while its cap lasts: past it, the
+   * session's own model goes on (and an escalation ends).
+   */
+  private mainModel(): { client: ModelClient; context: ContextInfo; cloud: boolean } {
+    if (this.escalated && this.routing.isCloud(this.escalated.decl) && !this.routing.cloudLeft()) this.escalated = undefined;
+    if (this.escalated) return { ...this.escalated, cloud: this.routing.isCloud(this.escalated.decl) };
+    const routed = this.opts.clientFor ? this.routing.current() : undefined;
+    if (!routed) return { client: this.opts.client, context: this.opts.context, cloud: false };
+    let client = this.tierClients.get(routed.decl);
+    if (!client) this.tierClients.set(routed.decl, (client = this.opts.clientFor!(routed)));
+    return { client, context: contextOf(routed, this.opts.context), cloud: this.routing.isCloud(routed.decl) };
+  }
+
+  /** The client of the main loop now. */
   private mainClient(): ModelClient {
-    return this.escalated?.client ?? this.opts.client;
+    return this.escalated?.client ?? this.mainModelQuiet().client;
   }
 
   private mainContext(): ContextInfo {
-    return this.escalated?.context ?? this.opts.context;
+    return this.escalated?.context ?? this.mainModelQuiet().context;
+  }
+
+  /** The routed model without side effects (no client is made, no cap notice). */
+  private mainModelQuiet(): { client: ModelClient; context: ContextInfo } {
+    const routed = this.opts.clientFor ? this.routing.current() : undefined;
+    const client = routed ? this.tierClients.get(routed.decl) : undefined;
+    return routed && client ? { client, context: contextOf(routed, this.opts.context) } : { client: this.opts.client, context: this.opts.context };
   }
 
   /** The conversation against its window, for the tools (read_file's read guard). */
@@ -534,6 +704,13 @@ export class Agent {
     };
   }
 
+  /** The guards of `event` as one pipeline step: a `stop` ends the task, the notes are returned. */
+  private guardOrStop(event: GuardEvent, extra: Partial<FactSnapshot>): string[] {
+    const effects = this.guard(event, extra);
+    if (effects.stop) throw new GuardStop(effects.stop);
+    return effects.notes;
+  }
+
   /** Evaluates the layer's guards for `event` and turns their actions into effects on the loop. */
   private guard(event: GuardEvent, extra: Partial<FactSnapshot>): GuardEffects {
     const effects: GuardEffects = { notes: [] };
@@ -603,11 +780,9 @@ export class Agent {
       }
       return undefined;
     }
-    // A declared context_window is free to know; asking the stronger server would cost a round
-    // trip mid-task, so otherwise the detected window stays the budget.
-    const declared = typeof target.contextWindow === 'number' ? target.contextWindow : undefined;
-    const context = declared ? { ...this.opts.context, window: declared, source: `context_window of model ${target.decl}` } : this.opts.context;
-    this.escalated = { client: this.opts.clientFor(target), context };
+    if (this.routing.isCloud(target.decl) && !this.routing.cloudLeft()) return undefined;
+    const context = contextOf(target, this.opts.context);
+    this.escalated = { client: this.opts.clientFor(target), context, decl: target.decl };
     this.emit('notice', { message: `escalated: the rest of this task goes to ${target.name} (model ${target.decl}, ${context.window}-token window)` });
     return `A stronger model (${target.name}) takes over this task from here. Check the earlier steps' results above before building on them.`;
   }
@@ -634,6 +809,15 @@ function strictNativeCalls(reply: CompletionResult): { calls: ParsedToolCall[]; 
     }
   }
   return { calls, errors, content: reply.content.trim() };
+}
+
+/**
+ * The window of a declared model: a declared context_window is free to know; asking another
+ * server would cost a round trip mid-task, so otherwise the detected window stays the budget.
+ */
+function contextOf(model: ResolvedModel, fallback: ContextInfo): ContextInfo {
+  const declared = typeof model.contextWindow === 'number' ? model.contextWindow : undefined;
+  return declared ? { ...fallback, window: declared, source: `context_window of model ${model.decl}` } : fallback;
 }
 
 /** A guard's `stop` action ended the task. */

@@ -13,6 +13,8 @@ export interface HistoryEntry {
   /** For tool results: which tool, so an evicted result can say what it was. */
   tool?: string;
   evicted?: boolean;
+  /** Never sent to the cloud tier (memory's evidence, which may come from other projects). */
+  localOnly?: boolean;
 }
 
 /**
@@ -36,8 +38,9 @@ export class History {
     else this.entries.unshift({ message: { role: 'system', content }, turn: 0, kind: 'system' });
   }
 
-  messages(): ChatMessage[] {
-    return this.entries.map((e) => e.message);
+  /** The conversation; `forCloud` leaves out what stays with local models. */
+  messages(forCloud = false): ChatMessage[] {
+    return this.entries.filter((e) => !(forCloud && e.localOnly)).map((e) => e.message);
   }
 
   tokens(): number {

@@ -78,6 +78,18 @@ export interface AgentPolicy {
     /** Evidence older than this is not injected (it stays searchable with memory_load). */
     maxAgeMs: number;
   };
+  /** What ends a task that changed files: the project's checks (`verify { … }`). */
+  verify: {
+    /** How often failing checks go back to the model before the task ends as failed. */
+    retries: number;
+    /** Still failing after the retries: the rest of the task goes to the strongest configured model. */
+    escalate: boolean;
+  };
+  /** What the strong (cloud) tier may get per session (`budget { cloud_requests, cloud_tokens }`). */
+  cloud: {
+    maxRequests: number;
+    maxTokens: number;
+  };
   model: {
     /** Longest wait for the first token of a reply. */
     timeoutMs: number;
@@ -109,6 +121,7 @@ const REQUIRED_FIELDS = [
   'context.toolResultMaxChars', 'context.evictAt', 'context.evictTo', 'context.readGuard', 'context.keepRecentTurns', 'context.replyReserveTokens', 'context.replyReserveMaxShare', 'context.defaultContextWindow', 'context.compactMaxWindow', 'context.skillsListMaxTokens', 'context.mcpWaitMs', 'context.mcpCallTimeoutMs',
   'loop.maxTurns',
   'memory.maxEntries', 'memory.maxTokens', 'memory.maxAgeMs',
+  'verify.retries', 'verify.escalate', 'cloud.maxRequests', 'cloud.maxTokens',
   'model.timeoutMs', 'model.idleTimeoutMs', 'model.retryBudgetMs', 'model.waitNoticeMs', 'model.maxOutputTokens', 'model.retry.maxAttempts', 'model.retry.backoff', 'model.retry.intervalMs', 'model.retry.jitter', 'model.thinkingBudgetTokens', 'model.temperature',
   'shell.persist', 'shell.timeoutMs',
   'tools',

@@ -18,6 +18,7 @@ import type { AgentPolicy } from './policy.js';
 import type { AgentLayers, CognitionRuntime } from '../cognition/index.js';
 import { cognitionHost, loadBehaviour, modelClients } from './behaviour.js';
 import { Planner } from './planner.js';
+import { Verifier } from './verify.js';
 import { testCommand } from './checks.js';
 import { summarizeProject } from './project-summary.js';
 import type { SystemPromptInput } from './prompt.js';
@@ -226,7 +227,8 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
   });
   await tokenizer;
   const knowledge = await gatherKnowledge(root, config, env, graph);
-  const agent = new Agent({ root, config, policy, client, tools, context, knowledge, cognition, planner, sessionId: id, emit: opts.emit, onEntry: opts.onEntry, clientFor, memory });
+  const verifier = new Verifier({ root, config, policy, env: shell.env, emit: opts.emit, approve: opts.approve });
+  const agent = new Agent({ root, config, policy, client, tools, context, knowledge, cognition, planner, sessionId: id, emit: opts.emit, onEntry: opts.onEntry, clientFor, memory, verifier });
   agentRef = agent;
   return {
     id,

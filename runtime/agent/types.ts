@@ -24,6 +24,43 @@ export interface RunResult {
   /** The task's plan as it ended, when the task was planned (also in .smallcode/TODO.md). */
   plan?: { steps: Array<{ text: string; check: string; done: boolean }> };
   turns: number;
+  /**
+   * What the project's checks say of a task that changed files: `passed`, `failed` (summary
+   * says how) or `unverified` (no check; a static grade of the changed files instead).
+   * Absent when the task changed nothing.
+   */
+  verified?: Verification['verdict'];
+  verification?: Verification;
+  /** The main loop's tier as the task ended and the session's tool-call failure rate (sliding window). */
+  routing?: { tier: string; model: string; failureRate: number };
+  /** What the strong (cloud) tier got this session, against its cap. */
+  cloud?: CloudUse;
+}
+
+export interface Verification {
+  verdict: 'passed' | 'failed' | 'unverified';
+  /** Which check ran (test, compile, lint) and its command. */
+  check?: string;
+  command?: string;
+  /** The same check before the task's first change: a check failing already does not count against the task. */
+  before?: 'passed' | 'failed';
+  /** The failing output, summarised (or the static grade's problems). */
+  summary?: string;
+  /** Changed files that no longer parse (static grade). */
+  staticFailures?: number;
+  /** Times the failure went back to the model. */
+  retries?: number;
+  /** The checks failed after the retries and the rest of the task went to a stronger model. */
+  escalated?: boolean;
+}
+
+export interface CloudUse {
+  requests: number;
+  tokens: number;
+  maxRequests: number;
+  maxTokens: number;
+  /** The cap was reached: later requests went to the local model. */
+  capped: boolean;
 }
 
 /** Events a front door can follow while a run is in progress. */
@@ -44,6 +81,10 @@ export interface AgentEvents {
   diagnosis: { command: string; category: string };
   /** A model reply in full, as the client received it (traces record it for replay). */
   reply: { model: string; content: string; reasoning: string; toolCalls: Array<{ name: string; arguments: string }>; finishReason: string };
+  /** The main loop moved to another router tier. */
+  route: { from: string; to: string; model: string; failureRate: number };
+  /** The task's checks ran after it: the verdict. */
+  verified: Verification;
 }
 
 export type AgentEventName = keyof AgentEvents;

@@ -58,6 +58,14 @@ export async function main(argv: string[]): Promise<void> {
     .action((task: string[], options) => dispatch(() => import('./commands/run.js'), task, options, true));
 
   cli
+    .command('fix', 'Run the tests; if they fail, the failing output becomes the task; exit 0 only when they end green')
+    .option('--test <cmd>', 'Test command (default: SMALLCODE_TEST_RUNNER, else the one the project has)')
+    .option('--json', 'Print the whole RunResult as JSON')
+    .option('--max-turns <n>', 'Model round-trips before giving up (default: from the policy, 25)')
+    .example('smallcode fix --test "npm test"   # as a pre-commit hook or a CI step')
+    .action((options) => dispatch(() => import('./commands/fix.js'), [], options, true));
+
+  cli
     .command('marrow <action> [file]', 'MarrowScript: check <file> | compile <file> [-o dir] | eject (copy agents/*.marrow to .smallcode/agents/)')
     .option('-o, --out-dir <dir>', 'compile: where to write the TypeScript module')
     .option('--json', 'Diagnostics and results as JSON')

@@ -61,6 +61,10 @@ export interface RouterDef {
   name: string;
   by?: (f: Facts) => number;
   minCalls: number;
+  /** The main loop reads `by` over this many most recent tool calls of the session. */
+  window?: number;
+  /** Successful calls in a row after which the main loop goes back to the first tier. */
+  downAfter?: number;
   fallback?: string;
   onLowConfidence?: 'escalate' | 'fallback' | 'ignore';
   confidenceThreshold?: number;
@@ -81,6 +85,8 @@ export interface BudgetSettings {
   perTurnTokens?: number;
   perSessionTokens?: number;
   maxTurns?: number;
+  cloudRequests?: number;
+  cloudTokens?: number;
 }
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends Array<unknown> ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -90,6 +96,8 @@ export type PolicyPatch = {
   context?: DeepPartial<AgentPolicy['context']>;
   loop?: DeepPartial<AgentPolicy['loop']>;
   memory?: DeepPartial<AgentPolicy['memory']>;
+  verify?: DeepPartial<AgentPolicy['verify']>;
+  cloud?: DeepPartial<AgentPolicy['cloud']>;
   model?: {
     timeoutMs?: number | undefined;
     idleTimeoutMs?: number | undefined;

@@ -8,7 +8,7 @@ export interface SpanRecord {
   span_id: string;
   parent_id?: string;
   name: string;
-  kind: 'prompt' | 'attempt' | 'guard';
+  kind: 'prompt' | 'attempt' | 'guard' | 'route';
   loc?: string;
   model?: string;
   tier?: string;
@@ -17,7 +17,7 @@ export interface SpanRecord {
   completion_tokens?: number;
   ms: number;
   cache_hit?: boolean;
-  outcome: 'ok' | 'cache_hit' | 'fallback' | 'invalid' | 'transport_error' | 'timeout' | 'error' | 'tripped';
+  outcome: 'ok' | 'cache_hit' | 'fallback' | 'invalid' | 'transport_error' | 'timeout' | 'error' | 'tripped' | 'up' | 'down';
   fixes?: string[];
   error?: string;
   start: string;

@@ -49,7 +49,10 @@ export const COMMANDS: SlashCommand[] = [
       h.out.print(h.style.c.dim('Conversation cleared.'));
     },
   },
-  { name: 'stats', help: 'turns, tool calls by tool, failures, files changed, time', run: (h) => h.out.print(renderStats(h.stats, h.style)) },
+  { name: 'stats', help: 'turns, tool calls by tool, failures, files changed, time, routing tier and cloud use', run: async (h) => {
+    const { describeRouting } = await import('../agent/model-routing.js');
+    h.out.print([renderStats(h.stats, h.style), ...describeRouting(h.session.agent.routingState())].join('\n'));
+  } },
   { name: 'tokens', help: 'prompt and completion tokens per turn and in total', run: (h) => h.out.print(renderTokens(h.stats, h.style)) },
   {
     name: 'budget',
@@ -228,7 +231,8 @@ async function profileCommand(h: CommandHost): Promise<void> {
     ['reply reserve', `${fmt(replyReserve(s.policy.context, s.context.window))} tokens`],
   );
   if (s.context.warning) rows.push(['warning', c.yellow(s.context.warning)]);
-  h.out.print(rows.map(([k, v]) => `${c.bold(k.padEnd(16))}${v}`).join('\n'));
+  const { describeRouting } = await import('../agent/model-routing.js');
+  h.out.print([...rows.map(([k, v]) => `${c.bold(k.padEnd(16))}${v}`), ...describeRouting(s.agent.routingState())].join('\n'));
 }
 
 async function cognitionCommand(h: CommandHost): Promise<void> {

@@ -1,6 +1,6 @@
 import type { CommandContext } from '../command.js';
 import { createSession, newSessionId, type Session } from '../../agent/session.js';
-import type { AgentEvents, EmitFn } from '../../agent/types.js';
+import type { AgentEvents, EmitFn, RunResult } from '../../agent/types.js';
 import { ConfigError } from '../../config/load.js';
 import { progressPrinter } from '../output.js';
 import { sessionOverrides } from './shared.js';
@@ -42,6 +42,7 @@ export default async function run(ctx: CommandContext): Promise<number> {
     trace.onTaskEnd(result);
     if (ctx.options.json) ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else if (result.response) ctx.stdout.write(`${result.response}\n`);
+    if (!ctx.options.json) ctx.stderr.write(verdictLine(result));
     if (!result.success && !ctx.options.json) ctx.stderr.write(`smallcode: task failed: ${result.error}\n`);
     return result.success ? 0 : 1;
   } catch (err) {
@@ -61,7 +62,7 @@ export default async function run(ctx: CommandContext): Promise<number> {
  * without asking, else it is refused with the reason; a config-file write only with
  * SMALLCODE_ALLOW_CONFIG_WRITES (--allow-config-writes).
  */
-async function headlessApproval(req: ApprovalRequest, session: Session | undefined): Promise<true | string> {
+export async function headlessApproval(req: ApprovalRequest, session: Session | undefined): Promise<true | string> {
   if (!session) return 'the session is not ready';
   if (req.write) {
     if (session.config.allowConfigWrites) return true;
@@ -75,7 +76,17 @@ async function headlessApproval(req: ApprovalRequest, session: Session | undefin
   return decision.run ? true : `this command needs the user's approval (SMALLCODE_APPROVAL=${policy}) and a headless run cannot ask`;
 }
 
-function maxTurns(ctx: CommandContext) {
+/** The checks' verdict on a task that changed files, one line (the failing output is in the error). */
+export function verdictLine(result: RunResult): string {
+  const v = result.verification;
+  if (!v) return '';
+  const check = v.command ? ` (${v.command})` : '';
+  const before = v.before === 'failed' ? ', already failing before the task' : '';
+  const grade = v.verdict === 'unverified' ? (v.staticFailures ? `: no checks; ${v.staticFailures} changed file(s) do not parse` : ': no checks; the changed files parse') : '';
+  return `· verified: ${v.verdict}${check}${before}${grade}${v.escalated ? ', after escalation' : ''}\n`;
+}
+
+export function maxTurns(ctx: CommandContext) {
   const n = Number(ctx.options.maxTurns);
   if (!ctx.options.maxTurns) return undefined;
   if (!Number.isInteger(n) || n < 1) throw new ConfigError(`--max-turns must be a whole number ≥ 1, got '${ctx.options.maxTurns}'`);

@@ -174,7 +174,8 @@ describe('smallcode run (headless) against a scripted OpenAI-compatible server',
       const r = await runTask(server, dir, 'write a.txt', ['--json']);
       expect(r.code, r.stderr).toBe(0);
       const result = JSON.parse(r.stdout);
-      expect(Object.keys(result).sort()).toEqual(['durationMs', 'filesCreated', 'filesEdited', 'response', 'success', 'toolCalls', 'turns', 'usage']);
+      expect(Object.keys(result).sort()).toEqual(['durationMs', 'filesCreated', 'filesEdited', 'response', 'routing', 'success', 'toolCalls', 'turns', 'usage', 'verification', 'verified']);
+      expect(result.verified).toBe('unverified');
       expect(result).toMatchObject({ response: 'Wrote a.txt.', success: true, filesCreated: ['a.txt'], filesEdited: [], turns: 2 });
       expect(result.toolCalls).toEqual([{ name: 'write_file', args: { path: 'a.txt', content: 'a\n' }, ok: true, ms: expect.any(Number) }]);
       expect(result.usage).toMatchObject({ promptTokens: expect.any(Number), completionTokens: expect.any(Number), requests: 2 });

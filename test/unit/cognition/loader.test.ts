@@ -11,6 +11,8 @@ const DOCUMENTED_DEFAULTS: AgentPolicy = {
   context: { toolResultMaxChars: 4000, evictAt: 0.8, evictTo: 0.3, readGuard: 0.5, keepRecentTurns: 4, replyReserveTokens: 1024, replyReserveMaxShare: 0.25, defaultContextWindow: 8192, compactMaxWindow: 16384, compactOpen: ['read', 'search', 'write', 'run'], skillsListMaxTokens: 300, mcpWaitMs: 5000, mcpCallTimeoutMs: 120_000 },
   loop: { maxTurns: 25 },
   memory: { maxEntries: 3, maxTokens: 400, maxAgeMs: 90 * 86_400_000 },
+  verify: { retries: 2, escalate: true },
+  cloud: { maxRequests: 30, maxTokens: 300_000 },
   model: {
     timeoutMs: 300_000,
     idleTimeoutMs: 60_000,
