@@ -80,6 +80,16 @@ export async function main(argv: string[]): Promise<void> {
     .example('smallcode bone compile examples/shop.bone -o shop')
     .action((action: string, file: string, options) => dispatch(() => import('./commands/bone.js'), [action, file], options));
 
+  cli
+    .command('memory [action] [...words]', "What SmallCode remembers here: list | search <words> | forget <id>… | clear --yes")
+    .option('--json', 'As JSON')
+    .option('--limit <n>', 'list, search: how many entries (default 10)')
+    .option('--yes', 'clear: delete without asking')
+    .example('smallcode memory search "failing test in src/db.ts"')
+    .action((action: string | undefined, words: string[], options) =>
+      dispatch(() => import('./commands/memory.js'), action ? [action, ...words] : [], options, true),
+    );
+
   cli.help((sections) => {
     sections.push({
       title: 'Exit codes',
@@ -115,7 +125,7 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 /** The names `smallcode <word>` dispatches on; any other words are a task. */
-const COMMANDS = ['run', 'marrow', 'cognition', 'bone'];
+const COMMANDS = ['run', 'marrow', 'cognition', 'bone', 'memory'];
 
 /**
  * A task of one word that is a command misspelt (`smallcode marow`) is a usage error, not a job
