@@ -6,13 +6,16 @@
 #
 # Variables (all optional):
 #   SMALLCODE_VERSION           a release such as 0.2.0 (default: the latest)
+#   SMALLCODE_INSTALL_REPO      owner/name of the GitHub repository to download from
 #   SMALLCODE_INSTALL_BASE_URL  where the binaries and their .sha256 files are (default: the release)
 #   SMALLCODE_INSTALL_DIR       default ~\.smallcode (the binary goes to its bin\)
 #   SMALLCODE_NO_MODIFY_PATH    1: change no PATH, only say what to add
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue' # the progress bar makes Invoke-WebRequest many times slower
 
-$Repo = 'smallcode-dev/smallcode'
+# The GitHub repository whose releases hold the binaries. The release workflow writes the
+# publishing repository in here; SMALLCODE_INSTALL_REPO (owner/name) points at another (a fork).
+$Repo = if ($env:SMALLCODE_INSTALL_REPO) { $env:SMALLCODE_INSTALL_REPO } else { 'smallcode-dev/smallcode' }
 $Version = if ($env:SMALLCODE_VERSION) { $env:SMALLCODE_VERSION } else { 'latest' }
 if ($env:SMALLCODE_INSTALL_BASE_URL) {
   $BaseUrl = $env:SMALLCODE_INSTALL_BASE_URL.TrimEnd('/')

@@ -7,12 +7,15 @@
 #
 # Variables (all optional):
 #   SMALLCODE_VERSION         a release such as 0.2.0 (default: the latest)
+#   SMALLCODE_INSTALL_REPO    owner/name of the GitHub repository to download from
 #   SMALLCODE_INSTALL_BASE_URL  where the binaries and their .sha256 files are (default: the release)
 #   SMALLCODE_INSTALL_DIR     default ~/.smallcode (the binary goes to its bin/)
 #   SMALLCODE_NO_MODIFY_PATH  1: change no shell start-up file, only say what to add
 set -eu
 
-REPO="smallcode-dev/smallcode"
+# The GitHub repository whose releases hold the binaries. The release workflow writes the
+# publishing repository in here; SMALLCODE_INSTALL_REPO (owner/name) points at another (a fork).
+REPO="${SMALLCODE_INSTALL_REPO:-smallcode-dev/smallcode}"
 VERSION="${SMALLCODE_VERSION:-latest}"
 if [ -n "${SMALLCODE_INSTALL_BASE_URL:-}" ]; then
   BASE_URL="${SMALLCODE_INSTALL_BASE_URL%/}"

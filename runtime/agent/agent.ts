@@ -520,6 +520,11 @@ export class Agent {
     return undefined;
   }
 
+  /** `/compact`: compresses the older turns now; returns why nothing changed, or undefined when done. */
+  compactNow(signal?: AbortSignal): Promise<string | undefined> {
+    return this.compressHistory(this.messageBudget(), 'as /compact asked', signal);
+  }
+
   /** Before the first request: the task's kind, what memory recalls for it, then the plan. */
   private async prepareTask(task: string, signal?: AbortSignal): Promise<void> {
     if (this.opts.cognition) {

@@ -101,6 +101,16 @@ export async function main(argv: string[]): Promise<void> {
     .example('smallcode trace test 1 && smallcode eval evals/trace-<session>.yaml')
     .action((action: string, id: string | undefined, options) => dispatch(() => import('./commands/trace.js'), id ? [action, id] : [action], options, true));
 
+  cli
+    .command('memory [action] [...words]', "What SmallCode remembers here: list | search <words> | forget <id>… | clear --yes")
+    .option('--json', 'As JSON')
+    .option('--limit <n>', 'list, search: how many entries (default 10)')
+    .option('--yes', 'clear: delete without asking')
+    .example('smallcode memory search "failing test in src/db.ts"')
+    .action((action: string | undefined, words: string[], options) =>
+      dispatch(() => import('./commands/memory.js'), action ? [action, ...words] : [], options, true),
+    );
+
   cli.help((sections) => {
     sections.push({
       title: 'Exit codes',
@@ -136,7 +146,7 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 /** The names `smallcode <word>` dispatches on; any other words are a task. */
-const COMMANDS = ['run', 'marrow', 'cognition', 'bone', 'eval', 'trace'];
+const COMMANDS = ['run', 'fix', 'marrow', 'cognition', 'bone', 'eval', 'trace', 'memory'];
 
 /**
  * A task of one word that is a command misspelt (`smallcode marow`) is a usage error, not a job

@@ -12,6 +12,7 @@ import { mergeDefined, policyOf, type BudgetSettings, type GuardDef, type LayerD
 import { describeLayers } from './describe.js';
 import { evaluateLayerModule } from './module-loader.js';
 import { CognitionRuntime, type CognitionConfig, type RuntimeOptions } from './runtime.js';
+import { userConfigDir } from '../config/paths.js';
 
 export type LayerOrigin = 'builtin' | 'project' | 'user';
 
@@ -84,10 +85,8 @@ export function packageRoot(): string {
   }
 }
 
-export function defaultUserConfigDir(env: Record<string, string | undefined>): string {
-  if (env.SMALLCODE_CONFIG_DIR) return env.SMALLCODE_CONFIG_DIR;
-  return join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'), 'smallcode');
-}
+/** The user's layer folder: runtime/config/paths.ts's `userConfigDir`. */
+export const defaultUserConfigDir = userConfigDir;
 
 function marrowFiles(dir: string): string[] {
   try {

@@ -104,6 +104,20 @@ export class Memory implements TaskMemory {
     return doc.text;
   }
 
+  /** The newest evidence and facts of the project (and the user's global facts), newest first. */
+  recent(limit = 10): MemoryHit[] {
+    const hit = (scope: MemoryHit['scope']) => (doc: StoredDoc): MemoryHit => ({ id: doc.id, scope, kind: doc.kind, createdAt: doc.createdAt, text: this.describe(doc), score: 0 });
+    return [
+      ...this.project().list({ kinds: [EVIDENCE_KIND, FACT_KIND], limit }).map(hit('project')),
+      ...this.global().list({ kinds: [FACT_KIND], limit }).map(hit('global')),
+    ].sort((a, b) => b.createdAt - a.createdAt).slice(0, limit);
+  }
+
+  /** Deletes the project's evidence, facts and working memories (the global facts stay); returns how many. */
+  clearProject(): number {
+    return this.project().clear([EVIDENCE_KIND, FACT_KIND, SCRATCHPAD_KIND]);
+  }
+
   /** Deletes one entry by id from whichever store holds it. */
   forget(id: string): boolean {
     return this.project().delete(id) || this.global().delete(id);
@@ -153,9 +167,10 @@ export class Memory implements TaskMemory {
     this.project().put({ kind: EVIDENCE_KIND, text: evidenceSearchText(evidence), tags: evidenceTags(evidence), data: evidence as unknown as Record<string, unknown> });
   }
 
-  stats(): { backend: string; evidence: number; facts: number; globalFacts: number; bytes: number; location: string } {
+  stats(): { backend: string; evidence: number; facts: number; globalFacts: number; bytes: number; location: string; globalLocation: string } {
     const p = this.project();
-    return { backend: p.backend, evidence: p.count([EVIDENCE_KIND]), facts: p.count([FACT_KIND]), globalFacts: this.global().count([FACT_KIND]), bytes: p.sizeBytes(), location: p.location };
+    const g = this.global();
+    return { backend: p.backend, evidence: p.count([EVIDENCE_KIND]), facts: p.count([FACT_KIND]), globalFacts: g.count([FACT_KIND]), bytes: p.sizeBytes(), location: p.location, globalLocation: g.location };
   }
 
   close(): void {

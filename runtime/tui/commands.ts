@@ -13,6 +13,8 @@ import { renderStats, renderTokens, type SessionStats } from './stats.js';
 import type { Style } from './style.js';
 import { exportTrace, findTrace, listTraces, renderTrace, renderTraceList } from './traces.js';
 import { mcpCommand } from './extension-commands.js';
+import { memoryCommand } from './memory-command.js';
+import { compactCommand, configCommand, initCommand } from './setup-commands.js';
 
 export interface CommandHost {
   session: Session;
@@ -71,6 +73,10 @@ export const COMMANDS: SlashCommand[] = [
   { name: 'sessions', args: '[n | id]', help: 'saved sessions (time, first message, size); with an argument, resume one', run: sessionsCommand },
   { name: 'plan', args: '[on | off | auto]', help: 'the plan of the current or last task (.smallcode/TODO.md); with an argument, when to plan tasks', run: planCommand },
   { name: 'mcp', args: '[restart <name>]', help: 'MCP servers: state, tools and last error of each; restart one', run: mcpCommand },
+  { name: 'memory', args: '[search <words> | forget <id> | clear]', help: 'what SmallCode remembers here: working memory, recent evidence, counts, size', run: memoryCommand },
+  { name: 'init', help: 'write an AGENTS.md from the project summary (shows it and asks first)', run: initCommand },
+  { name: 'compact', help: 'compress the older turns of the conversation into a summary now', run: compactCommand },
+  { name: 'config', args: '[all]', help: 'the effective settings and where each came from (flag, environment, .env, smallcode.toml)', run: configCommand },
   { name: 'undo', help: "revert the files the last task changed (from its snapshots)", run: undoCommand },
   {
     name: 'expand',
