@@ -121,6 +121,22 @@ for (const lines of [500, 1000, 2000]) {
   console.log(`  ${String(lines).padStart(5)}   ${fmt(check).padEnd(9)} ${fmt(emit).padEnd(9)} ${fmt(check + emit).padEnd(9)} ${fmt(((check + emit) / lines) * 1000)}`);
 }
 
+// Bad input: error recovery must cost the same per error however many there are, and deep
+// nesting must end in a diagnostic (MS005), not a stack overflow.
+console.log('\nbad input, warm process (check only):');
+for (const strays of [400, 1600, 6400]) {
+  const source = `agent a {\n  model: "x"\n}\n${'a: '.repeat(strays)}`;
+  const t = performance.now();
+  const checked = checkSource(source, { file: 'stray.marrow' });
+  const ms = performance.now() - t;
+  console.log(`  ${String(strays).padStart(5)} stray 'a:' after the agent: ${fmt(ms).padEnd(8)} (${((ms / strays) * 1000).toFixed(0)} µs per stray token, ${checked.diagnostics.length} diagnostics)`);
+}
+for (const depth of [60, 3000]) {
+  const t = performance.now();
+  const checked = checkSource(`agent a {\n  x: ${'['.repeat(depth)}\n}\n`, { file: 'deep.marrow' });
+  console.log(`  ${String(depth).padStart(5)} unclosed '[': ${fmt(performance.now() - t)} (${checked.diagnostics.map((d) => d.code).join(', ')})`);
+}
+
 // Start-up when nothing changed: the loader evaluates the cached compiled layer, no compiler work.
 const { loadAgentLayers } = await import('../runtime/cognition/loader.js');
 const project = join(root, 'node_modules', '.cache', 'marrow-bench', 'project');

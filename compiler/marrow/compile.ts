@@ -7,7 +7,7 @@ import { MS } from './diagnostics.js';
 import { emitModule, loadTsMorph } from './emitter.js';
 import { sourceHash } from './hash.js';
 import { lex } from './lexer.js';
-import { parseTokens } from './parser.js';
+import { MAX_NESTING, parseTokens } from './parser.js';
 import type { Program } from './program.js';
 
 export interface CompileOptions extends CheckOptions {
@@ -36,7 +36,8 @@ export { sourceHash };
 export function checkSource(source: string, options: CompileOptions): CheckResult {
   const bag = new DiagnosticBag();
   const { tokens } = lex(source, options.file, bag);
-  const { cst, errors } = parseTokens(tokens);
+  const { cst, errors, tooDeep } = parseTokens(tokens);
+  if (tooDeep) bag.report(MS.nestedTooDeep, spanOfTokens(options.file, tooDeep), [String(MAX_NESTING)]);
   for (const error of errors) {
     const token = error.token.tokenType?.name === 'EOF' && error.previous ? error.previous : error.token;
     const span = Number.isNaN(token.startOffset) || token.startOffset === undefined
@@ -110,6 +111,7 @@ function withoutCascades(diagnostics: Diagnostic[]): Diagnostic[] {
   const firstSyntax = Math.min(...[...syntaxByLine.values()].map((d) => d.span.start.offset));
   const kept = new Set(syntaxByLine.values());
   return diagnostics.filter((d) => {
+    if (d.code === MS.nestedTooDeep.code) return true;
     if (SYNTAX.has(d.code)) {
       if (!kept.has(d)) return false;
       // A stray '}' after an earlier error is that error's echo (recovery closed a block early).

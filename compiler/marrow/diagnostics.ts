@@ -15,6 +15,7 @@ export const MS = {
   syntaxError: d('MS002', 'error', '{0}'),
   unterminatedString: d('MS003', 'error', 'unterminated string'),
   invalidRegex: d('MS004', 'error', 'invalid regular expression: {0}'),
+  nestedTooDeep: d('MS005', 'error', "brackets nested more than {0} deep here; the rest of the file was not read"),
 
   // Declarations and names
   unknownDeclarationKind: d('MS010', 'error', "unknown declaration '{0}'{1}"),

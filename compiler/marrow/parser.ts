@@ -1,4 +1,5 @@
 import { CstParser, EOF, type CstNode, type IToken } from 'chevrotain';
+import { memoiseErrorPaths } from '../common/parser-errors.js';
 import * as T from './tokens.js';
 
 /** Declarations that belong to BoneScript; their bodies are skipped (bind.ts warns MS011). */
@@ -21,6 +22,7 @@ export class MarrowParser extends CstParser {
   constructor(options: { validate?: boolean } = {}) {
     super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: 'full', maxLookahead: 3, skipValidations: options.validate === false });
     this.performSelfAnalysis();
+    memoiseErrorPaths(this);
   }
 
   file = this.RULE('file', () => {
@@ -311,22 +313,47 @@ export function marrowParser(): MarrowParser {
   return parserInstance;
 }
 
+/**
+ * Deeper nesting than any agent needs (real files stay under 6). The recursive-descent parser uses
+ * about ten stack frames per bracket level, so without a cap a few hundred `[` overflow the stack.
+ */
+export const MAX_NESTING = 32;
+const OPENERS = new Set([T.LCurly, T.LBracket, T.LParen]);
+const CLOSERS = new Set([T.RCurly, T.RBracket, T.RParen]);
+
+/** The first opening bracket that goes deeper than MAX_NESTING, if any (counted over the tokens, linear). */
+export function tooDeepAt(tokens: IToken[]): number {
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const type = tokens[i]!.tokenType;
+    if (OPENERS.has(type) && ++depth > MAX_NESTING) return i;
+    if (CLOSERS.has(type) && depth > 0) depth--;
+  }
+  return -1;
+}
+
 export interface ParseOutcome {
   cst: CstNode;
   errors: Array<{ message: string; token: IToken; previous?: IToken; rule?: string }>;
+  /** Set when nesting went past MAX_NESTING: the token where reading stopped. */
+  tooDeep?: IToken;
 }
 
 export function parseTokens(tokens: IToken[]): ParseOutcome {
   const parser = marrowParser();
-  parser.input = tokens;
+  const cut = tooDeepAt(tokens);
+  // Too deep: parse what comes before, and drop the errors the cut itself causes at its end.
+  parser.input = cut < 0 ? tokens : tokens.slice(0, cut);
   const cst = parser.file();
-  const errors = parser.errors.map((e) => ({
-    message: e.message,
-    token: e.token,
-    previous: (e as { previousToken?: IToken }).previousToken,
-    rule: e.context?.ruleStack?.at(-1),
-  }));
-  return { cst, errors };
+  const errors = parser.errors
+    .filter((e) => cut < 0 || e.token.tokenType !== EOF)
+    .map((e) => ({
+      message: e.message,
+      token: e.token,
+      previous: (e as { previousToken?: IToken }).previousToken,
+      rule: e.context?.ruleStack?.at(-1),
+    }));
+  return cut < 0 ? { cst, errors } : { cst, errors, tooDeep: tokens[cut]! };
 }
 
 export { EOF };

@@ -133,8 +133,10 @@ export function applyEditDetailed(text: string, edit: Edit): AppliedEdit {
 export function applyEdits(text: string, edits: Edit[]): string {
   if (!Array.isArray(edits)) throw invalidEdit(`the edits must be a list of {search, replace}, got ${describeValue(edits)}`);
   let out = text;
+  const inOriginal: PlacedEdit[] = [];
   edits.forEach((edit, i) => {
     try {
+      if (edits.length > 1) refuseOverlap(text, edit, i, inOriginal);
       out = applyEdit(out, edit);
     } catch (err) {
       if (err instanceof EditError) err.editIndex = i;
@@ -142,6 +144,62 @@ export function applyEdits(text: string, edits: Edit[]): string {
     }
   });
   return out;
+}
+
+/**
+ * Blocks are usually all written against the file as the model last saw it. Two whose searches
+ * land on overlapping text of that original cannot both be applied as written: in sequence the
+ * second matches the first's result only approximately and repeats or undoes it. So each search is
+ * also placed in the original, and one overlapping an earlier block's place there is refused. A
+ * search found only in an earlier block's result (an edit of that result) is not placed and applies.
+ */
+interface PlacedEdit {
+  whole: { start: number; end: number };
+  changed: { start: number; end: number };
+  edit: number;
+}
+
+function refuseOverlap(original: string, edit: Edit, index: number, placed: PlacedEdit[]): void {
+  if (typeof edit?.search !== 'string' || isBlank(edit.search) || edit.replaceAll) return;
+  let at: MatchResult;
+  try {
+    at = findMatch(original, edit.search, edit);
+  } catch (err) {
+    if (err instanceof EditError) return;
+    throw err;
+  }
+  const changed = changedPart(original, at, edit);
+  const meets = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
+  // Changed lines of one inside the other's match: the later search no longer matches as written
+  // (it would undo the change through the tolerant matcher) or rewrites what the earlier one wrote.
+  const hit = placed.find((p) => meets(changed, p.whole) || meets(p.changed, at));
+  if (hit) {
+    const line = original.slice(0, Math.max(at.start, hit.whole.start)).split('\n').length;
+    throw new EditError('overlap', `edit ${index + 1} and edit ${hit.edit + 1} change the same lines of the file (around line ${line}). Applied one after the other, the second would repeat or undo the first: merge them into one edit`);
+  }
+  placed.push({ whole: { start: at.start, end: at.end }, changed, edit: index });
+}
+
+/**
+ * The matched region without the lines the replacement keeps unchanged at its start and end:
+ * context copied from the search is not changed, and a neighbouring block may share it.
+ */
+function changedPart(original: string, at: MatchResult, edit: Edit): { start: number; end: number } {
+  const search = foldLineEndings(edit.search).replace(/\n$/, '').split('\n');
+  const replace = typeof edit.replace === 'string' ? foldLineEndings(edit.replace).replace(/\n$/, '').split('\n') : [];
+  const same = (a: string, b: string) => a.trim() === b.trim();
+  let head = 0;
+  while (head < search.length - 1 && head < replace.length && same(search[head]!, replace[head]!)) head++;
+  let tail = 0;
+  while (tail < search.length - 1 - head && tail < replace.length - head && same(search[search.length - 1 - tail]!, replace[replace.length - 1 - tail]!)) tail++;
+  if (head === 0 && tail === 0) return { start: at.start, end: at.end };
+  // Line starts of the original inside the region; its lines correspond to the search's only when the counts agree.
+  const starts = [at.start];
+  for (let k = original.indexOf('\n', at.start); k !== -1 && k < at.end - 1; k = original.indexOf('\n', k + 1)) starts.push(k + 1);
+  if (starts.length !== search.length) return { start: at.start, end: at.end };
+  const start = starts[head]!;
+  const end = search.length - tail < starts.length ? starts[search.length - tail]! : at.end;
+  return { start, end: Math.max(start, end) };
 }
 
 function locate(doc: PreparedText, search: string, options: MatchOptions, replace?: string): Found {

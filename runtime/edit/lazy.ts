@@ -50,6 +50,35 @@ const COST_BLANK = 0.5;
 const CHANGE_SIMILARITY = 0.45;
 const KNOWN_MIN_CHARS = 6;
 
+/**
+ * A rewrite without placeholders is the whole new file — unless it is plainly a fragment: it would
+ * delete more than half of the file's non-blank lines. Models write the one function they changed
+ * and forget the placeholders; taken as the whole file that deletes the rest, so it is refused.
+ * Counted as a multiset of trimmed lines, so repeated lines (`}`) are not kept twice.
+ */
+function refuseFragment(original: string[], rewrite: string[]): void {
+  const left = new Map<string, number>();
+  let total = 0;
+  for (const line of original) {
+    if (isBlank(line)) continue;
+    total++;
+    left.set(line.trim(), (left.get(line.trim()) ?? 0) + 1);
+  }
+  let kept = 0;
+  for (const line of rewrite) {
+    const n = left.get(line.trim());
+    if (n) {
+      kept++;
+      left.set(line.trim(), n - 1);
+    }
+  }
+  if (total >= FRAGMENT_MIN_LINES && total - kept > total / 2) {
+    throw new EditError('invalid_edit', `the new content has no "..." placeholders but would delete ${total - kept} of the file's ${total} non-blank lines: it looks like a fragment. Write the whole file, mark the unchanged parts with a comment such as "// ... existing code ...", or change the file with patch`);
+  }
+}
+/** Below this a file is small enough that rewriting most of it is an ordinary edit. */
+const FRAGMENT_MIN_LINES = 6;
+
 export function hasElisions(text: string): boolean {
   return text.split('\n').some(isElisionLine);
 }
@@ -62,7 +91,10 @@ export function hasElisions(text: string): boolean {
  */
 export function mergeElidedRewrite(original: string, rewrite: string): string {
   const rewriteDoc = prepareText(rewrite);
-  if (!rewriteDoc.lines.some(isElisionLine)) return rewrite;
+  if (!rewriteDoc.lines.some(isElisionLine)) {
+    refuseFragment(prepareText(original).lines, rewriteDoc.lines);
+    return rewrite;
+  }
   const doc = prepareText(original);
   const O = doc.lines;
   const R = rewriteDoc.lines;

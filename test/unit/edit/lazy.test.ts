@@ -52,8 +52,10 @@ describe('mergeElidedRewrite', () => {
     expect(mergeElidedRewrite(original, rewrite)).toBe(['<div>', '  <p className="x">old</p>', '  <Button', '    onClick={go}', '  />', '</div>', ''].join('\n'));
   });
 
-  it('returns a rewrite without placeholders as it is', () => {
-    expect(mergeElidedRewrite(calculator, 'class Empty {}\n')).toBe('class Empty {}\n');
+  it('returns a rewrite without placeholders as it is, unless it would delete most of the file', () => {
+    const kept = calculator.replace('return', 'return /* changed */');
+    expect(mergeElidedRewrite(calculator, kept)).toBe(kept);
+    expect(() => mergeElidedRewrite(calculator, 'class Empty {}\n')).toThrowError(expect.objectContaining({ kind: 'invalid_edit' }));
     expect(hasElisions('a\n// ... existing code ...\nb')).toBe(true);
     expect(hasElisions('const { ...rest } = x;\n')).toBe(false);
   });

@@ -131,6 +131,29 @@ describe('MarrowScript parser', () => {
     }
   });
 
+  it('caps bracket nesting with a diagnostic at the bracket that goes too deep, for every bracket kind', () => {
+    for (const open of ['[', '(', '{']) {
+      for (const depth of [60, 3000]) {
+        const r = parse(`agent a {\n  model: ${open.repeat(depth)}\n}\n`);
+        const deep = r.diagnostics.filter((d) => d.code === 'MS005');
+        expect(deep).toHaveLength(1);
+        // 'agent a {' is level 1, so the 32nd bracket of the value is the 33rd level.
+        expect(deep[0]!.span.start).toMatchObject({ line: 2, column: 10 + 31 });
+        expect(r.ok).toBe(false);
+      }
+    }
+    // Nesting just inside the cap still parses (and the closed list is read in full).
+    const inside = parse(`agent a {\n  x: ${'['.repeat(31)}${']'.repeat(31)}\n}\n`);
+    expect(inside.diagnostics.map((d) => d.code)).not.toContain('MS005');
+  });
+
+  it('recovers from hundreds of stray tokens after the agent with one diagnostic per line, not a cascade', () => {
+    const r = parse(`agent a {\n  default_model: m\n  model m { name: "x" }\n}\n${'a: '.repeat(400)}`);
+    const syntax = r.diagnostics.filter((d) => d.code === 'MS002');
+    expect(syntax.length).toBeGreaterThanOrEqual(1);
+    expect(syntax.every((d) => d.span.start.line === 5)).toBe(true);
+  });
+
   it('keeps source spans on nodes', () => {
     const r = parse('agent a {\n  guard g {\n    on: reply\n    when: reply.length > 3\n    then: continue\n  }\n}');
     const when = r.program.guards[0]!.when!;
