@@ -2,31 +2,11 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseToolCalls, type ParseResult } from '../../../runtime/model/toolcalls/index.js';
 import { TOOLS } from './fixtures.js';
-import { loadToolCallTemplates, renderAssistantTurn, type ChatTemplate, type TemplateCall } from './chat-templates.js';
+import { loadToolCallTemplates, renderAssistantTurn, ROUND_TRIP_CASES as CASES, RENDERER_LIMITS, type ChatTemplate, type TemplateCall } from '../../support/chat-templates.js';
 
 const templates = await loadToolCallTemplates();
 
-/**
- * Templates @huggingface/jinja cannot render, with its error: they are checked to still fail so
- * that a jinja release that renders them puts them back into the suite (the test below fails).
- */
-const RENDERER_LIMITS: Record<string, RegExp> = {
-  'library/qwen3-coder:30b': /filter: reject/,
-  'library/llama3.2-vision:90b': /filter: trim|for loop/,
-  'library/llama3.2-vision:latest': /filter: trim|for loop/,
-};
 
-const CASES: Record<string, TemplateCall[]> = {
-  'one call': [{ name: 'read_file', arguments: { path: 'src/app.ts', start_line: 3 } }],
-  'several calls': [
-    { name: 'read_file', arguments: { path: 'a.ts' } },
-    { name: 'search', arguments: { query: 'TODO', limit: 5, regex: false } },
-  ],
-  'nested and array arguments': [{ name: 'write_file', arguments: { path: 'x.json', content: '{"a": [1, {"b": null}]}', meta: { tags: ['x', 'y'], depth: { n: 2 } } } }],
-  unicode: [{ name: 'write_file', arguments: { path: 'docs/ünï.md', content: '你好 🙂 "quoted" \\ back\nslash\ttab' } }],
-  'empty arguments': [{ name: 'list_dir', arguments: {} }],
-  'code with markup inside': [{ name: 'patch', arguments: { path: 'a.ts', search: 'if (a < b) {', replace: 'if (a <= b) { // </tool_call> stays data' } }],
-};
 
 const renderable = templates.filter((t) => !t.models.some((m) => m in RENDERER_LIMITS));
 const callsOf = (r: ParseResult) => r.calls.map((c) => ({ name: c.name, arguments: c.arguments }));
