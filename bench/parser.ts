@@ -17,6 +17,7 @@ import { printTable, readJsonl } from './lib/corpora.js';
 import { translateTarget } from './lib/baml-types.js';
 import { alignOutput } from '../runtime/cognition/validate.js';
 import { parseToolCalls, repairJson, type ParseResult, type ToolDefinition } from '../runtime/model/toolcalls/index.js';
+import { loadToolCallTemplates, renderAssistantTurn, RENDERER_LIMITS, ROUND_TRIP_CASES } from '../test/support/chat-templates.js';
 
 interface ToolCallRecord {
   id: string;
@@ -68,12 +69,14 @@ function benchToolCalls(failuresFor: string | undefined) {
   let contentN = 0;
   let reasoningAgree = 0;
   let reasoningN = 0;
+  const times: Array<{ id: string; ms: number }> = [];
   const started = performance.now();
   for (const r of records) {
     const tools: ToolDefinition[] = r.tools_available.map((name) => ({ type: 'function', function: { name } }));
     const t0 = performance.now();
     const result = parseToolCalls(r.text, tools);
     const ms = performance.now() - t0;
+    times.push({ id: r.id, ms });
     const score = scoreRecord(r, result);
     const row = byFormat.get(r.format) ?? { n: 0, pass: 0, content: 0, contentN: 0, ms: 0 };
     row.n++;
@@ -107,9 +110,73 @@ function benchToolCalls(failuresFor: string | undefined) {
     contentAgreement: contentAgree / contentN,
     reasoningAgreement: reasoningAgree / reasoningN,
     msTotal: performance.now() - started,
+    timing: percentiles(times),
     formats: [...byFormat.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([format, v]) => ({ format, records: v.n, passed: v.pass, rate: v.pass / v.n, contentAgreement: v.contentN ? v.content / v.contentN : null })),
     failures,
   };
+}
+
+function percentiles(times: Array<{ id: string; ms: number }>) {
+  const sorted = [...times].sort((a, b) => a.ms - b.ms);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.ms;
+  return { p50: at(0.5), p99: at(0.99), worst: sorted[sorted.length - 1]!.ms, worstId: sorted[sorted.length - 1]!.id };
+}
+
+/**
+ * The second corpus: every real chat template that renders tool calls (@huggingface/ollama-utils,
+ * rendered with @huggingface/jinja, see test/support/chat-templates.ts) × the round-trip calls.
+ * Generated from the templates at run time, so it shares no source with toolcalls.jsonl.
+ */
+async function benchTemplates() {
+  const templates = (await loadToolCallTemplates()).filter((t) => !t.models.some((m) => m in RENDERER_LIMITS));
+  const misses: string[] = [];
+  let total = 0;
+  let passed = 0;
+  let templateLimit = 0;
+  const tools: ToolDefinition[] = [];
+  for (const t of templates) {
+    for (const [label, calls] of Object.entries(ROUND_TRIP_CASES)) {
+      let text: string;
+      try {
+        text = renderAssistantTurn(t, calls, tools);
+      } catch {
+        templateLimit++; // e.g. Llama 3.x raises "only supports single tool-calls" for several calls
+        continue;
+      }
+      total++;
+      const result = parseToolCalls(text, tools);
+      if (isDeepStrictEqual(result.calls.map((c) => ({ name: c.name, arguments: c.arguments })), calls) && result.errors.length === 0) passed++;
+      else misses.push(`${t.models[0]} / ${label}`);
+    }
+  }
+  return { templates: templates.length, total, passed, rate: passed / total, refusedByTemplate: templateLimit, misses };
+}
+
+/** Generated ~1 MB inputs, the shapes that make parsers slow: each is parsed 3 times, the slowest counts. */
+function benchLargeInputs() {
+  const MB = 1 << 20;
+  const fill = (unit: string) => unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB);
+  const inputs: Record<string, string> = {
+    'prose': fill('The read_file tool returned the expected results, so we continue. '),
+    'one call, 1 MB argument': `<tool_call>\n{"name": "write_file", "arguments": {"path": "a.txt", "content": "${fill('x = 1\\n')}"}}\n</tool_call>`,
+    'many small calls': fill('<tool_call>\n{"name": "read_file", "arguments": {"path": "a.ts"}}\n</tool_call>\n'),
+    'unclosed brackets': fill('{['),
+    'nested brackets': '['.repeat(MB / 2) + ']'.repeat(MB / 2),
+    'repeated open markers': fill('<tool_call><function=x><parameter=y>'),
+    'unterminated string': `{"name": "write_file", "arguments": {"content": "${fill('a\\"b')}`,
+    'cut call, 1 MB': `<tool_call>\n{"name": "write_file", "arguments": {"path": "a.txt", "content": "${fill('data ')}`,
+  };
+  const tools: ToolDefinition[] = [{ type: 'function', function: { name: 'write_file' } }, { type: 'function', function: { name: 'read_file' } }];
+  return Object.entries(inputs).map(([shape, text]) => {
+    let worst = 0;
+    let calls = 0;
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      calls = parseToolCalls(text, tools).calls.length;
+      worst = Math.max(worst, performance.now() - t0);
+    }
+    return { shape, bytes: Buffer.byteLength(text), calls, ms: worst };
+  });
 }
 
 function benchMalformed() {
@@ -191,18 +258,20 @@ function benchMalformedTyped() {
 
 const pct = (x: number | null) => (x === null ? '-' : `${(100 * x).toFixed(1)}%`);
 
-function main() {
+async function main() {
   const args = process.argv.slice(2);
   const failIdx = args.indexOf('--failures');
   const failuresFor = failIdx === -1 ? undefined : args[failIdx + 1] && !args[failIdx + 1]!.startsWith('--') ? args[failIdx + 1] : '';
   const toolcalls = benchToolCalls(failuresFor);
   const malformed = benchMalformed();
   const typed = benchMalformedTyped();
+  const templates = await benchTemplates();
+  const large = benchLargeInputs();
   const showTypedFailures = failuresFor === '' || failuresFor === 'malformed-json';
   if (args.includes('--json')) {
     const { failures, ...rest } = toolcalls;
     const { failures: typedFailures, ...typedRest } = typed;
-    console.log(JSON.stringify({ toolcalls: failuresFor !== undefined ? toolcalls : rest, malformedJson: malformed, malformedJsonTyped: showTypedFailures ? typed : typedRest }, null, 2));
+    console.log(JSON.stringify({ toolcalls: failuresFor !== undefined ? toolcalls : rest, chatTemplates: templates, largeInputs: large, malformedJson: malformed, malformedJsonTyped: showTypedFailures ? typed : typedRest }, null, 2));
     return;
   }
   console.log('Tool-call recovery by dialect (toolcalls.jsonl)\n');
@@ -211,6 +280,14 @@ function main() {
     toolcalls.formats.map((f) => [f.format, f.records, f.passed, pct(f.rate), pct(f.contentAgreement)]),
   );
   console.log(`\noverall: ${toolcalls.passed}/${toolcalls.total} = ${pct(toolcalls.rate)}  (content agrees ${pct(toolcalls.contentAgreement)}, reasoning agrees ${pct(toolcalls.reasoningAgreement)}; ${toolcalls.msTotal.toFixed(0)} ms total)`);
+  const tm = toolcalls.timing;
+  console.log(`parse time per record: p50 ${tm.p50.toFixed(3)} ms, p99 ${tm.p99.toFixed(3)} ms, worst ${tm.worst.toFixed(3)} ms (${tm.worstId})`);
+  console.log(`\nSecond corpus: chat-template round trip (${templates.templates} real templates × ${Object.keys(ROUND_TRIP_CASES).length} call sets, @huggingface/ollama-utils + @huggingface/jinja)`);
+  console.log(`overall: ${templates.passed}/${templates.total} = ${pct(templates.rate)}  (${templates.refusedByTemplate} call sets the template itself refuses)`);
+  for (const m of templates.misses) console.log(`  miss: ${m}`);
+  console.log('\nGenerated ~1 MB inputs (slowest of 3 parses)\n');
+  printTable(['shape', 'bytes', 'calls', 'ms'], large.map((l) => [l.shape, l.bytes, l.calls, l.ms.toFixed(1)]));
+  console.log(`worst: ${Math.max(...large.map((l) => l.ms)).toFixed(1)} ms`);
   console.log('\nMalformed-JSON recovery (malformed-json.jsonl, repairJson without schemas)\n');
   printTable(['malformation', 'records', 'passed', 'recovery'], malformed.byMalformation.map((m) => [m.malformation, m.records, m.passed, pct(m.rate)]));
   console.log(`\noverall: ${malformed.passed}/${malformed.total} = ${pct(malformed.rate)}; object/array targets: ${malformed.structured.passed}/${malformed.structured.total} = ${pct(malformed.structured.rate)}`);
@@ -227,4 +304,4 @@ function main() {
   if (toolcalls.failures.length) console.log(`\nFailures (${toolcalls.failures.length}):\n${toolcalls.failures.join('\n')}`);
 }
 
-main();
+await main();

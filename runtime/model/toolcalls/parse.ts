@@ -53,6 +53,9 @@ const STRAY_MARKERS = [
   '<｜tool▁calls▁begin｜>', '<｜tool▁calls▁end｜>', '<|tool▁calls▁begin|>', '<|tool▁calls▁end|>', '<|tool_calls_section_begin|>', '<|tool_calls_section_end|>',
   '<|tool_calls|>', '<｜tool▁outputs▁begin｜>', '<｜tool▁outputs▁end｜>', '<｜tool▁output▁begin｜>', '<｜tool▁output▁end｜>',
   '<|channel>', '<channel|>',
+  // Role headers and end-of-turn tokens of the chat templates in the round-trip suite (Llama 4,
+  // DeepSeek R1, Command R7B, Llama 3 / Firefunction) that a server may pass on with the turn.
+  '<|eot|>', '<｜Assistant｜>', '<|START_OF_TURN_TOKEN|>', '<|start_header_id|>assistant<|end_header_id|>',
   '<|tool_call_end|>', '[/TOOL_CALLS]',
   '<|open|>response<|sep|>', '<|close|>response<|sep|>', '<|close|>message<|sep|>', '<|end_of_msg|>', '<|open|>message role="assistant"<|sep|>',
 ];

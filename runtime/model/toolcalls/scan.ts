@@ -99,11 +99,17 @@ export function isToolName(name: string): boolean {
  */
 export class ForwardFinder {
   private readonly next = new Map<string, number>();
-  constructor(private readonly text: string) {}
+  /** Only text[from, to) is searched (offsets stay the text's): a reader of one region of a long
+   * reply must not scan to the end of the reply for each region, which would be quadratic. */
+  private readonly window: string;
+  constructor(text: string, private readonly from = 0, to = text.length) {
+    this.window = from === 0 && to === text.length ? text : text.slice(from, to);
+  }
   find(needle: string, from: number): number {
     const cached = this.next.get(needle);
     if (cached !== undefined && (cached === -1 || cached >= from)) return cached;
-    const at = this.text.indexOf(needle, from);
+    const inWindow = this.window.indexOf(needle, Math.max(0, from - this.from));
+    const at = inWindow === -1 ? -1 : inWindow + this.from;
     this.next.set(needle, at);
     return at;
   }

@@ -5,7 +5,7 @@
  * (JSON, XML parameters, GLM arg pairs, pythonic, child tags, a bare name), because models mix
  * them freely. A wrapper that is never closed runs to the next wrapper of its kind or the end.
  */
-import { findAll, ForwardFinder } from '../scan.js';
+import { findAll, ForwardFinder, scanBalanced, skipSpace } from '../scan.js';
 import type { DetectContext, Dialect, DialectMatch, RawCall } from '../types.js';
 import { jsonCallsIn } from './json-calls.js';
 import { readCallSequence } from './pythonic.js';
@@ -148,7 +148,11 @@ function detectWrapper(text: string, w: Wrapper, ctx: DetectContext): DialectMat
       if (next === undefined || !w.requireNext.includes(next)) continue;
     }
     const limit = k + 1 < starts.length ? starts[k + 1]! : text.length;
-    const close = findClose(w, bodyStart, finder, lowerFinder);
+    // A closing marker inside a JSON string is data (`"replace": "… </tool_call> …"`): when the
+    // body is a JSON value that closes before the next opening, look for the marker after it.
+    const bodyFirst = skipSpace(text, bodyStart, limit);
+    const json = text[bodyFirst] === '{' || text[bodyFirst] === '[' ? scanBalanced(text, bodyFirst, limit) : undefined;
+    const close = findClose(w, json?.closed ? json.end : bodyStart, finder, lowerFinder);
     const closed = close !== undefined && close.at < limit;
     const bodyEnd = closed ? close!.at : limit;
     const result = readBody(text, bodyStart, bodyEnd, ctx, w);

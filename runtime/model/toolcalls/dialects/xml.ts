@@ -42,7 +42,7 @@ function findOpeners(text: string, from: number, to: number): Opener[] {
 /** Reads every XML function/invoke call in text[from, to); each becomes its own match. */
 export function readXmlCalls(text: string, from = 0, to = text.length, dialect = 'xml'): DialectMatch[] {
   const openers = findOpeners(text, from, to);
-  const finder = new ForwardFinder(text);
+  const finder = new ForwardFinder(text, from, to);
   const out: DialectMatch[] = [];
   for (let k = 0; k < openers.length; k++) {
     const op = openers[k]!;
