@@ -59,6 +59,22 @@ export async function compileBoneSource(source: string, file: string, opts: Comp
 }
 
 /**
+ * What `bone check` reports: the front end's diagnostics and, when it finds no error, the back
+ * end's too (BSE warnings, unsafe migrations against the schema kept in `outDir`) — the same
+ * diagnostics `compile` would print, with nothing written.
+ */
+export function checkBoneProject(source: string, file: string, opts: { outDir: string; sourceDir?: string }): ReturnType<typeof checkBone> {
+  const sourceDir = opts.sourceDir ?? path.dirname(path.resolve(file));
+  const checked = checkBone(source, file, {
+    extensionImplemented: implementedIn(opts.outDir),
+    fileExists: (p) => fs.existsSync(path.resolve(sourceDir, path.relative(path.resolve(path.dirname(file)), p))),
+  });
+  if (!checked.ir || hasErrors(checked.diagnostics)) return checked;
+  const emitted = emitProject(checked.ir, readPrevious(path.resolve(opts.outDir)), 'express');
+  return { ...checked, diagnostics: [...checked.diagnostics, ...emitted.diagnostics] };
+}
+
+/**
  * A stable extension point counts as implemented when the previous output's src/extensions.ts
  * has its region filled with someone's code (not the generated "not implemented" body).
  */
