@@ -175,8 +175,19 @@ export function compileBoneSystem(system: BoneSystem, opts: CompileBoneOptions):
       const full = path.join(outDir, rel);
       if (!fs.existsSync(full)) continue;
       const text = fs.readFileSync(full, 'utf8');
-      if (text.includes('<bone:extension ')) continue; // may hold someone's code: leave it
-      fs.rmSync(full);
+      const regions = [...readRegions(text).values()];
+      if (regions.length > 0) {
+        // It has extension regions, so it may hold someone's code: the file moves to .bone/orphaned/, kept whole.
+        const kept = `.bone/orphaned/${rel}`;
+        fs.mkdirSync(path.dirname(path.join(outDir, kept)), { recursive: true });
+        fs.renameSync(full, path.join(outDir, kept));
+        emitted.diagnostics.push({
+          code: 'BSE007',
+          severity: 'warning',
+          message: `${rel} is no longer generated (its declaration was removed) with its extension region${regions.length === 1 ? '' : 's'} ${regions.map((r) => `'${r.name}'`).join(', ')}; the file was moved to ${kept}`,
+          span: { file: system.file, start: { offset: 0, line: 1, column: 1 }, end: { offset: 0, line: 1, column: 1 } },
+        });
+      } else fs.rmSync(full);
       filesRemoved.push(rel);
     }
   }

@@ -363,6 +363,25 @@ describe('removing an entity', () => {
     expect(note).toContain('-- table reviews is no longer in the .bone file; it and its data are kept.');
     expect(note).not.toMatch(/DROP TABLE/);
   });
+
+  it('moves a removed capability\'s module, with the code in its extension region, to .bone/orphaned/ and says so', () => {
+    const out = freshDir();
+    const first = compileBoneSystem(shopIr(), { outDir: out });
+    const rel = first.filesWritten.find((f) => f.startsWith('src/capabilities/'))!;
+    const file = path.join(out, rel);
+    const text = fs.readFileSync(file, 'utf8');
+    const name = [...readRegions(text).keys()][0]!;
+    fs.writeFileSync(file, text.replace(`// <bone:extension ${name}>\n`, `// <bone:extension ${name}>\n    console.log('my code');\n`));
+    const ir = shopIr();
+    const removed = ir.capabilities.find((c) => rel.includes(c.name.replace(/_/g, '-')) || rel.includes(c.name))!;
+    ir.capabilities = ir.capabilities.filter((c) => c !== removed);
+    ir.flows = [];
+    const result = compileBoneSystem(ir, { outDir: out });
+    expect(result.filesRemoved).toContain(rel);
+    expect(fs.existsSync(file)).toBe(false);
+    expect(fs.readFileSync(path.join(out, '.bone/orphaned', rel), 'utf8')).toContain(`console.log('my code');`);
+    expect(result.diagnostics).toContainEqual(expect.objectContaining({ code: 'BSE007', severity: 'warning', message: expect.stringContaining(`moved to .bone/orphaned/${rel}`) }));
+  });
 });
 
 describe('extension regions', () => {
