@@ -59,6 +59,22 @@ export async function compileBoneSource(source: string, file: string, opts: Comp
 }
 
 /**
+ * What `bone check` reports: the front end's diagnostics and, when it finds no error, the back
+ * end's too (BSE warnings, unsafe migrations against the schema kept in `outDir`) — the same
+ * diagnostics `compile` would print, with nothing written.
+ */
+export function checkBoneProject(source: string, file: string, opts: { outDir: string; sourceDir?: string }): ReturnType<typeof checkBone> {
+  const sourceDir = opts.sourceDir ?? path.dirname(path.resolve(file));
+  const checked = checkBone(source, file, {
+    extensionImplemented: implementedIn(opts.outDir),
+    fileExists: (p) => fs.existsSync(path.resolve(sourceDir, path.relative(path.resolve(path.dirname(file)), p))),
+  });
+  if (!checked.ir || hasErrors(checked.diagnostics)) return checked;
+  const emitted = emitProject(checked.ir, readPrevious(path.resolve(opts.outDir)), 'express');
+  return { ...checked, diagnostics: [...checked.diagnostics, ...emitted.diagnostics] };
+}
+
+/**
  * A stable extension point counts as implemented when the previous output's src/extensions.ts
  * has its region filled with someone's code (not the generated "not implemented" body).
  */
@@ -159,8 +175,19 @@ export function compileBoneSystem(system: BoneSystem, opts: CompileBoneOptions):
       const full = path.join(outDir, rel);
       if (!fs.existsSync(full)) continue;
       const text = fs.readFileSync(full, 'utf8');
-      if (text.includes('<bone:extension ')) continue; // may hold someone's code: leave it
-      fs.rmSync(full);
+      const regions = [...readRegions(text).values()];
+      if (regions.length > 0) {
+        // It has extension regions, so it may hold someone's code: the file moves to .bone/orphaned/, kept whole.
+        const kept = `.bone/orphaned/${rel}`;
+        fs.mkdirSync(path.dirname(path.join(outDir, kept)), { recursive: true });
+        fs.renameSync(full, path.join(outDir, kept));
+        emitted.diagnostics.push({
+          code: 'BSE007',
+          severity: 'warning',
+          message: `${rel} is no longer generated (its declaration was removed) with its extension region${regions.length === 1 ? '' : 's'} ${regions.map((r) => `'${r.name}'`).join(', ')}; the file was moved to ${kept}`,
+          span: { file: system.file, start: { offset: 0, line: 1, column: 1 }, end: { offset: 0, line: 1, column: 1 } },
+        });
+      } else fs.rmSync(full);
       filesRemoved.push(rel);
     }
   }

@@ -10,7 +10,7 @@ import { buildView, type SystemView } from './model.js';
 import { openApiYaml } from './openapi.js';
 import { mergeRegions, readRegions } from './regions.js';
 import { renderTarget, type RenderedFile } from './render.js';
-import { diffSchemas, nextMigrationNumber, schemaOf, type SchemaSnapshot } from './schema.js';
+import { diffSchemas, keepRemovedColumns, nextMigrationNumber, schemaOf, type SchemaSnapshot, type UnsafeChange } from './schema.js';
 
 export type BoneTarget = 'express';
 
@@ -116,13 +116,19 @@ export function emitProject(system: BoneSystem, previous: PreviousOutput = EMPTY
     });
     if (snapshotText === undefined) before = schema;
   }
-  const migration = diffSchemas(before, schema, nextMigrationNumber(previous.migrations));
+  const unsafe: UnsafeChange[] = [];
+  const migration = diffSchemas(before, schema, nextMigrationNumber(previous.migrations), unsafe);
+  for (const change of unsafe) {
+    const entity = system.entities.find((e) => e.tableName === change.table);
+    const field = entity?.fields.find((f) => f.column === change.column);
+    diagnostics.push({ code: 'BSE006', severity: 'error', message: change.message, span: spanOf(system.file, field?.loc ?? entity?.loc ?? { line: 1, column: 1, endLine: 1, endColumn: 1 }) });
+  }
   if (migration) {
     files.push({ path: `migrations/sqlite/${migration.name}.sql`, content: migration.sqlite });
     files.push({ path: `migrations/postgres/${migration.name}.sql`, content: migration.postgres });
     migrationsAdded.push(migration.name);
   }
-  files.push({ path: SCHEMA_SNAPSHOT_PATH, content: `${JSON.stringify(schema, null, 2)}\n` });
+  files.push({ path: SCHEMA_SNAPSHOT_PATH, content: `${JSON.stringify(keepRemovedColumns(before, schema), null, 2)}\n` });
 
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, migrationsAdded, diagnostics, view };

@@ -24,6 +24,8 @@ export interface ColumnSchema {
   /** `uint` columns: a CHECK keeps them ≥ 0 in the database too. */
   nonNegative?: boolean;
   onDeleteCascade?: boolean;
+  /** No longer in the .bone file: the column and its data stay in the database, optional (see keepRemovedColumns). */
+  removed?: boolean;
 }
 
 export interface IndexSchema {
@@ -201,13 +203,42 @@ export interface Migration {
   postgres: string;
 }
 
+/** A change the migrator cannot make without losing or inventing data: the compile stops and says what to do. */
+export interface UnsafeChange {
+  table: string;
+  column: string;
+  message: string;
+}
+
+/** First line of a SQLite migration that rebuilds tables: the migrator turns foreign keys off around it (SQLite's documented procedure). */
+export const REBUILD_MARKER = '-- bone:rebuilds-tables';
+
+/**
+ * SQLite cannot change a column's NOT NULL: the table is rebuilt with the new definitions and the
+ * removed columns kept, optional (copy, drop, rename, indexes again), data kept. Runs with foreign keys off (see REBUILD_MARKER).
+ */
+function rebuildTable(table: TableSchema, kept: readonly ColumnSchema[]): string[] {
+  const columns = [...table.columns, ...kept.map((c) => ({ name: c.name, sqlite: c.sqlite, postgres: c.postgres, notNull: false }))];
+  const names = columns.map((c) => sqlIdent(c.name)).join(', ');
+  const temporary = `${table.name}__rebuild`;
+  return [
+    createTable({ ...table, name: temporary, columns }, 'sqlite'),
+    `INSERT INTO ${sqlIdent(temporary)} (${names}) SELECT ${names} FROM ${sqlIdent(table.name)};`,
+    `DROP TABLE ${sqlIdent(table.name)};`,
+    `ALTER TABLE ${sqlIdent(temporary)} RENAME TO ${sqlIdent(table.name)};`,
+    ...table.indexes.map((index) => createIndex(table.name, index)),
+  ];
+}
+
 /**
  * The migration from `before` (undefined: an empty database) to `after`, or undefined when the
- * schema did not change. Only additive changes and renames are applied; a removed column or
- * table is kept and a comment says so (dropping data is a decision for a person).
+ * schema did not change. Additions, renames and NOT NULL changes are applied; a removed column
+ * or table is kept (optional, so inserts keep working) and a comment says so — dropping data is a
+ * decision for a person. A change that would lose or invent data lands in `unsafe` instead.
  */
-export function diffSchemas(before: SchemaSnapshot | undefined, after: SchemaSnapshot, number: number): Migration | undefined {
+export function diffSchemas(before: SchemaSnapshot | undefined, after: SchemaSnapshot, number: number, unsafe: UnsafeChange[] = []): Migration | undefined {
   const statements: Record<Dialect, string[]> = { sqlite: [], postgres: [] };
+  let rebuilds = false;
   const notes: string[] = [];
   const nameParts: string[] = [];
   const previous = new Map((before?.tables ?? []).map((t) => [t.name, t]));
@@ -224,11 +255,36 @@ export function diffSchemas(before: SchemaSnapshot | undefined, after: SchemaSna
     }
     const oldColumns = new Map(old.columns.map((c) => [c.name, c]));
     const renamedAway = new Set<string>();
+    // Columns whose NOT NULL changes: PostgreSQL alters them, SQLite rebuilds the table.
+    const relaxed: ColumnSchema[] = [];
+    const keptRequired: ColumnSchema[] = [];
     for (const column of table.columns) {
       if (oldColumns.has(column.name)) {
         const was = oldColumns.get(column.name)!;
-        if (was.sqlite !== column.sqlite || was.postgres !== column.postgres || was.notNull !== column.notNull) {
-          notes.push(`-- ${table.name}.${column.name} changed type or nullability; not migrated automatically (write a migration by hand).`);
+        if (was.sqlite !== column.sqlite || was.postgres !== column.postgres) {
+          unsafe.push({
+            table: table.name,
+            column: column.name,
+            message: `${table.name}.${column.name} changed type (${was.postgres} → ${column.postgres}); existing rows cannot be converted safely: add a field with a new name for the new type (and remove this one), or keep the type`,
+          });
+        } else if (!was.notNull && column.notNull && column.default === undefined) {
+          unsafe.push({
+            table: table.name,
+            column: column.name,
+            message: `${table.name}.${column.name} became required, but existing rows may have no value: give it a default (\`= value\`, written into the rows that have none), or keep it optional`,
+          });
+        } else if (!was.notNull && column.notNull) {
+          // Rows without a value get the default first; then the column is made NOT NULL.
+          for (const dialect of ['sqlite', 'postgres'] as const) {
+            statements[dialect].push(`UPDATE ${sqlIdent(table.name)} SET ${sqlIdent(column.name)} = ${sqlLiteral(column.default!, dialect)} WHERE ${sqlIdent(column.name)} IS NULL;`);
+          }
+          statements.postgres.push(`ALTER TABLE ${sqlIdent(table.name)} ALTER COLUMN ${sqlIdent(column.name)} SET NOT NULL;`);
+          relaxed.push(column);
+          nameParts.push(`require_${table.name}_${column.name}`);
+        } else if (was.notNull && !column.notNull) {
+          statements.postgres.push(`ALTER TABLE ${sqlIdent(table.name)} ALTER COLUMN ${sqlIdent(column.name)} DROP NOT NULL;`);
+          relaxed.push(column);
+          nameParts.push(`optional_${table.name}_${column.name}`);
         }
         continue;
       }
@@ -247,8 +303,16 @@ export function diffSchemas(before: SchemaSnapshot | undefined, after: SchemaSna
       nameParts.push(`${table.name}_${column.name}`);
     }
     for (const column of old.columns) {
+      if (column.removed) continue; // reported by the migration that removed it
       if (!table.columns.some((c) => c.name === column.name) && !renamedAway.has(column.name)) {
-        notes.push(`-- ${table.name}.${column.name} is no longer in the .bone file; the column and its data are kept.`);
+        // A required column without a default would make every insert fail: it is kept, but optional.
+        const blocksInserts = column.notNull && column.default === undefined && !column.primaryKey;
+        notes.push(`-- ${table.name}.${column.name} is no longer in the .bone file; the column and its data are kept${blocksInserts ? ', and it is no longer required (new rows leave it empty)' : ''}.`);
+        if (blocksInserts) {
+          statements.postgres.push(`ALTER TABLE ${sqlIdent(table.name)} ALTER COLUMN ${sqlIdent(column.name)} DROP NOT NULL;`);
+          keptRequired.push(column);
+          nameParts.push(`drop_${table.name}_${column.name}`);
+        }
       }
     }
     const oldIndexes = new Map(old.indexes.map((i) => [i.name, i]));
@@ -267,6 +331,12 @@ export function diffSchemas(before: SchemaSnapshot | undefined, after: SchemaSna
         nameParts.push(`drop_${index.name.replace(/^idx_/, '')}`);
       }
     }
+    if (relaxed.length > 0 || keptRequired.length > 0) {
+      // Rebuilt last, so the copy sees the columns and renames above; indexes are recreated with it.
+      const removed = old.columns.filter((c) => !table.columns.some((n) => n.name === c.name) && !renamedAway.has(c.name));
+      statements.sqlite.push(...rebuildTable(table, removed));
+      rebuilds = true;
+    }
   }
   for (const table of before?.tables ?? []) {
     if (!after.tables.some((t) => t.name === table.name)) notes.push(`-- table ${table.name} is no longer in the .bone file; it and its data are kept.`);
@@ -276,11 +346,32 @@ export function diffSchemas(before: SchemaSnapshot | undefined, after: SchemaSna
   const label = before ? `${nameParts.length ? 'add_' : 'note_'}${nameParts.slice(0, 3).join('_') || 'changes'}`.slice(0, 60).replace(/_+$/, '') : 'init';
   const name = `${String(number).padStart(4, '0')}_${label}`;
   const render = (dialect: Dialect) => {
-    const head = `-- ${name}: generated by smallcode bone compile. Applied once; never edit a migration that may have run.\n`;
+    const marker = dialect === 'sqlite' && rebuilds ? `${REBUILD_MARKER}\n` : '';
+    const head = `${marker}-- ${name}: generated by smallcode bone compile. Applied once; never edit a migration that may have run.\n`;
     const body = [...notes, ...statements[dialect]].join('\n\n');
     return `${head}\n${body}\n`;
   };
   return { name, sqlite: render('sqlite'), postgres: render('postgres') };
+}
+
+/**
+ * The snapshot to keep after a compile: `after`, plus the columns the database still has although
+ * the .bone file no longer declares them (kept, optional), so a later table rebuild copies them too.
+ */
+export function keepRemovedColumns(before: SchemaSnapshot | undefined, after: SchemaSnapshot): SchemaSnapshot {
+  const previous = new Map((before?.tables ?? []).map((t) => [t.name, t]));
+  return {
+    ...after,
+    tables: after.tables.map((table) => {
+      const old = previous.get(table.name);
+      if (!old) return table;
+      const renamedAway = new Set(table.columns.map((c) => c.renamedFrom).filter((n): n is string => n !== undefined));
+      const kept = old.columns
+        .filter((c) => !c.primaryKey && !renamedAway.has(c.name) && !table.columns.some((n) => n.name === c.name))
+        .map((c): ColumnSchema => ({ name: c.name, sqlite: c.sqlite, postgres: c.postgres, notNull: false, removed: true }));
+      return kept.length ? { ...table, columns: [...table.columns, ...kept] } : table;
+    }),
+  };
 }
 
 /** The number the next migration gets: one past the highest `NNNN_` prefix already present. */

@@ -5,10 +5,10 @@ import type { CommandContext } from '../command.js';
 
 /**
  * `smallcode bone compile <file> [-o dir] [--target express] [--json]` and
- * `smallcode bone check <file> [--json]`. main.ts passes the sub-command and the file as
+ * `smallcode bone check <file> [-o dir] [--json]` (check: every diagnostic compile would print, nothing written). main.ts passes the sub-command and the file as
  * `args` (`['compile', 'shop.bone']`). Exit 0 success, 1 the .bone file has errors, 2 usage.
  */
-const USAGE = 'usage: smallcode bone compile <file.bone> [-o <dir>] [--target express] [--json]\n       smallcode bone check <file.bone> [--json]\n';
+const USAGE = 'usage: smallcode bone compile <file.bone> [-o <dir>] [--target express] [--json]\n       smallcode bone check <file.bone> [-o <dir>] [--json]\n';
 const TARGETS = ['express'] as const;
 
 export default async function bone(ctx: CommandContext): Promise<number> {
@@ -33,8 +33,10 @@ export default async function bone(ctx: CommandContext): Promise<number> {
   const sources = { [shown]: source };
 
   if (action === 'check') {
-    const { checkBone } = await import('../../../compiler/bone/index.js');
-    const result = checkBone(source, shown);
+    // Everything compile would say, with nothing written (the schema kept by an earlier compile included).
+    const { checkBoneProject, defaultOutDir } = await import('../../../compiler/bone/compile.js');
+    const outOption = ctx.options.o ?? ctx.options.out ?? ctx.options.outDir;
+    const result = checkBoneProject(source, shown, { outDir: outOption ? path.resolve(ctx.cwd, String(outOption)) : defaultOutDir(filePath), sourceDir: path.dirname(filePath) });
     const failed = hasErrors(result.diagnostics);
     if (json) {
       ctx.stdout.write(`${JSON.stringify({ ok: !failed, file: shown, diagnostics: result.diagnostics.map(diagnosticToJson) }, null, 2)}\n`);

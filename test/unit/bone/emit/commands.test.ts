@@ -77,6 +77,24 @@ describe('smallcode bone', () => {
     expect((await cli(['check', 'todo.bone'])).code).toBe(0);
   });
 
+  it('check prints the warnings and migration errors compile prints, writing nothing', async () => {
+    const noted = TODO.replace('auth: none\n  }', 'auth: none\n  }\n  event Finished { payload: { task_id: uuid, note: string } }\n  capability finish(task: Task) { effects: [task.state = "finished"] emits: Finished }');
+    fs.writeFileSync(path.join(root, 'noted.bone'), noted);
+    const checked = await cli(['check', 'noted.bone']);
+    expect(checked.code).toBe(0);
+    expect(checked.err).toMatch(/noted\.bone:\d+:\d+: warning BSE005: event Finished: 'note' is not a parameter/);
+    expect(fs.existsSync(path.join(root, 'noted'))).toBe(false);
+    const compiled = await cli(['compile', 'noted.bone'], { o: 'noted-api' });
+    expect(compiled.out).toContain('warning BSE005');
+    // A field whose type changed is refused by check too, against the schema compile kept.
+    const retyped = noted.replace('done: bool = false', 'done: uint = 0');
+    fs.writeFileSync(path.join(root, 'noted.bone'), retyped);
+    const refused = await cli(['check', 'noted.bone'], { o: 'noted-api' });
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('error BSE006: tasks.done changed type');
+    expect(fs.readdirSync(path.join(root, 'noted-api/migrations/sqlite'))).toEqual(['0001_init.sql']);
+  });
+
   it('usage errors exit 2', async () => {
     expect((await cli([])).code).toBe(2);
     expect((await cli(['build', 'todo.bone'])).code).toBe(2);

@@ -14,6 +14,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compileBoneSystem } from '../../../../compiler/bone/compile.js';
 import { emitProject } from '../../../../compiler/bone/emit/index.js';
 import { mergeRegions, readRegions } from '../../../../compiler/bone/emit/regions.js';
+import { openDb } from '../../../../templates/bone/express/src/lib/db.js';
+import { migrate } from '../../../../templates/bone/express/src/lib/migrate.js';
 import { shopIr } from './shop-ir.js';
 
 const PG_URL = process.env.SMALLCODE_TEST_PG_URL ?? (/^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '') ? process.env.DATABASE_URL : undefined);
@@ -224,6 +226,131 @@ describe('renaming a field with @renamed_from', () => {
   });
 });
 
+/** The shop with Seller.email (required, unique; listings reference sellers) removed, or made optional. */
+function withoutSellerEmail(change: 'remove' | 'optional' | 'required-with-default' | 'retype') {
+  const ir = shopIr();
+  const seller = ir.entities.find((e) => e.name === 'Seller')!;
+  const email = seller.fields.find((f) => f.name === 'email')!;
+  if (change === 'remove') seller.fields = seller.fields.filter((f) => f !== email);
+  if (change === 'optional') Object.assign(email, { type: { kind: 'optional', inner: email.type }, nullable: true });
+  if (change === 'retype') email.type = { kind: 'scalar', scalar: 'uint' };
+  return ir;
+}
+
+describe('a change that makes a column optional, or removes a required one', () => {
+  /** Migrate `out` into a database holding a seller with a listing, apply the change, then insert a seller without email. */
+  async function applyAndInsert(out: string, url: string): Promise<void> {
+    const db = openDb(url);
+    try {
+      const dir = path.join(out, 'migrations');
+      const first = fs.readdirSync(path.join(dir, db.dialect)).sort()[0]!;
+      const only = path.join(out, `migrations-first-${db.dialect}`);
+      fs.mkdirSync(path.join(only, db.dialect), { recursive: true });
+      fs.copyFileSync(path.join(dir, db.dialect, first), path.join(only, db.dialect, first));
+      await migrate(db, only);
+      const now = new Date().toISOString();
+      await db.run('INSERT INTO "sellers" ("id", "name", "email", "created_at", "updated_at") VALUES (?, ?, ?, ?, ?)', ['00000000-0000-4000-8000-000000000001', 'Ann', 'a@x', now, now]);
+      await db.run('INSERT INTO "listings" ("id", "seller_id", "title", "price", "stock", "category", "state", "created_at", "updated_at") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', ['00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 'Book', 5, 1, 'books', 'draft', now, now]);
+      expect(await migrate(db, dir)).toHaveLength(1);
+      // What every create did before: insert without the removed column — it now works.
+      await db.run('INSERT INTO "sellers" ("id", "name", "created_at", "updated_at") VALUES (?, ?, ?, ?)', ['00000000-0000-4000-8000-000000000003', 'Bo', now, now]);
+      const rows = await db.all<{ name: string; email: string | null }>('SELECT "name", "email" FROM "sellers" ORDER BY "name"');
+      expect(rows).toEqual([{ name: 'Ann', email: 'a@x' }, { name: 'Bo', email: null }]);
+      // The listing still points at its seller, and the foreign key is still enforced.
+      expect(await db.get<{ n: unknown }>('SELECT COUNT(*) AS n FROM "listings" WHERE "seller_id" = ?', ['00000000-0000-4000-8000-000000000001'])).toEqual({ n: expect.anything() });
+      await expect(db.run('INSERT INTO "listings" ("id", "seller_id", "title", "price", "stock", "category", "state", "created_at", "updated_at") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', ['00000000-0000-4000-8000-000000000004', '00000000-0000-4000-8000-0000000000ff', 'X', 5, 1, 'books', 'draft', now, now])).rejects.toThrow(/foreign key/i);
+    } finally {
+      await db.close();
+    }
+  }
+
+  for (const change of ['remove', 'optional'] as const) {
+    it(`${change === 'remove' ? 'removing' : 'making optional'} a required field migrates both databases, data kept, inserts working (SQLite)`, async () => {
+      const out = freshDir();
+      compileBoneSystem(shopIr(), { outDir: out });
+      const result = compileBoneSystem(withoutSellerEmail(change), { outDir: out });
+      expect(result.ok, JSON.stringify(result.diagnostics)).toBe(true);
+      const name = result.migrationsAdded[0]!;
+      const sqlite = fs.readFileSync(path.join(out, `migrations/sqlite/${name}.sql`), 'utf8');
+      const postgres = fs.readFileSync(path.join(out, `migrations/postgres/${name}.sql`), 'utf8');
+      expect(sqlite.startsWith('-- bone:rebuilds-tables\n')).toBe(true);
+      expect(sqlite).toContain('ALTER TABLE "sellers__rebuild" RENAME TO "sellers";');
+      expect(postgres).toContain('ALTER TABLE "sellers" ALTER COLUMN "email" DROP NOT NULL;');
+      await applyAndInsert(out, path.join(out, 'check.db'));
+    });
+  }
+
+  it('keeps a removed column through later rebuilds of its table', () => {
+    const out = freshDir();
+    compileBoneSystem(shopIr(), { outDir: out });
+    compileBoneSystem(withoutSellerEmail('remove'), { outDir: out });
+    const snapshot = JSON.parse(fs.readFileSync(path.join(out, '.bone/schema.json'), 'utf8')) as { tables: Array<{ name: string; columns: Array<{ name: string; removed?: boolean; notNull: boolean }> }> };
+    expect(snapshot.tables.find((t) => t.name === 'sellers')!.columns.find((c) => c.name === 'email')).toMatchObject({ removed: true, notNull: false });
+    // Now `name` becomes optional: the rebuild still copies email.
+    const ir = withoutSellerEmail('remove');
+    const seller = ir.entities.find((e) => e.name === 'Seller')!;
+    Object.assign(seller.fields[0]!, { type: { kind: 'optional', inner: seller.fields[0]!.type }, nullable: true });
+    const result = compileBoneSystem(ir, { outDir: out });
+    const sqlite = fs.readFileSync(path.join(out, `migrations/sqlite/${result.migrationsAdded[0]}.sql`), 'utf8');
+    expect(sqlite).toMatch(/INSERT INTO "sellers__rebuild" \([^)]*"email"/);
+    expect(sqlite).not.toContain('is no longer in the .bone file');
+  });
+
+  it('refuses a change of type, or a field made required without a default, saying what to do (BSE006)', () => {
+    const out = freshDir();
+    compileBoneSystem(withoutSellerEmail('optional'), { outDir: out });
+    const required = compileBoneSystem(shopIr(), { outDir: out });
+    expect(required.ok).toBe(false);
+    expect(required.diagnostics).toEqual([expect.objectContaining({ code: 'BSE006', severity: 'error', message: expect.stringContaining('sellers.email became required') })]);
+    expect(required.filesWritten).toEqual([]);
+    const retyped = compileBoneSystem(withoutSellerEmail('retype'), { outDir: out });
+    expect(retyped.diagnostics).toEqual([expect.objectContaining({ code: 'BSE006', message: expect.stringContaining('changed type (TEXT → BIGINT)') })]);
+  });
+
+  it('a field made required with a default fills the rows that have none', async () => {
+    const out = freshDir();
+    compileBoneSystem(withoutSellerEmail('optional'), { outDir: out });
+    const ir = shopIr();
+    ir.entities.find((e) => e.name === 'Seller')!.fields.find((f) => f.name === 'email')!.default = { kind: 'literal', value: 'unknown@example.com', type: { kind: 'scalar', scalar: 'string' }, text: '"unknown@example.com"', loc: ir.entities[0]!.loc } as never;
+    const result = compileBoneSystem(ir, { outDir: out });
+    expect(result.ok, JSON.stringify(result.diagnostics)).toBe(true);
+    const sqlite = fs.readFileSync(path.join(out, `migrations/sqlite/${result.migrationsAdded[0]}.sql`), 'utf8');
+    expect(sqlite).toContain(`UPDATE "sellers" SET "email" = 'unknown@example.com' WHERE "email" IS NULL;`);
+    const db = openDb(path.join(out, 'fill.db'));
+    try {
+      const dir = path.join(out, 'migrations');
+      const only = path.join(out, 'first');
+      fs.mkdirSync(path.join(only, 'sqlite'), { recursive: true });
+      fs.copyFileSync(path.join(dir, 'sqlite', '0001_init.sql'), path.join(only, 'sqlite', '0001_init.sql'));
+      await migrate(db, only);
+      await db.run('INSERT INTO "sellers" ("id", "name", "created_at", "updated_at") VALUES (?, ?, ?, ?)', ['s1', 'Ann', 'now', 'now']);
+      await migrate(db, dir);
+      expect(await db.all('SELECT "email" FROM "sellers"')).toEqual([{ email: 'unknown@example.com' }]);
+      await expect(db.run('INSERT INTO "sellers" ("id", "name", "email", "created_at", "updated_at") VALUES (?, ?, NULL, ?, ?)', ['s2', 'Bo', 'now', 'now'])).rejects.toThrow(/NOT NULL/);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it.skipIf(!PG_URL)(`removing a required field migrates PostgreSQL${PG_URL ? '' : ' — skipped: no PostgreSQL (set SMALLCODE_TEST_PG_URL)'}`, async () => {
+    const out = freshDir();
+    compileBoneSystem(shopIr(), { outDir: out });
+    compileBoneSystem(withoutSellerEmail('remove'), { outDir: out });
+    const database = `bone_drop_${process.pid}_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${database}"`);
+    const url = new URL(PG_URL!);
+    url.pathname = `/${database}`;
+    try {
+      await applyAndInsert(out, url.toString());
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+});
+
 describe('removing an entity', () => {
   it('deletes its generated module but keeps its table and data (the migration says so)', () => {
     const out = freshDir();
@@ -235,6 +362,25 @@ describe('removing an entity', () => {
     const note = fs.readFileSync(path.join(out, `migrations/sqlite/${result.migrationsAdded[0]}.sql`), 'utf8');
     expect(note).toContain('-- table reviews is no longer in the .bone file; it and its data are kept.');
     expect(note).not.toMatch(/DROP TABLE/);
+  });
+
+  it('moves a removed capability\'s module, with the code in its extension region, to .bone/orphaned/ and says so', () => {
+    const out = freshDir();
+    const first = compileBoneSystem(shopIr(), { outDir: out });
+    const rel = first.filesWritten.find((f) => f.startsWith('src/capabilities/'))!;
+    const file = path.join(out, rel);
+    const text = fs.readFileSync(file, 'utf8');
+    const name = [...readRegions(text).keys()][0]!;
+    fs.writeFileSync(file, text.replace(`// <bone:extension ${name}>\n`, `// <bone:extension ${name}>\n    console.log('my code');\n`));
+    const ir = shopIr();
+    const removed = ir.capabilities.find((c) => rel.includes(c.name.replace(/_/g, '-')) || rel.includes(c.name))!;
+    ir.capabilities = ir.capabilities.filter((c) => c !== removed);
+    ir.flows = [];
+    const result = compileBoneSystem(ir, { outDir: out });
+    expect(result.filesRemoved).toContain(rel);
+    expect(fs.existsSync(file)).toBe(false);
+    expect(fs.readFileSync(path.join(out, '.bone/orphaned', rel), 'utf8')).toContain(`console.log('my code');`);
+    expect(result.diagnostics).toContainEqual(expect.objectContaining({ code: 'BSE007', severity: 'warning', message: expect.stringContaining(`moved to .bone/orphaned/${rel}`) }));
   });
 });
 
