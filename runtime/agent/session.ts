@@ -15,6 +15,7 @@ import { summarizeProject } from './project-summary.js';
 import type { SystemPromptInput } from './prompt.js';
 import type { EmitFn } from './types.js';
 import type { McpServers } from '../mcp/index.js';
+import type { Skill } from '../skills/index.js';
 import { packageVersion } from '../package-root.js';
 
 export interface SessionOptions {
@@ -56,6 +57,8 @@ export interface Session {
   /** The loaded behaviour layers (for /cognition): sources, declarations, diagnostics. */
   layers: AgentLayers;
   cognition: CognitionRuntime;
+  /** The skills found for this session (built-in, plugins, user, project), fixed for the session. */
+  skills: Skill[];
   /** The configured MCP servers (undefined when none is configured). */
   mcp: McpServers | undefined;
   close(): Promise<void>;
@@ -97,6 +100,14 @@ async function projectTools(root: string): Promise<Tool[]> {
   if (bone.length === 0) return [];
   const [{ boneCompileTool }, { boneCheckTool }] = await Promise.all([import('../tools/bone_compile.js'), import('../tools/bone_check.js')]);
   return [fromPlainTool({ ...boneCheckTool, readOnly: true }), fromPlainTool(boneCompileTool)];
+}
+
+/** The skills of this session; unreadable ones are reported and skipped. */
+async function findSkills(root: string, env: NodeJS.ProcessEnv, opts: SessionOptions): Promise<Skill[]> {
+  const { discoverSkills, skillFolders } = await import('../skills/index.js');
+  const { skills, problems } = await discoverSkills(skillFolders(root, env));
+  for (const problem of problems) opts.emit?.('notice', { message: `skill: ${problem}` });
+  return skills;
 }
 
 /** The MCP servers of the configuration files, started (the module loads only when one is configured). */
@@ -151,6 +162,8 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
   });
   const id = opts.sessionId ?? newSessionId();
   const mcp = await startMcp(root, env, policy, opts);
+  const skills = await findSkills(root, env, opts);
+  const { useSkillTool } = await import('../tools/use_skill.js');
   const planner = new Planner({ root, config, policy, cognition, env, emit: opts.emit, approve: opts.approve });
   const tools = createToolRegistry({
     root,
@@ -159,7 +172,7 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     env,
     approve: opts.approve,
     snapshots: config.snapshot,
-    extraTools: [...(await projectTools(root)), stepDoneTool(planner)],
+    extraTools: [...(await projectTools(root)), stepDoneTool(planner), ...(skills.length ? [useSkillTool(() => skills)] : [])],
     ...(mcp ? { dynamicTools: () => mcp.tools() } : {}),
     // The registry exists before the agent; read_file asks for the state at each call. The read
     // guard is part of the survival kit: with the kit off, reads are sized by the cap alone.
@@ -167,6 +180,9 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
   });
   await tokenizer;
   const knowledge = await gatherKnowledge(root, config, env);
+  const { skillsListing } = await import('../skills/index.js');
+  const skillsList = skillsListing(skills, policy.context.skillsListMaxTokens);
+  if (skillsList) knowledge.skills = skillsList;
   const agent = new Agent({ root, config, policy, client, tools, context, knowledge, cognition, planner, sessionId: id, emit: opts.emit, onEntry: opts.onEntry, clientFor });
   agentRef = agent;
   return {
@@ -183,6 +199,7 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     planner,
     layers,
     cognition,
+    skills,
     mcp,
     close: async () => {
       await Promise.all([tools.dispose(), mcp?.close()]);

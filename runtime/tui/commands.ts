@@ -11,7 +11,7 @@ import type { Output } from './screen.js';
 import { renderStats, renderTokens, type SessionStats } from './stats.js';
 import type { Style } from './style.js';
 import { exportTrace, findTrace, listTraces, renderTrace, renderTraceList } from './traces.js';
-import { mcpCommand } from './extension-commands.js';
+import { mcpCommand, skillCommand } from './extension-commands.js';
 
 export interface CommandHost {
   session: Session;
@@ -66,6 +66,7 @@ export const COMMANDS: SlashCommand[] = [
   { name: 'sessions', args: '[n | id]', help: 'saved sessions (time, first message, size); with an argument, resume one', run: sessionsCommand },
   { name: 'plan', args: '[on | off | auto]', help: 'the plan of the current or last task (.smallcode/TODO.md); with an argument, when to plan tasks', run: planCommand },
   { name: 'mcp', args: '[restart <name>]', help: 'MCP servers: state, tools and last error of each; restart one', run: mcpCommand },
+  { name: 'skill', args: '[list | show <name> | use <name> | off]', help: 'skills: list them, print one, give one to the model, or stop it', run: skillCommand },
   { name: 'undo', help: "revert the files the last task changed (from its snapshots)", run: undoCommand },
   {
     name: 'expand',
