@@ -2,14 +2,15 @@ import { defineConfig } from 'tsup';
 
 // Two outputs: the library (ESM + CJS so both `import` and `require('smallcode')` work)
 // and the CLI (ESM only; heavy modules are dynamic imports so `--help` stays fast).
+// No source maps: they would double the published package. Cleaning keeps dist/bin
+// (`npm run build:binary` is slow to redo).
 export default defineConfig([
   {
     entry: { index: 'runtime/api/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     shims: true,
-    sourcemap: true,
-    clean: true,
+    clean: ['!bin/**'],
     target: 'node20',
     external: ['better-sqlite3', 'ts-morph', '@vscode/ripgrep'],
   },
@@ -18,7 +19,6 @@ export default defineConfig([
     format: ['esm'],
     splitting: true,
     shims: true,
-    sourcemap: true,
     clean: false,
     target: 'node20',
     external: ['better-sqlite3', 'ts-morph', '@vscode/ripgrep'],

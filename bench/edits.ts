@@ -1,15 +1,19 @@
 /**
- * npm run bench:edits [-- --json] [-- --verbose]
+ * npm run bench:edits [-- --json] [-- --verbose] [-- --no-speed]
  *
  * Replays the edits of other tools' test suites (../shared/corpora/edits.jsonl) through
  * runtime/edit and reports the recovery rate per kind of edit: the edit lands exactly as
- * expected, or is refused when it must be. Records that reflect one tool's policy
- * (policy_dependent) are reported apart, with the direction in which our policy differs.
- * Also scores where searches match (edits-match-level.jsonl).
+ * expected, or is refused when it must be. Every record is also given one of four outcomes;
+ * "applied but wrong" (a file written that differs from the expected one, or an edit applied
+ * that must be refused) is the one an editor must never have. Records that reflect one tool's
+ * policy (policy_dependent) are reported apart, with the direction in which our policy differs.
+ * Also scores where searches match (edits-match-level.jsonl), and times the worst case over
+ * generated 1 MB inputs (bench/lib/edit-inputs.ts).
  */
-import { applyEdits, EditBlockSyntaxError, EditError, editsFromUnifiedDiff, findMatch, mergeElidedRewrite, parseApplyPatch, parseEditBlocks, type Edit } from '../runtime/edit/index.js';
+import { applyEdits, applyPatchUpdate, EditBlockSyntaxError, EditError, editsFromUnifiedDiff, findMatch, mergeElidedRewrite, parseApplyPatch, parseEditBlocks, type Edit } from '../runtime/edit/index.js';
 import { unescapeText } from '../runtime/edit/normalize.js';
 import { printTable, readJsonl } from './lib/corpora.js';
+import { timeWorstCases } from './lib/edit-inputs.js';
 
 const KINDS = ['exact', 'whitespace', 'indent', 'escape', 'elision', 'ambiguous', 'nomatch', 'multi', 'other'] as const;
 
@@ -32,7 +36,23 @@ interface EditRecord {
 
 type Outcome = { ok: boolean; got: string; reason?: string };
 
+const OUTCOMES = ['applied as expected', 'refused as expected', 'refused, should apply', 'applied but wrong', 'unsupported'] as const;
+type OutcomeClass = (typeof OUTCOMES)[number];
+
+function classify(r: EditRecord, o: Outcome): OutcomeClass {
+  if (o.got === 'unsupported') return 'unsupported';
+  if (o.got === 'crash') return 'applied but wrong';
+  if (o.got === 'applied') return o.ok ? 'applied as expected' : 'applied but wrong';
+  return r.expect_error ? 'refused as expected' : 'refused, should apply';
+}
+
+function outcomeRow(label: string, rows: Array<{ r: EditRecord; outcome: Outcome }>): Array<string | number> {
+  const counts = OUTCOMES.map((c) => rows.filter((x) => classify(x.r, x.outcome) === c).length);
+  return [label, rows.length, ...counts];
+}
+
 const BLOCK_FORMATS = new Set(['aider-editblock', 'cline-search-replace', 'roo-multi-search-replace']);
+const APPLY_PATCH_FORMATS = new Set(['apply_patch', 'apply_patch-chunks']);
 
 /** The edits of a record, or why it cannot be expressed as search/replace pairs. Throws EditBlockSyntaxError. */
 function editsOf(r: EditRecord): Edit[] | string {
@@ -86,7 +106,8 @@ function runEdit(r: EditRecord): Outcome {
   }
   if (typeof edits === 'string') return { ok: false, got: 'unsupported', reason: edits };
   try {
-    const out = applyEdits(r.original, edits);
+    // apply_patch's own semantics for an update (the file is written as lines).
+    const out = APPLY_PATCH_FORMATS.has(r.format ?? '') ? applyPatchUpdate(r.original, edits) : applyEdits(r.original, edits);
     if (r.expect_error) return { ok: false, got: 'applied', reason: 'applied an edit that must be refused' };
     if (r.expected !== null && sameText(out, r.expected, r.compare)) return { ok: true, got: 'applied' };
     return { ok: false, got: 'applied', reason: `wrong result: ${JSON.stringify(out).slice(0, 160)}` };
@@ -116,7 +137,7 @@ function fromText(records: EditRecord[]): { checked: number; recovered: number; 
     checked++;
     let outcome: string;
     try {
-      const out = applyEdits(r.original, parse());
+      const out = r.format === 'apply_patch' ? applyPatchUpdate(r.original, parse()) : applyEdits(r.original, parse());
       outcome = r.expect_error ? 'applied' : r.expected !== null && sameText(out, r.expected, r.compare) ? 'ok' : 'wrong';
     } catch (err) {
       if (!(err instanceof EditError) && !(err instanceof EditBlockSyntaxError)) throw err;
@@ -328,6 +349,16 @@ function main(): void {
   const count = (v: string) => matchResults.filter((m) => m.verdict === v).length;
   const matchSummary = { total: matchResults.length, pass: count('pass'), fail: count('fail'), policy: count('policy'), na: count('n/a') };
 
+  const isRewrite = (r: EditRecord) => r.format === 'continue-lazy-whole-file';
+  const outcomeRows = [
+    outcomeRow('search/replace, scored', scored.filter((x) => !isRewrite(x.r))),
+    outcomeRow('search/replace, policy-dependent', policy.filter((x) => !isRewrite(x.r))),
+    outcomeRow('lazy whole-file rewrites', results.filter((x) => isRewrite(x.r))),
+    outcomeRow('all records', results),
+  ];
+  const appliedButWrong = results.filter((x) => classify(x.r, x.outcome) === 'applied but wrong').map((x) => `${x.r.id}: ${x.outcome.reason ?? ''}`);
+  const speed = process.argv.includes('--no-speed') ? [] : timeWorstCases();
+
   const parser = parserAgreement(records);
   const textual = fromText(records);
   const failures = scored
@@ -344,6 +375,9 @@ function main(): void {
           matchLevel: { ...matchSummary, rate: matchSummary.pass / (matchSummary.pass + matchSummary.fail) },
           blockParser: parser,
           fromText: textual,
+          outcomes: outcomeRows.map(([label, total, ...counts]) => ({ label, total, ...Object.fromEntries(OUTCOMES.map((c, i) => [c, counts[i]])) })),
+          appliedButWrong,
+          speed,
           failures,
           failuresByPolicy: byPolicy,
           matchFailures: matchResults.filter((m) => m.verdict === 'fail'),
@@ -362,6 +396,9 @@ function main(): void {
     [...byKind.map((k) => [k.kind, k.total, k.passed, pct(k.passed, k.total), k.unsupported]), ['overall', scored.length, passed, pct(passed, scored.length), unsupported]],
   );
   console.log(`\nOf the ${supported} records given as search/replace pairs: ${passed} recovered (${pct(passed, supported)}).`);
+  console.log('\nOutcomes (every record; "applied but wrong" must be 0)\n');
+  printTable(['records', 'total', ...OUTCOMES], outcomeRows);
+  for (const w of appliedButWrong) console.log(`  applied but wrong: ${w.slice(0, 200)}`);
   console.log('\nPolicy-dependent records (one tool\'s policy; ours is documented in runtime/edit/README.md)\n');
   printTable(['id', 'kind', 'theirs', 'ours', 'difference'], policyRows.map((p) => [p.id, p.kind, p.theirs, p.ours, p.direction]));
   console.log('\nMatch level (edits-match-level.jsonl)\n');
@@ -381,6 +418,12 @@ function main(): void {
   if (matchFailures.length) {
     console.log('\nMatch-level failures:');
     for (const f of matchFailures) console.log(`  ${f.id} [${f.kind}] ${f.detail}`);
+  }
+  if (speed.length) {
+    console.log('\nWorst case over generated 1 MB inputs (one edit each, best of 3 runs, wall time)\n');
+    printTable(['input', 'bytes', 'outcome', 'ms'], speed.map((t) => [t.name, t.bytes, t.outcome, t.ms.toFixed(0)]));
+    const worst = speed.reduce((a, b) => (b.ms > a.ms ? b : a));
+    console.log(`\nWorst: ${worst.name}, ${worst.ms.toFixed(0)} ms.`);
   }
   if (verbose) {
     console.log('\nMatch-level policy differences:');

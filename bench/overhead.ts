@@ -29,12 +29,16 @@ async function promptOverhead() {
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'demo', scripts: { test: 'vitest run', build: 'tsc' }, devDependencies: { vitest: '*', typescript: '*' } }));
   const tools = createToolRegistry({ root: dir, policy: await loadBuiltinPolicy(), sessionId: 'bench' });
   const schemas = countTokens(JSON.stringify(tools.definitions()));
-  // Compact mode: what each request carries — the meta tool alone, or a category's short schemas and it.
+  // Compact mode: what each request carries — the built-in compact_open categories from the start;
+  // with compact_open: [] (strict two-stage) the meta tool alone, then each category picked added.
+  const policy = await loadBuiltinPolicy();
+  const declared = new ToolRouting(tools, () => true, policy.context.compactOpen);
+  const compact: Array<{ carries: string; tokens: number }> = [{ carries: `built-in (compact_open: ${declared.categories.join(', ')}): ${declared.offered().map((d) => d.function.name).join(', ')}`, tokens: countTokens(JSON.stringify(declared.offered())) }];
   const routing = new ToolRouting(tools, () => true);
-  const compact: Array<{ carries: string; tokens: number }> = [{ carries: `${ROUTE_TOOL} only (start of each task)`, tokens: countTokens(JSON.stringify(routing.offered())) }];
+  compact.push({ carries: `compact_open: [] — ${ROUTE_TOOL} only, at first`, tokens: countTokens(JSON.stringify(routing.offered())) });
   for (const category of ['read', 'write', 'search', 'run'] as const) {
     await routing.registry.run({ name: ROUTE_TOOL, arguments: { category } });
-    compact.push({ carries: `${category}: ${routing.offered().map((d) => d.function.name).join(', ')}`, tokens: countTokens(JSON.stringify(routing.offered())) });
+    compact.push({ carries: `compact_open: [] — then + ${category}`, tokens: countTokens(JSON.stringify(routing.offered())) });
   }
   const { summarizeProject } = await import('../runtime/agent/project-summary.js');
   const summary = await summarizeProject(dir, {});

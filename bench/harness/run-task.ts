@@ -40,6 +40,8 @@ export interface TaskRunOptions {
   timeoutMs?: number;
   /** Keep the temp project (for debugging): its path is printed in the failure. */
   keep?: boolean;
+  /** Simulated runs: the chat request bodies the engine sent, in order (bench:prefill reads them). */
+  onRequests?: (bodies: unknown[]) => void;
 }
 
 /**
@@ -125,6 +127,7 @@ export async function runTask(task: BenchTask, target: ModelTarget, opts: TaskRu
     return result;
   } finally {
     await agent?.close().catch(() => undefined);
+    if (sim && opts.onRequests) opts.onRequests(sim.server.chatRequests().map((r) => r.body));
     await sim?.close();
     if (!opts.keep) await rm(dir, { recursive: true, force: true });
   }

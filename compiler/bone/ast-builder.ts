@@ -211,6 +211,11 @@ class AstBuilder {
           decl.states.push(...this.nodes(clause, 'stateChain').map((c) => this.stateChain(c)));
           break;
         case 'authClause': { const auth = this.unquotedName(this.token(clause, 'Name') ?? this.token(clause, 'StringLiteral')); if (auth) decl.auth = auth; break; }
+        case 'ownerClause': {
+          const single = this.name(this.token(clause, 'Name'));
+          decl.owner = single ? [single] : this.nameList(this.node(clause, 'nameList'));
+          break;
+        }
         case 'relationClause': { const r = this.relation(clause); if (r) decl.relations.push(r); break; }
         case 'indexClause': decl.indexes.push(...this.indexClause(clause)); break;
         case 'derivedClause': decl.derived.push(...this.nodes(clause, 'derivedItem').flatMap((d) => this.derivedItem(d))); break;

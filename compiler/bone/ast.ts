@@ -115,6 +115,8 @@ export interface EntityDecl {
   states: StateChain[];
   statesSpan?: SourceSpan;
   auth?: Name;
+  /** `owner: field` / `owner: [a, b]`: the fields holding the id of the caller a row belongs to. */
+  owner?: Name[];
   relations: RelationDecl[];
   indexes: IndexDecl[];
   derived: DerivedDecl[];

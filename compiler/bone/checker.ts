@@ -17,6 +17,7 @@ import {
   type BoneCapability,
   type BoneChannel,
   type BoneCondition,
+  type BoneCrudOp,
   type BoneDelivery,
   type BoneDerivedField,
   type BoneEffect,
@@ -74,6 +75,8 @@ export interface CheckedEntity {
   constraints: BoneCondition[];
   states?: BoneStateMachine;
   auth: BoneAuthMode;
+  /** `owner:` fields as declared (`id` for rows that are the caller's own record). */
+  owner?: string[];
   relations: CheckedRelation[];
   indexes: A.IndexDecl[];
   derived: BoneDerivedField[];
@@ -106,6 +109,7 @@ const SYNC_MODES = ['realtime', 'eventual', 'batch', 'transactional'] as const;
 const DELIVERIES = ['at_least_once', 'at_most_once', 'exactly_once'] as const;
 const ENCRYPTIONS = ['none', 'at_rest', 'in_transit', 'both'] as const;
 const BACKOFFS = ['fixed', 'linear', 'exponential'] as const;
+const CRUD_OPS = ['create', 'read', 'update', 'delete', 'transition'] as const;
 const ON_ERROR = ['rollback', 'continue', 'abort', 'retry', 'compensate'] as const;
 const ENGINES = ['postgresql', 'postgres', 'sqlite', 'redis', 'mongodb', 's3', 'dynamodb', 'memory'] as const;
 const TRANSPORTS = ['websocket', 'sse', 'polling', 'grpc_stream'] as const;
@@ -115,7 +119,7 @@ const OPTIONS_BY_KIND: Record<string, readonly string[]> = {
   event: ['delivery', 'ttl'],
   store: ['engine', 'partition', 'replicas', 'retention'],
   channel: ['transport', 'ordering', 'persistence', 'filter', 'max_size'],
-  policy: ['audit', 'encryption'],
+  policy: ['audit', 'encryption', 'crud'],
   extension_point: ['stable', 'language', 'default', 'implementation'],
 };
 /** Clauses that may appear more than once in one declaration. */
@@ -365,7 +369,28 @@ class Checker {
     const derived = this.derivedFields.get(symbol) ?? [];
     const checked: CheckedEntity = { symbol, fields, constraints, auth, relations, indexes, derived };
     if (states) checked.states = states;
+    if (decl.owner) checked.owner = this.ownerFields(symbol, decl.owner);
     return checked;
+  }
+
+  /** `owner: [a, b]`: each a field holding a caller id (uuid, or a reference), or `id` itself. */
+  private ownerFields(symbol: EntitySymbol, names: A.Name[]): string[] {
+    const owners: string[] = [];
+    for (const name of names) {
+      const field = symbol.fields.get(name.text);
+      if (!field || field.origin === 'derived' || field.origin === 'relation') {
+        const candidates = [...symbol.fields.values()].filter((f) => f.origin !== 'derived' && f.origin !== 'relation').map((f) => f.name);
+        this.diagnostics.report(BoneDiagnostics.UnknownField, name.span, [symbol.name, name.text, didYouMean(name.text, candidates)]);
+        continue;
+      }
+      const type = field.type.kind === 'optional' ? field.type.inner : field.type;
+      if (!(type.kind === 'entity' || (type.kind === 'scalar' && type.scalar === 'uuid'))) {
+        this.diagnostics.report(BoneDiagnostics.OwnerFieldType, name.span, [name.text, symbol.name, formatBoneType(field.type)]);
+        continue;
+      }
+      if (!owners.includes(name.text)) owners.push(name.text);
+    }
+    return owners;
   }
 
   /** Derived fields join the entity's members before any expression is checked, so any expression can read them. */
@@ -750,6 +775,8 @@ class Checker {
     if (audit) policy.audit = this.boolean(audit.value, 'audit') ?? false;
     const encryption = options.get('encryption');
     if (encryption) policy.encryption = this.optionWord<BoneEncryption>(encryption, ENCRYPTIONS, 'encryption') ?? 'none';
+    const crud = options.get('crud');
+    if (crud) policy.crud = this.crudOps(crud);
     if (decl.appliesTo) {
       const known = [...this.symbols.capabilities.keys(), ...this.symbols.entities.keys(), ...this.symbols.flows.keys()];
       policy.appliesTo = [];
@@ -759,6 +786,24 @@ class Checker {
       }
     }
     return policy;
+  }
+
+  /** `crud: read`, `crud: [create, read]` or `crud: all`: the direct entity routes a policy opens. */
+  private crudOps(option: A.OptionClause): BoneCrudOp[] {
+    const value = option.value;
+    const items = value.kind === 'list' ? value.items : [value];
+    const ops: BoneCrudOp[] = [];
+    for (const item of items) {
+      const word = this.word(item);
+      if (word === 'all') ops.push(...CRUD_OPS);
+      else if (word !== undefined) {
+        const op = this.oneOf<BoneCrudOp>(word, item.span, CRUD_OPS, 'crud operation');
+        if (op) ops.push(op);
+      } else if (item.kind !== 'missing') {
+        this.diagnostics.report(BoneDiagnostics.InvalidOption, item.span, ['crud operation', this.exprs.textOf(item.span), '', `all or ${joinOr(CRUD_OPS)}`]);
+      }
+    }
+    return [...new Set(ops)];
   }
 
   // ─── flow, constraint, extension point ────────────────────────────────────────────────────

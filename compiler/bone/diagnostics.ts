@@ -87,6 +87,7 @@ export const BoneDiagnostics = {
   UnknownRelationKind: error('BS071', "unknown relation kind '{0}'{1}: use has_one, has_many, belongs_to or many_to_many"),
   BadCardinality: error('BS072', 'cardinality [{0}..{1}] is empty: the minimum is larger than the maximum'),
   ForeignKeyType: error('BS073', "foreign key '{0}' of relation '{1}' must be uuid, but it is {2}"),
+  OwnerFieldType: error('BS074', "owner field '{0}' of entity '{1}' must hold a caller id (uuid or an entity reference), but it is {2}"),
 
   // Clause values
   InvalidOption: error('BS080', "'{1}' is not a valid {0}{2}: use {3}"),

@@ -279,7 +279,37 @@ export interface BoneEntity {
   relations: BoneRelation[];
   indexes: BoneIndex[];
   derived: BoneDerivedField[];
+  /** Who may read and change rows directly (derived from owners, capabilities and `crud:` policies). */
+  access: BoneEntityAccess;
   loc: IrLocation;
+}
+
+// ─── Access ─────────────────────────────────────────────────────────────────────────────────
+
+/** A direct entity operation a `crud:` policy can open. */
+export type BoneCrudOp = 'create' | 'read' | 'update' | 'delete' | 'transition';
+
+/**
+ * One way a row belongs to a caller: `field` holds the caller's id (`id` for a caller's own record,
+ * `buyer_id` for a `belongs_to Buyer`), or, with `via`, refers to a row of `via` that belongs to them.
+ */
+export interface BoneOwnerRule {
+  field: string;
+  column: string;
+  via?: string;
+}
+
+export interface BoneEntityAccess {
+  /** How rows belong to callers; empty: the entity has no owner. */
+  owners: BoneOwnerRule[];
+  /** Where the owners come from: an `owner:` clause, inferred from relations/capabilities, or none. */
+  ownerSource: 'declared' | 'inferred' | 'none';
+  /** Fields that capability effects change: direct writes may not set them. */
+  managedFields: Array<{ field: string; capabilities: string[] }>;
+  /** States that capability effects move rows into: no direct transition goes there. */
+  managedStates: Array<{ state: string; capabilities: string[] }>;
+  /** Direct operations `crud:` policies grant on every row; `roles` empty means any authenticated caller. */
+  grants: Array<{ op: BoneCrudOp; roles: string[]; policy: string }>;
 }
 
 // ─── Capabilities ───────────────────────────────────────────────────────────────────────────
@@ -425,6 +455,8 @@ export interface BonePolicy {
   encryption: BoneEncryption;
   /** Capabilities / entities the policy applies to; absent means the whole system. */
   appliesTo?: string[];
+  /** `crud: [...]`: direct entity operations the policy's `access` roles may do on every row. */
+  crud?: BoneCrudOp[];
   loc: IrLocation;
 }
 

@@ -21,6 +21,7 @@ import {
   type BoneStore,
   type BoneSystem,
 } from './ir.js';
+import { assignAccess } from './access.js';
 import type { CheckedEntity, CheckedSystem } from './checker.js';
 import type * as A from './ast.js';
 
@@ -49,6 +50,7 @@ export function lowerSystem(checked: CheckedSystem, file: string, imports: reado
     constraints: checked.constraints.map((c): BoneGlobalConstraint => ({ ...c, entities: entitiesRead(c.condition.expr) })),
     extensionPoints: checked.extensionPoints,
   };
+  assignAccess(system, new Map(checked.entities.filter((e) => e.owner).map((e) => [e.symbol.name, e.owner!])));
   return system;
 }
 
@@ -109,7 +111,9 @@ function lowerEntity(entity: CheckedEntity, checked: CheckedSystem): BoneEntity 
   }
   const lowered: BoneEntity = {
     name, tableName, singularName: singular(name), fields, constraints: entity.constraints, auth: entity.auth,
-    relations, indexes, derived: entity.derived, loc: irLocation(entity.symbol.decl.span),
+    relations, indexes, derived: entity.derived,
+    access: { owners: [], ownerSource: 'none', managedFields: [], managedStates: [], grants: [] }, // filled by assignAccess
+    loc: irLocation(entity.symbol.decl.span),
   };
   if (entity.states) lowered.states = entity.states;
   return lowered;

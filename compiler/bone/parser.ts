@@ -281,6 +281,7 @@ export class BoneParser extends CstParser {
       { ALT: () => this.SUBRULE(this.constraintsClause) },
       { ALT: () => this.SUBRULE(this.statesClause) },
       { ALT: () => this.SUBRULE(this.authClause) },
+      { ALT: () => this.SUBRULE(this.ownerClause) },
       { ALT: () => this.SUBRULE(this.relationClause) },
       { ALT: () => this.SUBRULE(this.indexClause) },
       { ALT: () => this.SUBRULE(this.derivedClause) },
@@ -349,6 +350,16 @@ export class BoneParser extends CstParser {
     this.OR([
       { ALT: () => this.CONSUME(T.Name) },
       { ALT: () => this.CONSUME(T.StringLiteral) },
+    ]);
+  });
+
+  /** `owner: seller_id`, `owner: [patient_id, doctor_id]` or `owner: id` — whose rows these are. */
+  ownerClause = this.RULE('ownerClause', () => {
+    this.CONSUME(T.Owner);
+    this.CONSUME(T.Colon);
+    this.OR([
+      { ALT: () => this.CONSUME(T.Name) },
+      { ALT: () => this.SUBRULE(this.nameList) },
     ]);
   });
 
@@ -651,6 +662,7 @@ export class BoneParser extends CstParser {
       { ALT: () => this.CONSUME(T.MaxSize) },
       { ALT: () => this.CONSUME(T.Audit) },
       { ALT: () => this.CONSUME(T.Encryption) },
+      { ALT: () => this.CONSUME(T.Crud) },
       { ALT: () => this.CONSUME(T.Stable) },
       { ALT: () => this.CONSUME(T.Language) },
       { ALT: () => this.CONSUME(T.Default) },

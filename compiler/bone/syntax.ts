@@ -27,12 +27,12 @@ export function parseBone(source: string, file: string, diagnostics: DiagnosticB
 /** The clauses each declaration accepts, for "unknown clause" messages. */
 const CLAUSES_BY_RULE: Record<string, { place: string; clauses: string[] }> = {
   systemDecl: { place: 'the system', clauses: ['domain', 'entity', 'capability', 'event', 'store', 'channel', 'policy', 'flow', 'constraint', 'import', 'extension_point'] },
-  entityDecl: { place: 'an entity', clauses: ['owns', 'constraints', 'states', 'auth', 'relation', 'index', 'derived'] },
+  entityDecl: { place: 'an entity', clauses: ['owns', 'constraints', 'states', 'auth', 'owner', 'relation', 'index', 'derived'] },
   capabilityDecl: { place: 'a capability', clauses: ['requires', 'effects', 'emits', 'sync', 'timeout', 'retry', 'idempotent', 'pipeline', 'parallel', 'algorithm', 'returns'] },
   eventDecl: { place: 'an event', clauses: ['payload', 'delivery', 'ttl'] },
   storeDecl: { place: 'a store', clauses: ['engine', 'schema', 'partition', 'replicas', 'retention'] },
   channelDecl: { place: 'a channel', clauses: ['transport', 'ordering', 'participants', 'persistence', 'filter', 'max_size'] },
-  policyDecl: { place: 'a policy', clauses: ['rate_limit', 'access', 'audit', 'encryption', 'applies_to'] },
+  policyDecl: { place: 'a policy', clauses: ['rate_limit', 'access', 'audit', 'encryption', 'applies_to', 'crud'] },
   flowDecl: { place: 'a flow', clauses: ['step'] },
   extensionPointDecl: { place: 'an extension point', clauses: ['returns', 'stable', 'default', 'implementation', 'language'] },
 };

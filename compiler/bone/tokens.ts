@@ -54,6 +54,7 @@ export const Constraints = keyword('constraints');
 export const States = keyword('states');
 export const When = keyword('when');
 export const Auth = keyword('auth');
+export const Owner = keyword('owner');
 export const Relation = keyword('relation');
 export const Index = keyword('index');
 export const Derived = keyword('derived');
@@ -93,6 +94,7 @@ export const Per = keyword('per');
 export const Access = keyword('access');
 export const Audit = keyword('audit');
 export const Encryption = keyword('encryption');
+export const Crud = keyword('crud');
 export const AppliesTo = keyword('applies_to');
 // Flow clauses
 export const Step = keyword('step');

@@ -5,7 +5,7 @@ import { pathOf, type DeclarationNode, type Expr, type FieldNode, type MarrowFil
 import { MS } from './diagnostics.js';
 import { BACKEND_KINDS } from './parser.js';
 import type {
-  GuardDecl, InvalidStrategy, ModelDecl, PlanDecl, Program, PromptDecl, Ref, RetrySpec, RouterDecl, Setting, SettingValue, SettingsDecl, ToolDecl, ValueType,
+  GuardDecl, InvalidStrategy, ModelDecl, PlanDecl, Program, PromptDecl, Ref, RetrySpec, RouterDecl, Setting, SettingValue, SettingsDecl, StateScope, ToolDecl, ValueType,
 } from './program.js';
 
 /**
@@ -24,6 +24,7 @@ type FieldType =
   | { t: 'percent' }
   | { t: 'word'; words: readonly string[] }
   | { t: 'numberList' }
+  | { t: 'nameList' }
   | { t: 'special' };
 
 export interface FieldSpec {
@@ -39,6 +40,9 @@ export interface FieldSpec {
 
 const f = (key: string, prop: string, type: FieldType, doc: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({ key, prop, type, doc, ...extra });
 const SPECIAL: FieldType = { t: 'special' };
+/** State a declaration keeps lives for one task (reset when the next starts) or the whole session. */
+export const STATE_SCOPES = ['task', 'session'] as const;
+const SCOPE: FieldType = { t: 'word', words: STATE_SCOPES };
 
 /** The field tables; docs/marrowscript.md mirrors them. */
 export const FIELDS: Record<string, FieldSpec[]> = {
@@ -54,7 +58,10 @@ export const FIELDS: Record<string, FieldSpec[]> = {
     f('context_window', 'contextWindow', SPECIAL, '`auto` (ask the server, else the profile) or a token count.', { env: true }),
     f('max_output', 'maxOutputTokens', { t: 'size', unit: 'tokens', min: 1 }, 'Reply cap in tokens.', { env: true, aliases: ['max_tokens'] }),
     f('temperature', 'temperature', { t: 'number', min: 0, max: 2 }, 'Sampling temperature.', { env: true }),
-    f('timeout', 'timeoutMs', { t: 'duration', min: 1 }, 'Per-request timeout.', { env: true }),
+    f('timeout', 'timeoutMs', { t: 'duration', min: 1 }, 'Longest wait for the first token of a reply (prefill on a CPU can take minutes).', { env: true }),
+    f('idle_timeout', 'idleTimeoutMs', { t: 'duration', min: 1 }, 'Longest silence in a reply after its first token; then the attempt is aborted.', { env: true }),
+    f('retry_budget', 'retryBudgetMs', { t: 'duration', min: 1 }, 'Longest time all attempts of one request take together, waits included.', { env: true }),
+    f('wait_notice', 'waitNoticeMs', { t: 'duration', min: 1 }, 'How often a wait for the model is reported (what for, how long so far).', { env: true }),
     f('retry', 'retry', SPECIAL, '{ max_attempts, backoff, interval, jitter } for transport failures.'),
     f('thinking_budget', 'thinkingBudgetTokens', { t: 'size', unit: 'tokens', min: 0 }, 'Cap on reasoning tokens.', { env: true }),
     f('optional', 'optional', { t: 'bool' }, 'When true and `name` resolves to nothing, the model is unavailable instead of an error.'),
@@ -90,12 +97,14 @@ export const FIELDS: Record<string, FieldSpec[]> = {
   context: [
     f('tool_result_max', 'toolResultMaxChars', { t: 'size', unit: 'chars', min: 100 }, 'Cap per tool result.', { env: true }),
     f('evict_at', 'evictAt', { t: 'percent' }, 'Context usage at which old tool results are evicted.', { env: true }),
+    f('evict_to', 'evictTo', { t: 'percent' }, 'Low-water mark: once past evict_at, old tool results are evicted down to this share in one step, so the requests after it only append (prefix caching).', { env: true }),
     f('read_guard', 'readGuard', { t: 'percent' }, 'Share of the window past which a whole-file read_file answers with an outline.', { env: true }),
-    f('keep_recent_turns', 'keepRecentTurns', { t: 'int', min: 0, max: 1000 }, 'Turns never evicted or compressed.', { env: true }),
+    f('keep_recent_turns', 'keepRecentTurns', { t: 'int', min: 0, max: 1000 }, 'Turns never compressed, and spared by eviction while evict_to can be reached without them (the newest always is).', { env: true }),
     f('reply_reserve', 'replyReserveTokens', { t: 'size', unit: 'tokens', min: 0 }, 'Tokens kept free for the reply.', { env: true }),
     f('reply_reserve_max', 'replyReserveMaxShare', { t: 'percent' }, 'Most of the window the reply reserve may take (small windows).', { env: true }),
     f('default_window', 'defaultContextWindow', { t: 'size', unit: 'tokens', min: 512 }, 'Context window when neither server nor profile says.', { env: true }),
-    f('compact_at', 'compactMaxWindow', { t: 'size', unit: 'tokens', min: 0 }, 'Compact mode (tools offered one category at a time, short descriptions) for context windows up to this size; 0 = never.', { env: true }),
+    f('compact_at', 'compactMaxWindow', { t: 'size', unit: 'tokens', min: 0 }, 'Compact mode (short tool descriptions, categories added as the model asks) for context windows up to this size; 0 = never.', { env: true }),
+    f('compact_open', 'compactOpen', { t: 'nameList' }, 'Compact mode: the tool categories offered from the first request (use_tools adds others); the tool list only grows, since each change makes a prefix-caching server prefill the whole prompt again.'),
     f('compress', 'compress', SPECIAL, 'The prompt that summarises history.'),
     f('skills_list', 'skillsListMaxTokens', { t: 'size', unit: 'tokens', min: 0 }, 'Most tokens the skills list (names and one-line descriptions) takes in the system prompt; 0 = no list.', { env: true }),
     f('mcp_wait', 'mcpWaitMs', { t: 'duration', min: 0, max: 600_000 }, 'How long a headless run (and the API) waits for its MCP servers to connect before the first request; the terminal never waits.', { env: true }),
@@ -111,7 +120,8 @@ export const FIELDS: Record<string, FieldSpec[]> = {
     f('on', 'on', SPECIAL, 'Event: turn, tool_call, tool_result, reply, plan.'),
     f('when', 'when', SPECIAL, 'Boolean expression over facts.'),
     f('then', 'then', SPECIAL, 'Action: steer("t"), reinject_task, force_tool("t"), rollback, escalate, compress, stop("why"), continue.'),
-    f('max_trips', 'maxTrips', { t: 'int', min: 1 }, 'Trips per session after which the guard stays quiet.'),
+    f('max_trips', 'maxTrips', { t: 'int', min: 1 }, 'Trips after which the guard stays quiet, counted per `scope`.'),
+    f('scope', 'scope', SCOPE, 'What the trip count belongs to: `task` (counted afresh for each task; the default) or `session`.'),
   ],
   tool: [
     f('trust', 'trust', SPECIAL, '{ demote_after, drop_after } consecutive failures.'),
@@ -127,6 +137,11 @@ export const FIELDS: Record<string, FieldSpec[]> = {
     f('validate', 'validate', SPECIAL, 'How each step is checked: [lint, compile, test] or none.'),
     f('prompt', 'prompt', SPECIAL, 'Prompt that writes the plan.'),
   ],
+  memory: [
+    f('entries', 'maxEntries', { t: 'int', min: 0, max: 50 }, 'Most evidence entries of earlier tasks injected at the start of a task (0 = none).', { env: true }),
+    f('tokens', 'maxTokens', { t: 'size', unit: 'tokens', min: 0 }, 'Token budget of what is injected (evidence and working memory).', { env: true }),
+    f('max_age', 'maxAgeMs', { t: 'duration', min: 1 }, 'Evidence older than this is not injected (it stays searchable).', { env: true }),
+  ],
   cache: [f('key', 'key', SPECIAL, 'hash(param, …)'), f('ttl', 'ttlMs', { t: 'duration', min: 1 }, 'Time to live.')],
   retry: [
     f('max_attempts', 'maxAttempts', { t: 'int', min: 1, max: 20 }, 'Attempts in total (1 = no retry).'),
@@ -136,11 +151,12 @@ export const FIELDS: Record<string, FieldSpec[]> = {
   ],
   trust: [
     f('demote_after', 'demoteAfter', { t: 'int', min: 1 }, 'Consecutive failures before the tool moves down the list.'),
-    f('drop_after', 'dropAfter', { t: 'int', min: 1 }, 'Consecutive failures before it is dropped for the session.'),
+    f('drop_after', 'dropAfter', { t: 'int', min: 1 }, 'Consecutive failures before it is dropped (for the rest of its `scope`).'),
+    f('scope', 'scope', SCOPE, 'What the failure count belongs to: `task` (a new task trusts the tool again; the default) or `session`.'),
   ],
 };
 
-export const DECLARATION_KINDS = ['agent', 'system', 'model', 'router', 'prompt', 'context', 'guard', 'tool', 'budget', 'plan'] as const;
+export const DECLARATION_KINDS = ['agent', 'system', 'model', 'router', 'prompt', 'context', 'guard', 'tool', 'budget', 'plan', 'memory'] as const;
 const NAMED = new Set(['model', 'router', 'prompt', 'guard', 'tool']);
 /** Member blocks that are really object-valued fields: `cache { key: …, ttl: … }`. */
 const BLOCK_FIELDS = new Set(['cache', 'retry', 'trust']);
@@ -222,6 +238,7 @@ class Binder {
       case 'context': return this.settingsDecl(decl, 'context');
       case 'budget': return this.settingsDecl(decl, 'budget');
       case 'plan': return this.plan(decl);
+      case 'memory': return this.settingsDecl(decl, 'memory');
     }
   }
 
@@ -273,7 +290,7 @@ class Binder {
     const env = envCall(expr);
     if (env) {
       if (!spec.env) {
-        this.diagnostics.report(MS.envMisuse, expr.span, [`'${spec.key}' is fixed when the file compiles; env() is allowed in model, context, budget and tool settings`]);
+        this.diagnostics.report(MS.envMisuse, expr.span, [`'${spec.key}' is fixed when the file compiles; env() is allowed in model, context, budget, memory and tool settings`]);
         return undefined;
       }
       const [nameArg, fallbackArg, extra] = env.call.args;
@@ -315,7 +332,7 @@ class Binder {
     };
     if (expr.type === 'Missing') return undefined;
     if (envCall(expr)) {
-      this.diagnostics.report(MS.envMisuse, expr.span, [`'${spec.key}' is fixed when the file compiles; env() is allowed in model, context, budget and tool settings`]);
+      this.diagnostics.report(MS.envMisuse, expr.span, [`'${spec.key}' is fixed when the file compiles; env() is allowed in model, context, budget, memory and tool settings`]);
       return undefined;
     }
     switch (type.t) {
@@ -373,6 +390,19 @@ class Binder {
         }
         return out;
       }
+      case 'nameList': {
+        if (expr.type !== 'List') return mismatch('a list of names, e.g. [read, write]');
+        const out: string[] = [];
+        for (const item of expr.items) {
+          const name = item.type === 'Name' ? item.name : item.type === 'String' ? item.value : undefined;
+          if (name === undefined) {
+            this.diagnostics.report(MS.typeMismatch, item.span, [`a name in '${spec.key}'`, describe(item)]);
+            return undefined;
+          }
+          out.push(name);
+        }
+        return out;
+      }
       case 'special':
         return undefined;
     }
@@ -382,6 +412,12 @@ class Binder {
     if (!field) return undefined;
     const value = this.constValue(field.value, this.spec(kind, field.key) ?? FIELDS[kind]!.find((s) => s.aliases?.includes(field.key))!);
     return typeof value === 'number' ? value : undefined;
+  }
+
+  private scopeOf(field: FieldNode | undefined, kind: string): StateScope | undefined {
+    if (!field) return undefined;
+    const value = this.constValue(field.value, this.spec(kind, field.key)!);
+    return (STATE_SCOPES as readonly unknown[]).includes(value) ? (value as StateScope) : undefined;
   }
 
   private ref(expr: Expr, expected: string): Ref | undefined {
@@ -594,6 +630,8 @@ class Binder {
     } else this.diagnostics.report(MS.missingField, decl.nameSpan!, [`guard '${decl.name}'`, 'then']);
     const maxTrips = this.numberOf(table.get('max_trips'), 'guard');
     if (maxTrips !== undefined) guard.maxTrips = maxTrips;
+    const scope = this.scopeOf(table.get('scope'), 'guard');
+    if (scope) guard.scope = scope;
     this.program.guards.push(guard);
   }
 
@@ -615,6 +653,8 @@ class Binder {
           continue;
         }
         tool.trust = { demoteAfter, dropAfter, span: field.span };
+        const scope = this.scopeOf(trust.get('scope'), 'trust');
+        if (scope) tool.trust.scope = scope;
       } else if (key === 'dedup') {
         const v = field.value;
         let window: number | undefined;
@@ -632,7 +672,7 @@ class Binder {
     this.program.tools.push(tool);
   }
 
-  private settingsDecl(decl: DeclarationNode, kind: 'context' | 'budget'): void {
+  private settingsDecl(decl: DeclarationNode, kind: 'context' | 'budget' | 'memory'): void {
     const table = this.fieldTable(kind, decl.members, kind);
     const out: SettingsDecl = { kind, span: decl.kindSpan, settings: {} };
     for (const [key, field] of table) {

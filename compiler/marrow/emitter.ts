@@ -70,6 +70,7 @@ export async function emitModule(input: EmitInput): Promise<string> {
       when: code(`(f: Facts): boolean => ${g.when ? exprText(g.when) : 'false'}`),
       then: g.then ? { name: g.then.name, args: g.then.args } : { name: 'continue', args: [] },
       maxTrips: g.maxTrips,
+      scope: g.scope ?? 'task',
       loc: loc(program.file, g.span.start.line),
     }])),
     plan: program.plan ? {
@@ -181,10 +182,12 @@ function policyValue(program: Program): Record<string, Value> {
   const pick = (settings: Record<string, Setting>, keys: string[]) =>
     Object.fromEntries(keys.filter((k) => settings[k]).map((k) => [k, settingValue(settings[k]!.value)]));
   const out: Record<string, Value> = {};
-  const context = pick(ctx, ['toolResultMaxChars', 'evictAt', 'readGuard', 'keepRecentTurns', 'replyReserveTokens', 'replyReserveMaxShare', 'defaultContextWindow', 'compactMaxWindow', 'skillsListMaxTokens', 'mcpWaitMs', 'mcpCallTimeoutMs']);
+  const context = pick(ctx, ['toolResultMaxChars', 'evictAt', 'evictTo', 'readGuard', 'keepRecentTurns', 'replyReserveTokens', 'replyReserveMaxShare', 'defaultContextWindow', 'compactMaxWindow', 'compactOpen', 'skillsListMaxTokens', 'mcpWaitMs', 'mcpCallTimeoutMs']);
   if (Object.keys(context).length) out.context = context;
   if (budget.maxTurns) out.loop = { maxTurns: settingValue(budget.maxTurns.value) };
-  const modelPolicy: Record<string, Value> = model ? pick(model.settings, ['timeoutMs', 'temperature', 'thinkingBudgetTokens']) : {};
+  const memory = pick(program.memory?.settings ?? {}, ['maxEntries', 'maxTokens', 'maxAgeMs']);
+  if (Object.keys(memory).length) out.memory = memory;
+  const modelPolicy: Record<string, Value> = model ? pick(model.settings, ['timeoutMs', 'idleTimeoutMs', 'retryBudgetMs', 'waitNoticeMs', 'maxOutputTokens', 'temperature', 'thinkingBudgetTokens']) : {};
   if (model?.retry) modelPolicy.retry = { maxAttempts: model.retry.maxAttempts, backoff: model.retry.backoff, intervalMs: model.retry.intervalMs, jitter: model.retry.jitter };
   if (budget.thinkingBudgetTokens) modelPolicy.thinkingBudgetTokens = settingValue(budget.thinkingBudgetTokens.value);
   if (Object.keys(modelPolicy).length) out.model = modelPolicy;
@@ -193,7 +196,7 @@ function policyValue(program: Program): Record<string, Value> {
   if (program.tools.length) {
     out.tools = Object.fromEntries(program.tools.map((t) => [t.name, {
       ...pick(t.settings, ['dedupWindow', 'readBeforeWrite', 'timeoutMs', 'retryTemperatures']),
-      trust: t.trust ? { demoteAfter: t.trust.demoteAfter, dropAfter: t.trust.dropAfter } : undefined,
+      trust: t.trust ? { demoteAfter: t.trust.demoteAfter, dropAfter: t.trust.dropAfter, scope: t.trust.scope ?? 'task' } : undefined,
     }]));
   }
   return out;

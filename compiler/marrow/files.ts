@@ -3,11 +3,14 @@ import { basename, join } from 'node:path';
 import type { Diagnostic } from '../common/index.js';
 import { compileSource, transpileToCommonJs, type CompileOptions } from './compile.js';
 
-/** What `marrow compile` and `build:agents` write next to each compiled module. */
+/**
+ * What `marrow compile` and `build:agents` write next to each compiled module. No clock: the
+ * same input gives byte-identical files in any process (reproducible builds); when it was
+ * compiled is the file's own mtime.
+ */
 export interface CompiledMeta {
   file: string;
   sourceHash: string;
-  compiledAt: string;
   diagnostics: Diagnostic[];
 }
 
@@ -39,7 +42,7 @@ export async function compileFileToDir(path: string, outDir: string, options: Co
   const meta = join(outDir, `${name}.meta.json`);
   writeAtomic(ts, result.code);
   writeAtomic(cjs, await transpileToCommonJs(result.code, `${name}.ts`));
-  const metaValue: CompiledMeta = { file: options.file, sourceHash: result.sourceHash, compiledAt: new Date().toISOString(), diagnostics: result.diagnostics };
+  const metaValue: CompiledMeta = { file: options.file, sourceHash: result.sourceHash, diagnostics: result.diagnostics };
   writeAtomic(meta, `${JSON.stringify(metaValue, null, 2)}\n`);
   return { ok: true, diagnostics: result.diagnostics, source, outputs: [ts, cjs, meta] };
 }

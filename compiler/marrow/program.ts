@@ -103,7 +103,12 @@ export interface GuardDecl {
   when?: Expr;
   then?: { name: string; args: Array<string | number>; span: SourceSpan; argSpans: SourceSpan[] };
   maxTrips?: number;
+  /** What `max_trips` counts over; unset = task. */
+  scope?: StateScope;
 }
+
+/** State that lasts for one task (reset when the next starts) or for the whole session. */
+export type StateScope = 'task' | 'session';
 
 export interface ToolDecl {
   kind: 'tool';
@@ -111,11 +116,11 @@ export interface ToolDecl {
   span: SourceSpan;
   /** dedupWindow, readBeforeWrite, timeoutMs, retryTemperatures, persist; trust is separate. */
   settings: Record<string, Setting>;
-  trust?: { demoteAfter: number; dropAfter: number; span: SourceSpan };
+  trust?: { demoteAfter: number; dropAfter: number; scope?: StateScope; span: SourceSpan };
 }
 
 export interface SettingsDecl {
-  kind: 'context' | 'budget' | 'agent';
+  kind: 'context' | 'budget' | 'memory' | 'agent';
   span: SourceSpan;
   settings: Record<string, Setting>;
 }
@@ -143,4 +148,5 @@ export interface Program {
   context?: SettingsDecl;
   budget?: SettingsDecl;
   plan?: PlanDecl;
+  memory?: SettingsDecl;
 }

@@ -12,7 +12,7 @@ import type { Planner } from './planner.js';
 import { replyReserve, toolPolicy, type AgentPolicy } from './policy.js';
 import { renderPrompt, systemPrompt, type SystemPromptInput } from './prompt.js';
 import { compactModeOn, ToolRouting } from './tool-routing.js';
-import { addUsage, type EmitFn, type RunResult } from './types.js';
+import { addUsage, type EmitFn, type RunResult, type TaskMemory } from './types.js';
 
 export interface AgentOptions {
   root: string;
@@ -34,6 +34,8 @@ export interface AgentOptions {
   planner?: Planner;
   /** A client for a model the layer declares (on its own endpoint): what `escalate` switches to. */
   clientFor?: (model: ResolvedModel) => ModelClient;
+  /** Evidence of earlier tasks told at a task's start, this task's recorded at its end (runtime/memory). */
+  memory?: TaskMemory;
 }
 
 /**
@@ -72,8 +74,6 @@ export class Agent {
   private correctedThisStep = false;
   /** Compact mode's tool routing; every call runs through its registry (the meta tool included). */
   private readonly routing: ToolRouting;
-  /** The task the routing was last reset for: each task starts at the choice of a category. */
-  private routedTask?: TaskState;
   /** After `escalate`: the stronger model the rest of the task talks to (cleared when a task starts). */
   private escalated?: { client: ModelClient; context: ContextInfo };
   /** `escalate` found no stronger model: said once per session, then quiet. */
@@ -82,7 +82,7 @@ export class Agent {
   private pendingCompression = false;
 
   constructor(private readonly opts: AgentOptions) {
-    this.routing = new ToolRouting(opts.tools, () => this.compactMode);
+    this.routing = new ToolRouting(opts.tools, () => this.compactMode, opts.policy.context.compactOpen);
     this.opts = { ...opts, tools: this.routing.registry };
     this.history.setSystem(this.buildSystemPrompt());
     this.history.onAdd = (entry) => this.opts.onEntry?.(entry);
@@ -97,6 +97,7 @@ export class Agent {
   /** Forgets the conversation (the system prompt stays). */
   clear(): void {
     this.history.entries.splice(1);
+    this.routing.reset();
   }
 
   get currentTurn(): number {
@@ -140,7 +141,29 @@ export class Agent {
 
   private emit: EmitFn = (event, payload) => this.opts.emit?.(event, payload);
 
+  /**
+   * What belongs to a task starts afresh: its facts, the correction streak, an escalation, and
+   * what `agents/*.marrow` declares `scope: task` (guard trips, tool trust). Compact mode's tool
+   * list does not: it only grows within a session (a prefix-caching server keeps its prompt).
+   * Session-scoped state (the history, session-scoped trips and trust, token totals) goes on.
+   */
+  private beginTask(text: string): void {
+    this.task = { text, steps: 0, calls: [], tokens: 0 };
+    this.correctionStreak = 0;
+    this.correctedThisStep = false;
+    this.escalated = undefined; // an escalation lasts for its task: the session's own model takes the next
+    this.opts.tools.beginTask();
+    this.opts.cognition?.beginTask();
+  }
+
+  /** One task: the loop, then its evidence goes to memory. */
   async run(task: string, signal?: AbortSignal): Promise<RunResult> {
+    const result = await this.runTask(task, signal);
+    this.remember((memory) => memory.record(result));
+    return result;
+  }
+
+  private async runTask(task: string, signal?: AbortSignal): Promise<RunResult> {
     const started = Date.now();
     const result: RunResult = {
       response: '',
@@ -157,17 +180,14 @@ export class Agent {
     const { policy } = this.opts;
     this.turn++;
     const firstTurn = this.turn;
-    this.task = { text: task, steps: 0, calls: [], tokens: 0 };
-    this.correctionStreak = 0;
-    this.correctedThisStep = false;
-    this.escalated = undefined; // an escalation lasts for its task: the session's own model takes the next
+    this.beginTask(task);
     this.history.add({ message: { role: 'user', content: task }, turn: this.turn, kind: 'task' });
     try {
       if (this.opts.cognition) {
         const { kind } = await classifyTask(this.opts.cognition, task, this.opts.planner?.mode ?? this.opts.config.plan, this.snapshot(), signal);
         this.task.kind = kind;
       }
-      await this.planIfWanted(task, signal);
+      await this.prepareTask(task, signal);
       for (let step = 0; step < policy.loop.maxTurns; step++) {
         if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
         if (step > 0) this.turn++;
@@ -239,7 +259,7 @@ export class Agent {
           if (before.stop) throw new GuardStop(before.stop);
           // A guard that objects to a call (the same call again and again) answers instead of the tool.
           const outcome: ToolOutcome = before.notes.length
-            ? { name: call.name, ok: false, output: before.notes.join('\n'), ms: 0, filesCreated: [], filesEdited: [] }
+            ? { name: call.name, ok: false, output: before.notes.join('\n'), ms: 0, filesCreated: [], filesEdited: [], errorKind: 'guard' }
             : await this.opts.tools.run({ name: call.name, arguments: call.arguments, id: call.id }, { signal });
           this.task.calls.push({ ...record, ok: outcome.ok });
           const after = this.guard('tool_result', { currentTool: { name: call.name, ok: outcome.ok } });
@@ -249,7 +269,7 @@ export class Agent {
             after.stop ??= onPlan.stop;
           }
           if (after.notes.length) outcome.output = `${outcome.output}\n\n${after.notes.join('\n')}`;
-          this.emit('tool_end', { name: call.name, ms: outcome.ms, ok: outcome.ok, output: outcome.output, cached: outcome.cached });
+          this.emit('tool_end', { name: call.name, ms: outcome.ms, ok: outcome.ok, output: outcome.output, cached: outcome.cached, errorKind: outcome.errorKind });
           result.toolCalls.push({ name: call.name, args: call.arguments, ok: outcome.ok, ms: outcome.ms, ...(outcome.cached ? { cached: true } : {}) });
           for (const f of outcome.filesCreated) created.add(f);
           for (const f of outcome.filesEdited) if (!created.has(f)) edited.add(f);
@@ -289,10 +309,6 @@ export class Agent {
 
   /** One model call under the window budget; falls back to text tool calls if the server refuses `tools`. */
   private async complete(signal?: AbortSignal): Promise<CompletionResult> {
-    if (this.routedTask !== this.task) {
-      this.routedTask = this.task;
-      this.routing.reset();
-    }
     // In text mode the system prompt lists the tools: in compact mode it follows the category.
     if (this.textMode && this.routing.active) this.history.setSystem(this.buildSystemPrompt());
     const tools = this.textMode ? undefined : this.routing.offered();
@@ -319,7 +335,7 @@ export class Agent {
 
   /**
    * Before each request: a compression a guard asked for comes first; then, past `evict_at` of
-   * the budget, old tool results become stubs; if that is not enough, older turns are compressed
+   * the budget, old tool results become stubs down to `evict_to`; if that is not enough, older turns are compressed
    * into a summary by the summarize_history prompt (keeping the task, decisions and file names);
    * only then are whole old turns dropped.
    */
@@ -330,7 +346,11 @@ export class Agent {
       const notDone = await this.compressHistory(budget, 'as a guard asked', signal);
       if (notDone) this.emit('notice', { message: `compress: history left as it is (${notDone})` });
     }
-    this.history.evict(Math.floor(budget * context.evictAt), this.turn, context.keepRecentTurns);
+    // Hysteresis: nothing changes until evict_at, then one large step down to evict_to, so the
+    // requests in between only append and a prefix-caching server prefills only what is new.
+    if (this.history.tokens() > budget * context.evictAt) {
+      this.history.evict(Math.floor(budget * Math.min(context.evictTo, context.evictAt)), this.turn, context.keepRecentTurns);
+    }
     if (this.history.tokens() <= budget) return;
     await this.compressHistory(budget, `to stay within the ${this.mainContext().window}-token window`, signal);
     this.history.dropOldTurns(budget, this.turn);
@@ -355,6 +375,25 @@ export class Agent {
     this.history.replaceWithSummary(old, `Summary of the earlier work on this task (older turns compressed):\n${summary.trim().slice(0, maxChars)}`);
     this.emit('notice', { message: `compressed ${old.length} older messages into a summary ${why}` });
     return undefined;
+  }
+
+  /** Before the first request: what memory recalls for the task, then the plan. */
+  private async prepareTask(task: string, signal?: AbortSignal): Promise<void> {
+    this.remember((memory) => {
+      const recalled = memory.recall(task);
+      if (recalled) this.note(recalled);
+    });
+    await this.planIfWanted(task, signal);
+  }
+
+  /** Memory helps but never stops a task: a broken store is a notice. */
+  private remember(use: (memory: TaskMemory) => void): void {
+    if (!this.opts.memory) return;
+    try {
+      use(this.opts.memory);
+    } catch (err) {
+      this.emit('notice', { message: `memory: ${(err as Error).message}` });
+    }
   }
 
   /**
@@ -394,8 +433,9 @@ export class Agent {
 
   /** Native tool calls when the server sent them, else calls written as text in any dialect. */
   private interpret(reply: CompletionResult): { calls: ParsedToolCall[]; errors: ToolCallError[]; content: string } {
-    // Every callable tool, not only those offered: a direct call outside the category still counts.
-    const defs = this.opts.tools.definitions();
+    // Every callable tool, not only those offered: a direct call outside the category still
+    // counts, and a call to a tool trust decay disabled is answered with why, not dropped.
+    const defs = this.opts.tools.callable();
     if (!this.opts.config.survivalKit) return strictNativeCalls(reply);
     if (reply.toolCalls.length > 0) {
       const calls: ParsedToolCall[] = [];
@@ -513,6 +553,7 @@ export class Agent {
   private apply(trip: TrippedGuard, runtime: CognitionRuntime, effects: GuardEffects): void {
     const { name, args } = trip.action;
     this.emit('notice', { message: `guard ${trip.guard} (${trip.loc}) tripped: ${name}${args.length ? `(${args.join(', ')})` : ''}` });
+    this.emit('guard', { guard: trip.guard, action: name });
     switch (name) {
       case 'steer':
         effects.notes.push(runtime.renderSteer(String(args[0]), { task: this.task.text, tool: this.task.calls.at(-1)?.name }));

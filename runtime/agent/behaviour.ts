@@ -59,6 +59,7 @@ export function modelClients(
         apiKey: ownServer ? apiKeyFor(spec.endpoint!, { declared: spec.apiKey, sessionBaseUrl: clientOptions.baseUrl, sessionKey: clientOptions.apiKey, providers: providerKeys }) : (spec.apiKey ?? clientOptions.apiKey),
         model: spec.name,
         transport: ownServer ? 'openai' : clientOptions.transport,
+        flavor: ownServer ? undefined : clientOptions.flavor,
       });
       clients.set(key, client);
     }

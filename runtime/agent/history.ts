@@ -45,22 +45,27 @@ export class History {
   }
 
   /**
-   * Stage 1 of keeping under the window: past `evictAt × budget`, old tool results become
-   * one-line stubs, oldest first, never those of the last `keepRecentTurns` turns.
+   * Stage 1 of keeping under the window: old tool results become one-line stubs, oldest first,
+   * until the history is within `thresholdTokens`. The last `keepRecentTurns` turns are spared
+   * while that reaches the threshold; when it does not, fewer are, down to the newest finished
+   * turn (whose results the model has not seen yet) — one deep step now instead of one stub on
+   * every following request, each of which would make a prefix-caching server prefill again.
    */
   evict(thresholdTokens: number, currentTurn: number, keepRecentTurns: number): number {
     let total = this.tokens();
     let evicted = 0;
-    const protectedFrom = currentTurn - keepRecentTurns + 1;
-    for (const entry of this.entries) {
-      if (total <= thresholdTokens) break;
-      if (entry.kind !== 'tool_result' || entry.evicted || entry.turn >= protectedFrom) continue;
-      const before = countMessageTokens(entry.message);
-      const stub = `[${entry.tool ?? 'tool'} result removed to save context; call the tool again if you still need it]`;
-      entry.message = { ...entry.message, content: stub } as ChatMessage;
-      entry.evicted = true;
-      total -= before - countMessageTokens(entry.message);
-      evicted++;
+    for (let keep = Math.max(2, keepRecentTurns); keep >= 2 && total > thresholdTokens; keep--) {
+      const protectedFrom = currentTurn - keep + 1;
+      for (const entry of this.entries) {
+        if (total <= thresholdTokens) break;
+        if (entry.kind !== 'tool_result' || entry.evicted || entry.turn >= protectedFrom) continue;
+        const before = countMessageTokens(entry.message);
+        const stub = `[${entry.tool ?? 'tool'} result removed to save context; call the tool again if you still need it]`;
+        entry.message = { ...entry.message, content: stub } as ChatMessage;
+        entry.evicted = true;
+        total -= before - countMessageTokens(entry.message);
+        evicted++;
+      }
     }
     return evicted;
   }

@@ -216,6 +216,7 @@ export class Planner implements StepTracker {
       signal,
     });
     if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
+    this.opts.emit?.('check', { command, ok: run.ok, exitCode: run.exitCode });
     return run;
   }
 
@@ -225,6 +226,7 @@ export class Planner implements StepTracker {
     const runtime = this.opts.cognition;
     if (runtime?.config.prompts.diagnose_error) {
       const diagnosis = await runtime.diagnoseError(run.command, run.output, run.exitCode ?? -1, { signal }).catch(() => undefined);
+      if (diagnosis) this.opts.emit?.('diagnosis', { command: run.command, category: diagnosis.category });
       if (diagnosis) lines.push(`Diagnosis (${diagnosis.category}): ${diagnosis.cause}. Suggested fix: ${diagnosis.fix}`);
     }
     lines.push('Fix this, then call step_done again.');

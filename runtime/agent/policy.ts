@@ -16,8 +16,11 @@ export interface ToolPolicy {
   /** The first write to an existing file the session has not read is refused with a hint. */
   readBeforeWrite?: boolean;
   timeoutMs?: number;
-  /** Consecutive failures after which the tool is demoted in the schema list / dropped for the session. */
-  trust?: { demoteAfter: number; dropAfter: number };
+  /**
+   * Consecutive failures after which the tool is demoted in the schema list / dropped; the count
+   * starts afresh with each task unless `scope` is 'session'.
+   */
+  trust?: { demoteAfter: number; dropAfter: number; scope?: 'task' | 'session' };
   /** Temperature offsets for retries of a failed call, in order (e.g. [-0.15, +0.15, 0]). */
   retryTemperatures?: number[];
 }
@@ -28,6 +31,11 @@ export interface AgentPolicy {
     toolResultMaxChars: number;
     /** Fraction of the context window past which old tool results are evicted. */
     evictAt: number;
+    /**
+     * Fraction of the budget eviction goes down to once it starts (below `evictAt`): compaction in
+     * rare large steps, so a prefix-caching server re-processes old tokens rarely, not every request.
+     */
+    evictTo: number;
     /**
      * Share of the context window past which a read_file without a range answers with an outline
      * (first lines, declarations, how to read a range) instead of the content.
@@ -45,6 +53,11 @@ export interface AgentPolicy {
      * picks a tool category first and sees only that category's short schemas. 0 = never.
      */
     compactMaxWindow: number;
+    /**
+     * Compact mode's tool categories offered from the first request, before any `use_tools`: a
+     * change to the tool list makes a prefix-caching server prefill the whole prompt again.
+     */
+    compactOpen?: string[];
     /** Most tokens the skills list takes in the system prompt (names and one-line descriptions); 0 = none. */
     skillsListMaxTokens: number;
     /** A headless run (and the API) waits this long for its MCP servers before the first request. */
@@ -56,8 +69,26 @@ export interface AgentPolicy {
     /** Model round-trips per task before the run stops as failed. */
     maxTurns: number;
   };
+  /** What is recalled at the start of a task (runtime/memory), declared by `memory { … }`. */
+  memory: {
+    /** Most evidence entries of earlier tasks injected (0 = none). */
+    maxEntries: number;
+    /** Token budget of the injected block (evidence and working memory). */
+    maxTokens: number;
+    /** Evidence older than this is not injected (it stays searchable with memory_load). */
+    maxAgeMs: number;
+  };
   model: {
+    /** Longest wait for the first token of a reply. */
     timeoutMs: number;
+    /** Longest silence within a reply after its first token. */
+    idleTimeoutMs: number;
+    /** All attempts of one request together, waits included. */
+    retryBudgetMs: number;
+    /** How often a wait is reported. */
+    waitNoticeMs: number;
+    /** A reply longer than this (counted client-side) is stopped: an endless stream ends. */
+    maxOutputTokens: number;
     retry: RetryPolicy;
     thinkingBudgetTokens: number;
     temperature: number;
@@ -75,9 +106,10 @@ export interface AgentPolicy {
  * nowhere else: `loadAgentLayers(...).policy` (or `loadBuiltinPolicy()`) is the default policy.
  */
 const REQUIRED_FIELDS = [
-  'context.toolResultMaxChars', 'context.evictAt', 'context.readGuard', 'context.keepRecentTurns', 'context.replyReserveTokens', 'context.replyReserveMaxShare', 'context.defaultContextWindow', 'context.compactMaxWindow', 'context.skillsListMaxTokens', 'context.mcpWaitMs', 'context.mcpCallTimeoutMs',
+  'context.toolResultMaxChars', 'context.evictAt', 'context.evictTo', 'context.readGuard', 'context.keepRecentTurns', 'context.replyReserveTokens', 'context.replyReserveMaxShare', 'context.defaultContextWindow', 'context.compactMaxWindow', 'context.skillsListMaxTokens', 'context.mcpWaitMs', 'context.mcpCallTimeoutMs',
   'loop.maxTurns',
-  'model.timeoutMs', 'model.retry.maxAttempts', 'model.retry.backoff', 'model.retry.intervalMs', 'model.retry.jitter', 'model.thinkingBudgetTokens', 'model.temperature',
+  'memory.maxEntries', 'memory.maxTokens', 'memory.maxAgeMs',
+  'model.timeoutMs', 'model.idleTimeoutMs', 'model.retryBudgetMs', 'model.waitNoticeMs', 'model.maxOutputTokens', 'model.retry.maxAttempts', 'model.retry.backoff', 'model.retry.intervalMs', 'model.retry.jitter', 'model.thinkingBudgetTokens', 'model.temperature',
   'shell.persist', 'shell.timeoutMs',
   'tools',
 ] as const;

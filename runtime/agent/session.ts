@@ -1,10 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { applyConfigToPolicy, loadConfig, type SmallCodeConfig } from '../config/load.js';
+import { shellConfinement, shellEnvironment } from '../sandbox/index.js';
+import { existsSync, realpathSync } from 'node:fs';
 import { ModelClient } from '../model/client.js';
 import { chooseModel, detectContext, discoverServer, type ContextInfo, type ServerInfo } from '../model/server.js';
 import { countTokens, loadTokenizer } from '../model/tokens.js';
+import { ensureStateDir, readProjectState, writeProjectState } from '../store/project-state.js';
 import { createToolRegistry, fromPlainTool, stepDoneTool, type Tool, type ToolRegistry, type ToolRegistryOptions } from '../tools/index.js';
+import { Memory } from '../memory/index.js';
+import { memoryLoadTool } from '../tools/memory_load.js';
+import { memoryRememberTool } from '../tools/memory_remember.js';
 import { Agent, type AgentOptions } from './agent.js';
 import type { AgentPolicy } from './policy.js';
 import type { AgentLayers, CognitionRuntime } from '../cognition/index.js';
@@ -13,7 +19,7 @@ import { Planner } from './planner.js';
 import { testCommand } from './checks.js';
 import { summarizeProject } from './project-summary.js';
 import type { SystemPromptInput } from './prompt.js';
-import type { EmitFn } from './types.js';
+import type { AgentEventName, AgentEvents, EmitFn } from './types.js';
 import type { McpServers } from '../mcp/index.js';
 import type { Skill } from '../skills/index.js';
 import { packageVersion } from '../package-root.js';
@@ -27,9 +33,13 @@ export interface SessionOptions {
   policy?: (policy: AgentPolicy) => AgentPolicy;
   /** Lets the user pick a model when the server lists several (interactive mode). */
   pickModel?: (ids: string[]) => Promise<string | undefined>;
+  /** Use the model chosen last in this project (.smallcode/state.json) and remember a new pick (the terminal). */
+  rememberModel?: boolean;
   emit?: EmitFn;
-  /** Gate for shell commands (interactive approval); headless runs leave it unset. */
+  /** Gate for shell commands and config-file writes (interactive approval, or the headless policy). */
   approve?: ToolRegistryOptions['approve'];
+  /** `smallcode run` and the API: no one to ask; the sandbox is on by default (SMALLCODE_SANDBOX=auto). */
+  headless?: boolean;
   onEntry?: AgentOptions['onEntry'];
   /** Reuse a session id (resuming a saved session). */
   sessionId?: string;
@@ -59,6 +69,10 @@ export interface Session {
   cognition: CognitionRuntime;
   /** The skills found for this session (built-in, plugins, user, project), fixed for the session. */
   skills: Skill[];
+  /** The shell runs inside a sandbox (SMALLCODE_SANDBOX); the approval policy `on-request` asks less then. */
+  sandboxed: boolean;
+  /** Evidence, facts, working memory and knowledge/ (runtime/memory); `/memory` reads it. */
+  memory: Memory;
   /** The configured MCP servers (undefined when none is configured). */
   mcp: McpServers | undefined;
   close(): Promise<void>;
@@ -110,10 +124,20 @@ async function findSkills(root: string, env: NodeJS.ProcessEnv, opts: SessionOpt
   return skills;
 }
 
+/** The shell's environment without secrets and its sandbox, each announced once. */
+function shellSetup(root: string, config: SmallCodeConfig, env: NodeJS.ProcessEnv, headless: boolean, emit: SessionOptions['emit']) {
+  const scrubbed = shellEnvironment(env, { pass: config.shellEnvPass, secretValues: [config.apiKey, ...Object.values(config.keys)] });
+  const confinement = shellConfinement({ mode: config.sandbox, headless, root: realpathSync(root), network: config.sandboxNetwork });
+  emit?.('notice', { message: confinement.notice });
+  if (scrubbed.removed.length) {
+    emit?.('notice', { message: `shell commands do not see ${scrubbed.removed.join(', ')} (secrets; SMALLCODE_SHELL_ENV_PASS passes a variable)` });
+  }
+  return { env: scrubbed.env, confinement };
+}
+
 /** The MCP servers of the configuration files, started (the module loads only when one is configured). */
 async function startMcp(root: string, env: NodeJS.ProcessEnv, policy: AgentPolicy, opts: SessionOptions): Promise<McpServers | undefined> {
   const { mcpConfigFiles } = await import('../mcp/config.js');
-  const { existsSync } = await import('node:fs');
   if (!mcpConfigFiles(root, env).some((file) => existsSync(file))) return undefined;
   const { McpServers } = await import('../mcp/index.js');
   const servers = McpServers.fromConfig({
@@ -132,14 +156,25 @@ async function startMcp(root: string, env: NodeJS.ProcessEnv, policy: AgentPolic
 
 export async function createSession(opts: SessionOptions): Promise<Session> {
   const env = opts.env ?? process.env;
+  // Memory follows the session's events (tool calls, checks, guard trips) to record each task.
+  let memory: Memory | undefined;
+  const outer = opts.emit;
+  const emit: EmitFn = <K extends AgentEventName>(event: K, payload: AgentEvents[K]) => {
+    memory?.observe(event, payload);
+    outer?.(event, payload);
+  };
+  opts = { ...opts, emit };
   const root = resolve(opts.cwd);
   const tokenizer = loadTokenizer();
   const config = await loadConfig({ cwd: root, env, overrides: opts.overrides });
+  ensureStateDir(root);
   const layers = await loadBehaviour({ root, env: { ...env, ...config.vars }, emit: opts.emit });
   let policy = applyConfigToPolicy(layers.policy, config);
   if (opts.policy) policy = opts.policy(policy);
   const server = await discoverServer(config, env);
-  const chosen = await chooseModel(server, config, opts.pickModel);
+  if (server.notice) opts.emit?.('notice', { message: server.notice });
+  const chosen = await chooseModel(server, config, opts.pickModel, opts.rememberModel ? readProjectState(root).model : undefined);
+  if (chosen.picked && opts.rememberModel) writeProjectState(root, { model: chosen.model });
   if (chosen.notice) opts.emit?.('notice', { message: chosen.notice });
   const context = await detectContext(server, chosen.model, config, policy.context.defaultContextWindow);
   if (context.notice) opts.emit?.('notice', { message: context.notice });
@@ -148,7 +183,9 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     baseUrl: server.baseUrl,
     apiKey: config.apiKey,
     transport: context.transport,
+    flavor: context.flavor,
     numCtx: context.numCtx,
+    keepAlive: config.ollamaKeepAlive,
     policy: policy.model,
     thinkingDisable: config.thinkingDisable,
     log: (line: string) => opts.emit?.('notice', { message: line }),
@@ -161,18 +198,31 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     warn: (message: string) => opts.emit?.('notice', { message }),
   });
   const id = opts.sessionId ?? newSessionId();
+  memory = new Memory({
+    root,
+    sessionId: id,
+    env: { ...env, ...config.vars },
+    backend: config.store,
+    evidence: !config.evidenceDisable,
+    policy: policy.memory,
+    knowledgeMaxTokens: config.knowledgeMaxTokens,
+    announce: (message) => opts.emit?.('notice', { message }),
+  });
   const mcp = await startMcp(root, env, policy, opts);
   const skills = await findSkills(root, env, opts);
   const { useSkillTool } = await import('../tools/use_skill.js');
-  const planner = new Planner({ root, config, policy, cognition, env, emit: opts.emit, approve: opts.approve });
+  const shell = shellSetup(root, config, env, Boolean(opts.headless), opts.emit);
+  const planner = new Planner({ root, config, policy, cognition, env: shell.env, emit: opts.emit, approve: opts.approve });
   const tools = createToolRegistry({
     root,
     policy,
     sessionId: id,
-    env,
+    env: shell.env,
+    confinement: shell.confinement,
     approve: opts.approve,
+    allowConfigWrites: config.allowConfigWrites,
     snapshots: config.snapshot,
-    extraTools: [...(await projectTools(root)), stepDoneTool(planner), ...(skills.length ? [useSkillTool(() => skills)] : [])],
+    extraTools: [...(await projectTools(root)), stepDoneTool(planner), memoryRememberTool(memory), memoryLoadTool(memory), ...(skills.length ? [useSkillTool(() => skills)] : [])],
     ...(mcp ? { dynamicTools: () => mcp.tools() } : {}),
     // The registry exists before the agent; read_file asks for the state at each call. The read
     // guard is part of the survival kit: with the kit off, reads are sized by the cap alone.
@@ -183,7 +233,7 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
   const { skillsListing } = await import('../skills/index.js');
   const skillsList = skillsListing(skills, policy.context.skillsListMaxTokens);
   if (skillsList) knowledge.skills = skillsList;
-  const agent = new Agent({ root, config, policy, client, tools, context, knowledge, cognition, planner, sessionId: id, emit: opts.emit, onEntry: opts.onEntry, clientFor });
+  const agent = new Agent({ root, config, policy, client, tools, context, knowledge, cognition, planner, sessionId: id, emit: opts.emit, onEntry: opts.onEntry, clientFor, memory });
   agentRef = agent;
   return {
     id,
@@ -200,8 +250,11 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     layers,
     cognition,
     skills,
+    sandboxed: shell.confinement.wrap !== null,
+    memory,
     mcp,
     close: async () => {
+      memory.close();
       await Promise.all([tools.dispose(), mcp?.close()]);
     },
   };

@@ -1,8 +1,10 @@
 /**
  * Compact mode: two-stage tool routing for small context windows. Six tool schemas cost an 8k
  * window several hundred tokens on every request, so the model first sees one small meta tool
- * (`use_tools`) naming the categories; once it picks one, the requests carry only that
- * category's schemas, shortened, plus the meta tool — until it picks another.
+ * (`use_tools`) naming the categories; once it picks one, the requests carry that category's
+ * schemas, shortened, plus the meta tool. Picking another adds its schemas: the list only grows
+ * within a session, because the tool list sits at the top of the prompt a chat template renders
+ * and every change to it makes a prefix-caching server prefill the whole conversation again.
  *
  * Forgiving like the rest of SmallCode: a model that calls a real tool directly (it knows them
  * from the system prompt, or guesses) gets it executed, and the current category follows that
@@ -61,9 +63,9 @@ function stripSchema(node: unknown): unknown {
   return out;
 }
 
-/** The routing state of one agent: which category the model works in now. */
+/** The routing state of one agent: which categories the model has opened, in the order it did. */
 export class ToolRouting {
-  private current: ToolCategory | undefined;
+  private readonly opened = new Set<ToolCategory>();
   /** The registry the loop runs calls through: the tools, plus the meta tool in compact mode. */
   readonly registry: ToolRegistry;
 
@@ -71,7 +73,10 @@ export class ToolRouting {
     private readonly tools: ToolRegistry,
     /** Asked on every request: the window can change mid-session (/model). */
     private readonly compact: () => boolean,
+    /** Categories open from the first request (context.compact_open): they never change the tool list later. */
+    private readonly initial: readonly string[] = [],
   ) {
+    this.open(initial);
     this.registry = this.routedRegistry();
   }
 
@@ -79,29 +84,38 @@ export class ToolRouting {
     return this.compact();
   }
 
-  /** The category whose tools are offered now (undefined: only the meta tool). */
-  get category(): ToolCategory | undefined {
-    return this.current;
+  /** The categories whose tools are offered (none: only the meta tool). */
+  get categories(): ToolCategory[] {
+    return [...this.opened];
   }
 
-  /** A new task starts at the choice of a category. */
+  /** Offers these categories' tools from the next request on (unknown names are ignored). */
+  open(categories: readonly string[]): void {
+    for (const c of categories) if ((TOOL_CATEGORIES as readonly string[]).includes(c)) this.opened.add(c as ToolCategory);
+  }
+
+  /** Back to the meta tool alone (a cleared conversation: the server prefills from scratch anyway). */
   reset(): void {
-    this.current = undefined;
+    this.opened.clear();
+    this.open(this.initial);
   }
 
   /**
-   * The schemas one request carries: all of them, or in compact mode the category's, short, and
-   * the meta tool. Plan tools (step_done, offered only while a plan is in progress) ride along in
-   * every category: the plan shown each turn tells the model to call them.
+   * The schemas one request carries: all of them, or in compact mode those of the opened
+   * categories, short, in the order they were opened (so an opened category appends), and the
+   * meta tool. Plan tools (step_done, offered only while a plan is in progress) ride along: the
+   * plan shown each turn tells the model to call them.
    */
   offered(): ToolDefinition[] {
     const all = this.tools.definitions();
     if (!this.active) return all;
-    const shown = (name: string) => {
-      const category = this.tools.categoryOf(name);
-      return category === 'plan' || (this.current !== undefined && category === this.current);
+    const order = [...this.opened];
+    const rank = (d: ToolDefinition) => {
+      const category = this.tools.categoryOf(d.function.name);
+      return category === 'plan' ? order.length : category ? order.indexOf(category) : -1;
     };
-    return [...all.filter((d) => shown(d.function.name)).map(shortenDefinition), this.routeDefinition(all)];
+    const shown = all.filter((d) => rank(d) >= 0).sort((a, b) => rank(a) - rank(b));
+    return [this.routeDefinition(all), ...shown.map(shortenDefinition)];
   }
 
   /** Tool names by category, for the categories that have tools now (trust decay may have dropped some). */
@@ -138,7 +152,7 @@ export class ToolRouting {
       const choices = [...groups].map(([c, names]) => `${c} (${names.join(', ')})`).join(', ');
       return done(false, `Unknown category '${String(args.category ?? '')}'. Pick one of: ${choices}.`);
     }
-    this.current = category;
+    this.opened.add(category);
     return done(true, `Tools now available: ${groups.get(category)!.join(', ')}. Call one of them (${ROUTE_TOOL} again for another category).`);
   }
 
@@ -147,15 +161,20 @@ export class ToolRouting {
     return {
       // Every tool stays callable in compact mode; only what each request *offers* is narrowed.
       definitions: () => (this.active ? [...tools.definitions(), this.routeDefinition(tools.definitions())] : tools.definitions()),
+      callable: () => (this.active ? [...tools.callable(), this.routeDefinition(tools.definitions())] : tools.callable()),
       has: (name) => tools.has(name) || (name === ROUTE_TOOL && this.active),
       categoryOf: (name) => tools.categoryOf(name),
       beginTurn: (turn) => tools.beginTurn(turn),
+      // The opened categories stay: the tool list only grows within a session (prefix caching).
+      beginTask: () => {
+        tools.beginTask();
+      },
       run: async (call, opts) => {
         if (call.name === ROUTE_TOOL && this.active) return this.route(call.arguments ?? {}, performance.now());
         const outcome = await tools.run(call, opts);
-        // A direct call outside the current category moves there: its retry needs those schemas.
+        // A direct call outside the opened categories opens its own: its retry needs those schemas.
         const category = tools.categoryOf(call.name);
-        if (category && category !== 'plan') this.current = category;
+        if (category && category !== 'plan') this.opened.add(category);
         return outcome;
       },
       dispose: () => tools.dispose(),

@@ -48,6 +48,7 @@ export class SmallCode extends EventEmitter {
       env,
       overrides,
       policy,
+      headless: true, // no one to ask: the shell sandbox is on by default, as for `smallcode run`
       // 'error' is only emitted when someone listens: an unhandled 'error' event would throw.
       emit: (event, payload) => {
         if (event !== 'error' || this.listenerCount('error') > 0) this.emit(event, payload);

@@ -12,30 +12,50 @@ export async function main(argv: string[]): Promise<void> {
   const cli = cac('smallcode');
   let pending: Promise<number> | undefined;
 
-  const dispatch = (load: Loader, args: string[], options: Record<string, unknown>) => {
-    const ctx: CommandContext = { args, options, cwd: String(options.cwd ?? process.cwd()), env: process.env, stdout: process.stdout, stderr: process.stderr };
-    pending = load().then((m) => m.default(ctx));
+  /** `inProject`: the command works on the project (run, the terminal), not on files named relative to the shell's folder. */
+  const dispatch = (load: Loader, args: string[], options: Record<string, unknown>, inProject = false) => {
+    pending = (async () => {
+      const given = options.cwd === undefined ? undefined : String(options.cwd);
+      const { resolveProjectRoot } = await import('../config/project-root.js');
+      const cwd = inProject ? resolveProjectRoot(given, process.cwd()) : resolveProjectRoot(given ?? '.', process.cwd());
+      const ctx: CommandContext = { args, options, cwd, env: process.env, stdout: process.stdout, stderr: process.stderr };
+      return (await load()).default(ctx);
+    })();
   };
 
   cli
     .option('--cwd <dir>', 'Project root to work in (default: current directory)')
     .option('--model <id>', 'Model id (overrides SMALLCODE_MODEL)')
-    .option('--base-url <url>', 'OpenAI-compatible endpoint (overrides SMALLCODE_BASE_URL)');
+    .option('--base-url <url>', 'OpenAI-compatible endpoint (overrides SMALLCODE_BASE_URL)')
+    .option('--sandbox <mode>', 'Shell sandbox: auto (on for run), on, off (SMALLCODE_SANDBOX; see docs/security.md)')
+    .option('--approval <policy>', 'When shell commands ask first: never, on-request, untrusted (SMALLCODE_APPROVAL)');
 
   cli
-    .command('', 'Start an interactive session in this project')
+    .command('[...task]', 'Start an interactive session in this project; with a task, do it headless as `run` does')
     .option('--continue', 'Resume the most recent session of this project')
     .option('--resume [id]', 'Resume a saved session (its id or list number; without one, choose from a list)')
     .option('--classic', 'Plain line-by-line mode (dumb terminals, logs, screen readers)')
     .option('--yes', 'Run shell commands without asking for approval')
-    .action((options) => dispatch(() => import('./commands/repl.js'), [], options));
+    .option('--json', 'With a task: print the whole RunResult as JSON')
+    .option('--max-turns <n>', 'With a task: model round-trips before giving up')
+    .example('smallcode "create hello.py that prints hello world"')
+    .action((task: string[], options) => {
+      if (!task.length) return dispatch(() => import('./commands/repl.js'), [], options, true);
+      // The one-shot form users type: `smallcode "task"` is `smallcode run "task"`.
+      dispatch(async () => {
+        const typo = await mistypedCommand(task);
+        if (!typo) return import('./commands/run.js');
+        return { default: async (ctx: CommandContext) => (ctx.stderr.write(`smallcode: ${typo}. Run smallcode --help\n`), 2) };
+      }, task, options, true);
+    });
 
   cli
     .command('run <...task>', 'Do one task headless: progress to stderr, the answer to stdout')
     .option('--json', 'Print the whole RunResult as JSON')
     .option('--max-turns <n>', 'Model round-trips before giving up (default: from the policy, 25)')
+    .option('--allow-config-writes', 'Let the model write .env, smallcode.toml, .mcp.json, .git/hooks/* and .git/config without asking')
     .example('smallcode run "create hello.py that prints hello world"')
-    .action((task: string[], options) => dispatch(() => import('./commands/run.js'), task, options));
+    .action((task: string[], options) => dispatch(() => import('./commands/run.js'), task, options, true));
 
   cli
     .command('marrow <action> [file]', 'MarrowScript: check <file> | compile <file> [-o dir] | eject (copy agents/*.marrow to .smallcode/agents/)')
@@ -50,7 +70,7 @@ export async function main(argv: string[]): Promise<void> {
   cli
     .command('cognition', 'Show the loaded behaviour layers, their settings and live counters')
     .option('--json', 'As JSON')
-    .action((options) => dispatch(() => import('./commands/cognition.js'), [], options));
+    .action((options) => dispatch(() => import('./commands/cognition.js'), [], options, true));
 
   cli
     .command('bone <action> <file>', 'BoneScript: compile <file> [-o dir] [--target express] | check <file>')
@@ -75,12 +95,6 @@ export async function main(argv: string[]): Promise<void> {
   try {
     cli.parse(['node', 'smallcode', ...argv], { run: false });
     if (cli.options.help || cli.options.version) return;
-    if (!cli.matchedCommand) {
-      const name = cli.args[0];
-      process.stderr.write(`smallcode: unknown command '${name}'. Run smallcode --help\n`);
-      process.exitCode = 2;
-      return;
-    }
     await cli.runMatchedCommand();
     process.exitCode = pending ? await pending : 0;
   } catch (err) {
@@ -98,4 +112,18 @@ export async function main(argv: string[]): Promise<void> {
     process.stderr.write(`smallcode: internal error: ${e.stack ?? e}\n`);
     process.exitCode = 1;
   }
+}
+
+/** The names `smallcode <word>` dispatches on; any other words are a task. */
+const COMMANDS = ['run', 'marrow', 'cognition', 'bone'];
+
+/**
+ * A task of one word that is a command misspelt (`smallcode marow`) is a usage error, not a job
+ * for the model: the same "did you mean" rule as MarrowScript's diagnostics.
+ */
+async function mistypedCommand(task: string[]): Promise<string | undefined> {
+  if (task.length !== 1 || !/^[a-z]+$/i.test(task[0]!)) return undefined;
+  const { closestNames } = await import('../../compiler/common/suggest.js');
+  const near = closestNames(task[0]!, COMMANDS, 1);
+  return near.length ? `unknown command '${task[0]}' (did you mean '${near[0]}'?)` : undefined;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { loadSqliteOrWarn, type SqliteConstructor, type SqliteDatabase } from '../store/sqlite.js';
 
 /**
  * Prompt-result caches with TTL: in memory, persistent in SQLite (better-sqlite3), and a JSON
@@ -49,13 +49,6 @@ export class MemoryCache implements CognitionCache {
     this.entries.set(key, { value, expiresAt: this.clock() + ttlMs });
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
   }
-}
-
-interface SqliteDatabase {
-  prepare(sql: string): { get(...args: unknown[]): unknown; run(...args: unknown[]): unknown };
-  exec(sql: string): void;
-  pragma(s: string): unknown;
-  close(): void;
 }
 
 export class SqliteCache implements CognitionCache {
@@ -137,35 +130,25 @@ export class TieredCache implements CognitionCache {
   }
 }
 
-let fallbackAnnounced = false;
-
 export interface PersistentCacheOptions {
   dir: string;
   clock?: Clock;
   /** Where the one-time "using the JSON fallback" notice goes. */
   warn?: (message: string) => void;
   /** Tests force the fallback path with a loader that throws. */
-  loadSqlite?: () => new (file: string) => SqliteDatabase;
+  loadSqlite?: () => SqliteConstructor;
 }
 
 /** SQLite under `dir`, or the JSON fallback when better-sqlite3 cannot load. */
 export function openPersistentCache(options: PersistentCacheOptions): CognitionCache {
   mkdirSync(options.dir, { recursive: true });
-  try {
-    const Database = (options.loadSqlite ?? (() => createRequire(import.meta.url)('better-sqlite3') as new (file: string) => SqliteDatabase))();
-    return new SqliteCache(new Database(join(options.dir, 'cognition.sqlite')), options.clock);
-  } catch (err) {
-    if (!fallbackAnnounced) {
-      fallbackAnnounced = true;
-      (options.warn ?? ((m) => process.stderr.write(`${m}\n`)))(
-        `smallcode: better-sqlite3 is unavailable (${(err as Error).message.split('\n')[0]}); the cognition cache uses a JSON file instead.`,
-      );
+  const Database = loadSqliteOrWarn({ ...(options.warn ? { warn: options.warn } : {}), ...(options.loadSqlite ? { load: options.loadSqlite } : {}) });
+  if (Database) {
+    try {
+      return new SqliteCache(new Database(join(options.dir, 'cognition.sqlite')), options.clock);
+    } catch (err) {
+      (options.warn ?? ((m) => process.stderr.write(`${m}\n`)))(`smallcode: cannot open the cognition cache in SQLite (${(err as Error).message}); using a JSON file instead.`);
     }
-    return new JsonFileCache(join(options.dir, 'cognition.json'), options.clock);
   }
-}
-
-/** For tests: the fallback notice is once per process. */
-export function resetFallbackNotice(): void {
-  fallbackAnnounced = false;
+  return new JsonFileCache(join(options.dir, 'cognition.json'), options.clock);
 }

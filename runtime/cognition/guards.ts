@@ -11,10 +11,15 @@ export interface TrippedGuard {
   loc: string;
 }
 
-/** Trip counts per guard for one session; `max_trips` is honoured against it. */
+/** Trip counts per guard; `max_trips` is honoured against them. */
 export class GuardState {
   readonly trips = new Map<string, number>();
   readonly errors: Array<{ guard: string; error: string }> = [];
+
+  /** A new task: the guards whose trips belong to a task (`scope: task`, the default) count from 0. */
+  beginTask(guards: readonly GuardDef[]): void {
+    for (const guard of guards) if ((guard.scope ?? 'task') === 'task') this.trips.delete(guard.name);
+  }
 }
 
 /**

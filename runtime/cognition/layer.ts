@@ -52,6 +52,8 @@ export interface GuardDef {
   when: (f: Facts) => boolean;
   then: GuardAction;
   maxTrips?: number;
+  /** What `maxTrips` counts over: one task (the default) or the whole session. */
+  scope?: 'task' | 'session';
   loc: SourceLocation;
 }
 
@@ -87,7 +89,17 @@ type DeepPartial<T> = { [K in keyof T]?: T[K] extends Array<unknown> ? T[K] : T[
 export type PolicyPatch = {
   context?: DeepPartial<AgentPolicy['context']>;
   loop?: DeepPartial<AgentPolicy['loop']>;
-  model?: { timeoutMs?: number | undefined; retry?: RetryPolicy; thinkingBudgetTokens?: number | undefined; temperature?: number | undefined };
+  memory?: DeepPartial<AgentPolicy['memory']>;
+  model?: {
+    timeoutMs?: number | undefined;
+    idleTimeoutMs?: number | undefined;
+    retryBudgetMs?: number | undefined;
+    waitNoticeMs?: number | undefined;
+    maxOutputTokens?: number | undefined;
+    retry?: RetryPolicy;
+    thinkingBudgetTokens?: number | undefined;
+    temperature?: number | undefined;
+  };
   shell?: { persist?: boolean | undefined; timeoutMs?: number | undefined };
   tools?: Record<string, { [K in keyof ToolPolicy]?: ToolPolicy[K] | undefined }>;
 };

@@ -177,8 +177,8 @@ async function loadLayerFile(input: LayerFileInput): Promise<{ info: LayerInfo; 
       const name = input.path.slice(input.path.lastIndexOf('/') + 1).replace(/\.marrow$/, '');
       const metaPath = join(input.prebuiltDir, `${name}.meta.json`);
       if (existsSync(metaPath)) {
-        const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { sourceHash: string; compiledAt: string; diagnostics: Diagnostic[] };
-        if (meta.sourceHash === hash) return evaluate(readFileSync(join(input.prebuiltDir, `${name}.cjs`), 'utf8'), join(input.prebuiltDir, `${name}.cjs`), 'prebuilt', meta.compiledAt, meta.diagnostics);
+        const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { sourceHash: string; diagnostics: Diagnostic[] };
+        if (meta.sourceHash === hash) return evaluate(readFileSync(join(input.prebuiltDir, `${name}.cjs`), 'utf8'), join(input.prebuiltDir, `${name}.cjs`), 'prebuilt', statSync(metaPath).mtime.toISOString(), meta.diagnostics);
       }
     }
     // 2. The content-hash cache: only changed files are compiled again.

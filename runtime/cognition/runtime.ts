@@ -112,6 +112,11 @@ export class CognitionRuntime {
     return this.prompt('summarize_history', { history, max_chars: maxChars }, options) as Promise<string>;
   }
 
+  /** A new task starts: task-scoped guard trips count from 0 again (session-scoped ones go on). */
+  beginTask(): void {
+    this.guardState.beginTask(this.config.guards);
+  }
+
   /** Guards listening on `event` that trip on these facts (a plain snapshot is accepted too). */
   evaluateGuards(event: GuardEvent, facts: Facts | FactSnapshot): TrippedGuard[] {
     const f = isFacts(facts) ? facts : factsFromSnapshot(facts);

@@ -29,6 +29,8 @@ export interface SmallCodeConfig {
   writeGuard: boolean;
   dedup: boolean;
   evidenceDisable: boolean;
+  /** SMALLCODE_STORE: `json` forces the JSON-lines store. */
+  store: 'auto' | 'json';
   plan: 'auto' | 'true' | 'false';
   snapshot: boolean;
   snapshotAutoRollback: boolean;
@@ -39,11 +41,24 @@ export interface SmallCodeConfig {
   trustDecay: boolean;
   shellPersist: boolean;
   survivalKit: boolean;
+  sandbox: 'auto' | 'on' | 'off';
+  sandboxNetwork: boolean;
+  /** SMALLCODE_APPROVAL; undefined: the front door's default (terminal untrusted, headless never). */
+  approval?: 'never' | 'on-request' | 'untrusted';
+  /** SMALLCODE_SHELL_ENV_PASS: names passed to the shell although they look secret. */
+  shellEnvPass: string[];
+  allowConfigWrites: boolean;
   /** SMALLCODE_COMPACT: tool routing by category and short descriptions (auto: small windows). */
   compact: 'auto' | 'true' | 'false';
+  /** SMALLCODE_OLLAMA_KEEP_ALIVE: sent as Ollama's keep_alive (undefined, from `server`: Ollama's own). */
+  ollamaKeepAlive?: string;
   keys: { anthropic?: string; openai?: string; deepseek?: string };
-  /** Where each value came from, for `smallcode config` style diagnostics. */
-  sources: Record<string, 'env' | '.env' | 'smallcode.toml' | 'default'>;
+  /** The variable `baseUrl` came from (SMALLCODE_BASE_URL, OPENAI_BASE_URL or OLLAMA_HOST), for messages. */
+  baseUrlFrom?: string;
+  /** The variable `apiKey` came from (SMALLCODE_API_KEY or OPENAI_API_KEY). */
+  apiKeyFrom?: string;
+  /** Where each value came from, for `/config`: a flag, the environment, .env, smallcode.toml or the default. */
+  sources: Record<string, ConfigSource>;
   /**
    * The variables the user set (flags, environment, .env, smallcode.toml), as text: the
    * behaviour layer's env("…") reads these, so .env and smallcode.toml reach agents/*.marrow too.
@@ -51,11 +66,13 @@ export interface SmallCodeConfig {
   vars: Record<string, string>;
 }
 
+export type ConfigSource = 'flag' | 'env' | '.env' | 'smallcode.toml' | 'default';
+
 const TRUE = ['true', '1', 'yes', 'on'];
 const FALSE = ['false', '0', 'no', 'off'];
 
 function describeOrigin(origin: string): string {
-  return origin === 'env' ? 'environment' : origin;
+  return origin === 'env' ? 'environment' : origin === 'flag' ? 'a command-line flag' : origin;
 }
 
 function parseValue(spec: VariableSpec, raw: string, origin: string): string | number | boolean {
@@ -148,7 +165,7 @@ export interface LoadConfigOptions {
 export async function loadConfig(opts: LoadConfigOptions): Promise<SmallCodeConfig> {
   const env = opts.env ?? process.env;
   const layers: Array<[SmallCodeConfig['sources'][string], Record<string, string | undefined>]> = [];
-  if (opts.overrides) layers.push(['env', opts.overrides]);
+  if (opts.overrides) layers.push(['flag', opts.overrides]);
   layers.push(['env', env]);
   const dotenvPath = join(opts.cwd, '.env');
   if (existsSync(dotenvPath)) {
@@ -180,10 +197,15 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<SmallCodeConf
   const s = (n: string) => values[n] as string | undefined;
   const b = (n: string) => values[n] as boolean;
   const i = (n: string) => values[n] as number;
+  // SmallCode's own variables first, then the ones the ecosystem's tools already read.
+  const baseUrlFrom = ['SMALLCODE_BASE_URL', 'OPENAI_BASE_URL', 'OLLAMA_HOST'].find((n) => s(n) !== undefined);
+  const apiKeyFrom = ['SMALLCODE_API_KEY', 'OPENAI_API_KEY'].find((n) => s(n) !== undefined);
   return {
     model: s('SMALLCODE_MODEL'),
-    baseUrl: s('SMALLCODE_BASE_URL'),
-    apiKey: s('SMALLCODE_API_KEY') ?? s('OPENAI_API_KEY'),
+    baseUrl: baseUrlFrom === 'OLLAMA_HOST' ? ollamaBaseUrl(s('OLLAMA_HOST')!, sources.OLLAMA_HOST!) : baseUrlFrom ? s(baseUrlFrom) : undefined,
+    apiKey: apiKeyFrom ? s(apiKeyFrom) : undefined,
+    ...(baseUrlFrom ? { baseUrlFrom } : {}),
+    ...(apiKeyFrom ? { apiKeyFrom } : {}),
     contextWindow: values.SMALLCODE_CONTEXT_WINDOW as number | undefined,
     tiers: {
       medium: { model: s('SMALLCODE_MODEL_MEDIUM'), baseUrl: s('SMALLCODE_BASE_URL_MEDIUM') },
@@ -197,6 +219,7 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<SmallCodeConf
     writeGuard: b('SMALLCODE_WRITE_GUARD'),
     dedup: b('SMALLCODE_DEDUP'),
     evidenceDisable: b('SMALLCODE_EVIDENCE_DISABLE'),
+    store: s('SMALLCODE_STORE') as SmallCodeConfig['store'],
     plan: s('SMALLCODE_PLAN') as SmallCodeConfig['plan'],
     snapshot: b('SMALLCODE_SNAPSHOT'),
     snapshotAutoRollback: b('SMALLCODE_SNAPSHOT_AUTO_ROLLBACK'),
@@ -208,10 +231,39 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<SmallCodeConf
     shellPersist: b('SMALLCODE_SHELL_PERSIST'),
     survivalKit: b('SMALLCODE_SURVIVAL_KIT'),
     compact: s('SMALLCODE_COMPACT') as SmallCodeConfig['compact'],
+    ollamaKeepAlive: s('SMALLCODE_OLLAMA_KEEP_ALIVE') === 'server' ? undefined : s('SMALLCODE_OLLAMA_KEEP_ALIVE'),
+    sandbox: s('SMALLCODE_SANDBOX') as SmallCodeConfig['sandbox'],
+    sandboxNetwork: b('SMALLCODE_SANDBOX_NETWORK'),
+    approval: s('SMALLCODE_APPROVAL') as SmallCodeConfig['approval'],
+    shellEnvPass: (s('SMALLCODE_SHELL_ENV_PASS') ?? '').split(/[\s,]+/).filter(Boolean),
+    allowConfigWrites: b('SMALLCODE_ALLOW_CONFIG_WRITES'),
     keys: { anthropic: s('ANTHROPIC_API_KEY'), openai: s('OPENAI_API_KEY'), deepseek: s('DEEPSEEK_API_KEY') },
     sources,
     vars,
   };
+}
+
+/**
+ * OLLAMA_HOST as the ollama command reads it — `host`, `host:port`, or a URL; without a scheme
+ * it is http on port 11434; 0.0.0.0 (listen everywhere) is reached on 127.0.0.1 — as the base
+ * URL of its OpenAI-compatible API.
+ */
+export function ollamaBaseUrl(raw: string, origin: string): string {
+  const value = raw.trim();
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+  const withScheme = hasScheme ? value : `http://${value || '127.0.0.1'}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+  } catch {
+    throw new ConfigError(`OLLAMA_HOST=${JSON.stringify(raw)} (from ${describeOrigin(origin)}) is not a host, host:port or http(s) URL, e.g. 127.0.0.1:11434`);
+  }
+  // Like ollama: without a scheme the port defaults to 11434; with one, to the scheme's own.
+  if (!hasScheme && !url.port && !/:\d+$/.test(url.host)) url.port = '11434';
+  if (url.hostname === '0.0.0.0') url.hostname = '127.0.0.1';
+  const path = url.pathname.replace(/\/+$/, '');
+  return `${url.origin}${path}/v1`;
 }
 
 /**

@@ -17,12 +17,23 @@
  * no context is appended at the end of the file, as apply_patch does.
  */
 import { EditBlockSyntaxError } from './blocks.js';
-import type { Edit } from './index.js';
+import { applyEdits, type Edit } from './index.js';
 
 export type PatchOperation =
   | { kind: 'add'; path: string; content: string }
   | { kind: 'delete'; path: string }
   | { kind: 'update'; path: string; moveTo?: string; edits: Edit[] };
+
+/**
+ * An update's edits applied to the file. apply_patch writes a file as lines, each ending in a
+ * line break, so an updated file ends with one even when the original did not (Codex's
+ * apply_patch does the same); the file's own line ending is used.
+ */
+export function applyPatchUpdate(text: string, edits: Edit[]): string {
+  const out = applyEdits(text, edits);
+  if (out === '' || out.endsWith('\n')) return out;
+  return out + (/\r\n/.test(out) ? '\r\n' : '\n');
+}
 
 export function looksLikeApplyPatch(text: string): boolean {
   return /^\*\*\* Begin Patch\s*$/m.test(text);

@@ -5,7 +5,7 @@
  * can add context, a missing match shows the closest region so it can copy the real text.
  */
 
-export type EditErrorKind = 'no_match' | 'ambiguous' | 'empty_search' | 'no_change';
+export type EditErrorKind = 'no_match' | 'ambiguous' | 'empty_search' | 'no_change' | 'overlap' | 'invalid_edit';
 
 export interface EditCandidate {
   /** 1-based line where this match starts. */
@@ -76,7 +76,7 @@ export function formatEditError(err: EditError, path?: string): string {
     }
     case 'ambiguous': {
       const candidates = err.candidates ?? [];
-      const at = candidates.map((c) => c.line).join(', ');
+      const at = candidates.length > 20 ? `${candidates.slice(0, 20).map((c) => c.line).join(', ')}, …` : candidates.map((c) => c.line).join(', ');
       lines.push(`${which}The search text matches ${candidates.length} places${where} (lines ${at}); it must match exactly one.`);
       for (const c of candidates.slice(0, MAX_CANDIDATES_SHOWN)) lines.push(`  line ${c.line}: ${c.preview}`);
       if (candidates.length > MAX_CANDIDATES_SHOWN) lines.push(`  … and ${candidates.length - MAX_CANDIDATES_SHOWN} more`);
@@ -86,6 +86,14 @@ export function formatEditError(err: EditError, path?: string): string {
     case 'empty_search':
       lines.push(`${which}The search text is empty, but ${path ?? 'the file'} is not.`);
       lines.push('To change the file, put the existing lines next to your change in the search text; to replace the whole file, write the file instead.');
+      break;
+    case 'overlap':
+      lines.push(`${which}${err.detail ?? 'Two edits change the same lines.'}`);
+      lines.push('Put the changes to those lines into one edit (one search with one replacement), or send the second edit after the first has been applied.');
+      break;
+    case 'invalid_edit':
+      lines.push(`${which}The edit is malformed${where}: ${err.detail ?? err.message}.`);
+      lines.push("Send 'search' and 'replace' as strings (the exact lines to find and the new lines).");
       break;
     case 'no_change':
       lines.push(`${which}The edit would not change ${path ?? 'the file'}: ${err.detail ?? 'the replacement is the same as the text it replaces.'}`);

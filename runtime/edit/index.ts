@@ -6,14 +6,14 @@ import { closestRegion } from './closest.js';
 import { hasElisions, mergeElidedRewrite } from './lazy.js';
 import { EditError, type EditCandidate } from './errors.js';
 import { ElisionMismatch, findAll, type Found, type Located } from './match.js';
-import { foldPunctuation } from './normalize.js';
+import { foldPunctuation, unescapeOverEscapedQuotes } from './normalize.js';
 import { foldLineEndings, isBlank, lineOfOffset, preview, prepareText, toLineBlock, type PreparedText } from './text.js';
 
 export { EditError, formatEditError } from './errors.js';
 export { EditBlockSyntaxError, looksLikeEditBlocks, parseEditBlocks, type EditBlock } from './blocks.js';
 export { editsFromUnifiedDiff, looksLikeUnifiedDiff, type DiffEdit } from './udiff.js';
 export { hasElisions, mergeElidedRewrite } from './lazy.js';
-export { looksLikeApplyPatch, parseApplyPatch, type PatchOperation } from './apply-patch.js';
+export { applyPatchUpdate, looksLikeApplyPatch, parseApplyPatch, type PatchOperation } from './apply-patch.js';
 export type { EditErrorKind, EditCandidate, ClosestRegion } from './errors.js';
 
 export interface Edit {
@@ -63,6 +63,7 @@ export interface AppliedEdit {
  * no_match, ambiguous, empty_search.
  */
 export function findMatch(text: string, search: string, options: MatchOptions = {}): MatchResult {
+  checkArguments(text, { search, replace: '', ...options });
   const doc = prepareText(text);
   if (isBlank(search)) {
     if (isBlank(doc.normalized)) return { start: 0, end: text.length, strategy: 'empty-file' };
@@ -80,7 +81,9 @@ export function applyEdit(text: string, edit: Edit): string {
 }
 
 export function applyEditDetailed(text: string, edit: Edit): AppliedEdit {
-  const { search, replace } = edit;
+  checkArguments(text, edit);
+  const search = edit.search;
+  let replace = edit.replace;
   if (foldLineEndings(search) === foldLineEndings(replace)) throw noChange();
   const doc = prepareText(text);
   if (isBlank(search) && edit.atEnd && !isBlank(doc.normalized)) return appendAtEnd(doc, edit);
@@ -92,6 +95,8 @@ export function applyEditDetailed(text: string, edit: Edit): AppliedEdit {
     return { text: replace, strategy: 'empty-file', startLine: 1, endLine: Math.max(1, lineCount), replacements: 1 };
   }
   const found = locate(doc, search, edit, replace);
+  // A search that matched only unescaped had its replacement unescaped with it.
+  if (!found.strategy.includes('unescaped+')) replace = unescapeOverEscapedQuotes(replace, doc.normalized);
   // "// ... existing code ..." in the replacement only: the model skipped lines it keeps.
   const fillElisions = hasElisions(replace) && !hasElisions(search);
   const pieces = found.matches.map((m) => {
@@ -113,8 +118,7 @@ export function applyEditDetailed(text: string, edit: Edit): AppliedEdit {
     const eolFixed = doc.eol === '\r\n' ? replacement.replace(/\n/g, '\r\n') : replacement;
     return { start: doc.toOriginal(m.start), end: doc.toOriginal(m.end), replacement: eolFixed };
   });
-  let out = text;
-  for (const p of [...pieces].sort((a, b) => b.start - a.start)) out = out.slice(0, p.start) + p.replacement + out.slice(p.end);
+  const out = splice(text, pieces);
   if (out === text) throw noChange();
   const first = found.matches[0]!;
   const startLine = lineAt(doc, first.start);
@@ -127,6 +131,7 @@ export function applyEditDetailed(text: string, edit: Edit): AppliedEdit {
  * if any edit fails, the EditError says which (editIndex) and the caller's text is untouched.
  */
 export function applyEdits(text: string, edits: Edit[]): string {
+  if (!Array.isArray(edits)) throw invalidEdit(`the edits must be a list of {search, replace}, got ${describeValue(edits)}`);
   let out = text;
   edits.forEach((edit, i) => {
     try {
@@ -141,7 +146,7 @@ export function applyEdits(text: string, edits: Edit[]): string {
 
 function locate(doc: PreparedText, search: string, options: MatchOptions, replace?: string): Found {
   const accept = placement(doc, options);
-  let found = findAll(doc, search, accept);
+  let found = findAll(doc, search, accept, options.replaceAll === true);
   if (found && options.after !== undefined && found.matches.length > 1 && !options.replaceAll) {
     found = { strategy: `${found.strategy}, after '${options.after.trim()}'`, matches: [found.matches[0]!] };
   }
@@ -168,7 +173,7 @@ function locate(doc: PreparedText, search: string, options: MatchOptions, replac
   }
   if (found.matches.length > 1 && !options.replaceAll) {
     const candidates: EditCandidate[] = found.matches.map((m) => ({ line: m.line + 1, preview: preview(doc.lines[m.line] ?? '') }));
-    throw new EditError('ambiguous', `search text matches ${candidates.length} places (lines ${candidates.map((c) => c.line).join(', ')})`, { candidates });
+    throw new EditError('ambiguous', `search text matches ${candidates.length} places (lines ${listLines(candidates)})`, { candidates });
   }
   return found;
 }
@@ -187,7 +192,9 @@ function placement(doc: PreparedText, options: MatchOptions): (m: Located) => bo
     from = at;
   }
   const atEnd = options.atEnd === true;
-  return (m) => m.line >= from && (!atEnd || doc.normalized.slice(m.end).trim() === '');
+  // Past the last non-blank character nothing but whitespace follows (one scan, not one per match).
+  const contentEnd = doc.normalized.trimEnd().length;
+  return (m) => m.line >= from && (!atEnd || m.end >= contentEnd);
 }
 
 /** An empty search anchored at the end of the file: the replacement is appended. */
@@ -206,6 +213,12 @@ function appendAtEnd(doc: PreparedText, edit: Edit): AppliedEdit {
   return { text, strategy: 'append', startLine, endLine: startLine + Math.max(0, lines.length - 1), replacements: 1 };
 }
 
+/** Line numbers for a message, the first few of a long list. */
+export function listLines(candidates: EditCandidate[], max = 20): string {
+  const shown = candidates.slice(0, max).map((c) => c.line).join(', ');
+  return candidates.length > max ? `${shown}, … ${candidates.length - max} more` : shown;
+}
+
 function strategyName(doc: PreparedText, found: Found, search: string): string {
   if (found.strategy !== 'exact') return found.strategy;
   const m = found.matches[0]!;
@@ -214,6 +227,50 @@ function strategyName(doc: PreparedText, found: Found, search: string): string {
 
 function lineAt(doc: PreparedText, offset: number): number {
   return doc.lineStarts.length === 0 ? 1 : lineOfOffset(doc, offset);
+}
+
+/** The pieces (non-overlapping, offsets into `text`) written in one pass: linear in the text and the pieces. */
+function splice(text: string, pieces: Array<{ start: number; end: number; replacement: string }>): string {
+  const sorted = [...pieces].sort((a, b) => a.start - b.start);
+  const parts: string[] = [];
+  let at = 0;
+  for (const p of sorted) {
+    parts.push(text.slice(at, p.start), p.replacement);
+    at = p.end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
+/**
+ * The arguments come from a model through a tool call: a wrong type is a refusal that says
+ * which argument, never a TypeError deep in the matcher.
+ */
+function checkArguments(text: unknown, edit: unknown): asserts edit is Edit {
+  if (typeof text !== 'string') throw invalidEdit(`the file text must be a string, got ${describeValue(text)}`);
+  if (typeof edit !== 'object' || edit === null) throw invalidEdit(`an edit must be an object with 'search' and 'replace', got ${describeValue(edit)}`);
+  const e = edit as Record<string, unknown>;
+  if (typeof e.search !== 'string') throw invalidEdit(`'search' must be a string, got ${describeValue(e.search)}`);
+  if (typeof e.replace !== 'string') throw invalidEdit(`'replace' must be a string, got ${describeValue(e.replace)}`);
+  for (const flag of ['replaceAll', 'atEnd'] as const) {
+    if (e[flag] !== undefined && typeof e[flag] !== 'boolean') throw invalidEdit(`'${flag}' must be true or false, got ${describeValue(e[flag])}`);
+  }
+  if (e.nearLine !== undefined && !(typeof e.nearLine === 'number' && Number.isInteger(e.nearLine) && e.nearLine >= 1)) {
+    throw invalidEdit(`'nearLine' must be a line number (1 or more), got ${describeValue(e.nearLine)}`);
+  }
+  if (e.after !== undefined && typeof e.after !== 'string') throw invalidEdit(`'after' must be a line of the file, got ${describeValue(e.after)}`);
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value).slice(0, 40)}`;
+}
+
+function invalidEdit(detail: string): EditError {
+  return new EditError('invalid_edit', detail, { detail });
 }
 
 function emptySearch(): EditError {

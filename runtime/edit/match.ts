@@ -6,9 +6,9 @@
  * Offsets here are into the prepared (BOM-less, LF) text; index.ts maps them back.
  */
 import { decodeEntities, foldPunctuation, hasEntities, hasEscapes, isElisionLine, stripFence, stripLineNumbers, unescapeText } from './normalize.js';
-import { reindentReplacement } from './reindent.js';
+import { convertForeignIndent, detectUnit, reindentReplacement, type IndentUnit } from './reindent.js';
 import { blockSimilarity, foldWhitespace } from './similarity.js';
-import { foldLineEndings, isBlank, leadingWhitespace, lineEnd, lineOfOffset, stripBom, toLineBlock, type LineBlock, type PreparedText } from './text.js';
+import { foldLineEndings, isBlank, leadingWhitespace, lineBounds, lineEnd, lineOfOffset, stripBom, toLineBlock, type LineBlock, type PreparedText } from './text.js';
 
 /** One place the search text matched, and how to turn the model's replacement into file text. */
 export interface Located {
@@ -37,13 +37,13 @@ const FUZZY_RIVAL_MARGIN = 0.05;
  * be (after an anchor line, at the end of the file); a strategy whose matches are all outside
  * counts as finding nothing.
  */
-export function findAll(doc: PreparedText, search: string, accept: (m: Located) => boolean = () => true): Found | null {
+export function findAll(doc: PreparedText, search: string, accept: (m: Located) => boolean = () => true, every = false): Found | null {
   const s = foldLineEndings(stripBom(search));
   const strategies: Array<() => Found | null> = [
-    () => findPlain(doc, s, (r) => r, '', accept),
-    () => findTrimmedSubstring(doc, s),
+    () => findPlain(doc, s, (r) => r, '', accept, every),
+    () => findTrimmedSubstring(doc, s, every),
     () => findIgnoringWhitespace(doc, s),
-    () => findRepaired(doc, s, accept),
+    () => findRepaired(doc, s, accept, every),
     () => findElided(doc, s),
     () => findFuzzy(doc, s),
   ];
@@ -61,8 +61,9 @@ function narrow(found: Found | null, accept: (m: Located) => boolean): Found | n
 }
 
 /** Exact text, then whole lines under looser comparisons, with and without blank edge lines. */
-function findPlain(doc: PreparedText, s: string, fixReplace: (r: string) => string, prefix: string, accept: (m: Located) => boolean): Found | null {
-  const exact = narrow(named(findExact(doc, s, fixReplace) ?? [], prefix + 'exact'), accept);
+/** `every`: the edit replaces every match (replaceAll), so no match is preferred over another. */
+function findPlain(doc: PreparedText, s: string, fixReplace: (r: string) => string, prefix: string, accept: (m: Located) => boolean, every: boolean): Found | null {
+  const exact = narrow(named(findExact(doc, s, fixReplace, every) ?? [], prefix + 'exact'), accept);
   if (exact) return exact;
   const block = toLineBlock(s);
   if (!block.lines.some((l) => !isBlank(l))) return null;
@@ -82,57 +83,76 @@ function named(matches: Located[], strategy: string): Found {
   return { strategy, matches };
 }
 
-function findExact(doc: PreparedText, s: string, fixReplace: (r: string) => string): Located[] | null {
+function findExact(doc: PreparedText, s: string, fixReplace: (r: string) => string, every: boolean): Located[] | null {
   if (s === '') return null;
   const matches: Located[] = [];
   const text = doc.normalized;
   const oneLine = !s.slice(0, -1).includes('\n');
+  const { contentStart } = lineBounds(doc);
   for (let at = text.indexOf(s); at !== -1; at = text.indexOf(s, at + s.length)) {
     const line = lineIndexAt(doc, at);
     const lineStart = doc.lineStarts[line]!;
     const lineContent = doc.lines[line]!;
     // A one-line search that is the whole line without its indentation is a line edit: the
     // replacement (maybe several lines) is indented like the line, not pasted after its indent.
-    if (oneLine && at > lineStart && lineContent.trim() === s.trim() && text.slice(lineStart, at).trim() === '') {
+    if (oneLine && at > lineStart && at <= contentStart[line]! && lineContent.trim() === s.trim()) {
       const withBreak = s.endsWith('\n');
       matches.push({
         start: lineStart,
         end: at + s.length,
         line,
         render: (replace) => {
-          const lines = reindentReplacement([s.replace(/\n$/, '')], [lineContent], toLineBlock(fixReplace(replace)).lines);
+          const lines = reindentReplacement([s.replace(/\n$/, '')], [lineContent], toLineBlock(fixReplace(replace)).lines, fileUnit(doc));
           return lines.length === 0 ? '' : lines.join('\n') + (withBreak ? '\n' : '');
         },
       });
       continue;
     }
-    const lineAligned = at === lineStart && s.endsWith('\n');
-    matches.push({
-      start: at,
-      end: at + s.length,
-      line,
-      render: (replace) => {
-        const r = foldLineEndings(fixReplace(replace));
-        // A whole-line search ending in a newline whose replacement lost it would glue lines.
-        return lineAligned && r !== '' && !r.endsWith('\n') ? `${r}\n` : r;
-      },
-    });
+    matches.push(new SubstringMatch(at, at + s.length, line, at === lineStart && s.endsWith('\n'), fixReplace, doc));
   }
-  if (matches.length > 1) {
+  if (matches.length > 1 && !every) {
     // "x = 1" inside "max = 10" and as a line of its own: the model copied the line.
-    const wholeLines = matches.filter((m) => isWholeLines(text, m.start, m.end));
+    const wholeLines = matches.filter((m) => isWholeLines(doc, m.start, m.end));
     if (wholeLines.length === 1) return wholeLines;
   }
   return matches.length ? matches : null;
 }
 
-/** Only whitespace between the match and the line breaks around it. */
-function isWholeLines(text: string, start: number, end: number): boolean {
-  const before = text.lastIndexOf('\n', start - 1) + 1;
-  if (text.slice(before, start).trim() !== '') return false;
-  if (text[end - 1] === '\n') return true;
-  const after = text.indexOf('\n', end);
-  return text.slice(end, after === -1 ? text.length : after).trim() === '';
+/**
+ * The search found as a substring. A class, not a closure per match: replaceAll over a 1 MB
+ * file makes hundreds of thousands of these.
+ */
+class SubstringMatch implements Located {
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly line: number,
+    /** Starts a line and ends with a newline: the replacement must keep lines apart. */
+    private readonly lineAligned: boolean,
+    private readonly fixReplace: (r: string) => string,
+    private readonly doc: PreparedText,
+  ) {}
+
+  render(replace: string): string {
+    let r = foldLineEndings(this.fixReplace(replace));
+    // Whole lines: their indentation is written in the file's unit.
+    if (this.lineAligned && r.includes('\n')) {
+      const block = toLineBlock(r);
+      r = convertForeignIndent(block.lines, fileUnit(this.doc)).join('\n') + (block.endsWithNewline ? '\n' : '');
+    }
+    // A whole-line search ending in a newline whose replacement lost it would glue lines.
+    return this.lineAligned && r !== '' && !r.endsWith('\n') ? `${r}\n` : r;
+  }
+}
+
+/** Only whitespace between the match and the line breaks around it (O(log lines) per call). */
+function isWholeLines(doc: PreparedText, start: number, end: number): boolean {
+  const { contentStart, contentEnd } = lineBounds(doc);
+  const first = lineIndexAt(doc, start);
+  if (start > contentStart[first]!) return false;
+  if (doc.normalized[end - 1] === '\n') return true;
+  const last = lineIndexAt(doc, Math.max(start, end - 1));
+  return end >= contentEnd[last]!;
 }
 
 interface Comparator {
@@ -198,11 +218,19 @@ function findLines(doc: PreparedText, block: LineBlock, comparator: Comparator, 
     if (comparator.accept && !comparator.accept(search, window)) continue;
     matches.push(lineRegion(doc, i, m, block.endsWithNewline, (replace) => {
       const r = replaceBlock(replace).lines;
-      return comparator.reindent ? reindentReplacement(search, window, r) : r;
+      return comparator.reindent ? reindentReplacement(search, window, r, fileUnit(doc)) : convertForeignIndent(r, fileUnit(doc));
     }));
     i += m - 1;
   }
   return matches;
+}
+
+const unitCache = new WeakMap<PreparedText, IndentUnit | null>();
+
+/** The indentation unit of the whole file (once per text), which replacements are written in. */
+function fileUnit(doc: PreparedText): IndentUnit | undefined {
+  if (!unitCache.has(doc)) unitCache.set(doc, detectUnit(doc.normalized) ?? null);
+  return unitCache.get(doc) ?? undefined;
 }
 
 const keyCache = new WeakMap<PreparedText, Map<string, string[]>>();
@@ -259,11 +287,11 @@ function trimBlankEdges(block: LineBlock): { block: LineBlock; fixReplace: (r: L
 }
 
 /** `  hello  ` found as `hello`: a one-line search with stray spaces around it. */
-function findTrimmedSubstring(doc: PreparedText, s: string): Found | null {
+function findTrimmedSubstring(doc: PreparedText, s: string, every: boolean): Found | null {
   const t = s.trim();
   // A search with a line break is about lines; trimming it would match part of a line.
   if (t === s || t === '' || s.includes('\n')) return null;
-  const matches = findExact(doc, t, (r) => r.trim());
+  const matches = findExact(doc, t, (r) => r.trim(), every);
   return matches ? named(matches, 'trimmed') : null;
 }
 
@@ -292,12 +320,12 @@ function findIgnoringWhitespace(doc: PreparedText, s: string): Found | null {
     }
     // A search written as lines must cover whole lines, not the front of a longer one, and is
     // replaced as lines: indented like the file, line breaks kept.
-    if (!isWholeLines(text, start, end)) continue;
+    if (!isWholeLines(doc, start, end)) continue;
     const first = lineIndexAt(doc, start);
     const last = lineIndexAt(doc, end - 1);
     const window = doc.lines.slice(first, last + 1);
     const searchLines = toLineBlock(s).lines;
-    matches.push(lineRegion(doc, first, last - first + 1, s.endsWith('\n'), (r) => reindentReplacement(searchLines, window, toLineBlock(r).lines)));
+    matches.push(lineRegion(doc, first, last - first + 1, s.endsWith('\n'), (r) => reindentReplacement(searchLines, window, toLineBlock(r).lines, fileUnit(doc))));
   }
   return matches.length ? named(matches, 'ignore-whitespace') : null;
 }
@@ -321,11 +349,11 @@ function squeezeWhitespace(doc: PreparedText): { squeezed: string; positions: In
 }
 
 /** The search repaired (line numbers stripped, escapes undone) and matched again. */
-function findRepaired(doc: PreparedText, s: string, accept: (m: Located) => boolean): Found | null {
+function findRepaired(doc: PreparedText, s: string, accept: (m: Located) => boolean, every: boolean): Found | null {
   const unfenced = stripFence(s);
   if (unfenced !== null) {
     // The replacement is fenced too, usually; if not, it is taken as written.
-    const found = findPlain(doc, unfenced, (r) => stripFence(r) ?? r, 'fence+', accept);
+    const found = findPlain(doc, unfenced, (r) => stripFence(r) ?? r, 'fence+', accept, every);
     if (found) return found;
   }
   const block = toLineBlock(s);
@@ -337,18 +365,18 @@ function findRepaired(doc: PreparedText, s: string, accept: (m: Located) => bool
       const stripped = stripLineNumbers(rb.lines);
       return stripped ? stripped.join('\n') + (rb.endsWithNewline ? '\n' : '') : r;
     };
-    const found = findPlain(doc, repaired, fixReplace, 'line-numbers+', accept);
+    const found = findPlain(doc, repaired, fixReplace, 'line-numbers+', accept, every);
     if (found) return found;
   }
   if (hasEntities(s)) {
     // XML tool-call formats leave `&lt;` for `<`; the replacement came the same way.
-    const found = findPlain(doc, decodeEntities(s), (r) => decodeEntities(r), 'entities+', accept);
+    const found = findPlain(doc, decodeEntities(s), (r) => decodeEntities(r), 'entities+', accept, every);
     if (found) return found;
   }
   if (hasEscapes(s)) {
     const unescaped = unescapeText(s);
     // The replacement was written by the same hand: undo its escaping too.
-    const found = findPlain(doc, unescaped, (r) => unescapeText(r), 'unescaped+', accept);
+    const found = findPlain(doc, unescaped, (r) => unescapeText(r), 'unescaped+', accept, every);
     if (found) return found;
   }
   return null;
@@ -441,6 +469,9 @@ function findRun(keys: string[], piece: string[], from: number): number {
  */
 function findFuzzy(doc: PreparedText, s: string): Found | null {
   const block = trimBlankEdges(toLineBlock(s))?.block ?? toLineBlock(s);
+  // A search longer than the file cannot be a run of its lines (scoring a prefix would match
+  // part of the search and drop the rest).
+  if (block.lines.length > doc.lines.length) return null;
   const folded = block.lines.map((l) => foldWhitespace(foldPunctuation(l)));
   const chars = folded.reduce((sum, l) => sum + l.length, 0);
   if (chars < FUZZY_MIN_CHARS) return null;
@@ -459,7 +490,7 @@ function findFuzzy(doc: PreparedText, s: string): Found | null {
   const matches = picked.map((w) => {
     const window = doc.lines.slice(w.start, w.start + m);
     return lineRegion(doc, w.start, m, block.endsWithNewline, (replace) =>
-      reindentReplacement(block.lines, window, toLineBlock(replace).lines),
+      reindentReplacement(block.lines, window, toLineBlock(replace).lines, fileUnit(doc)),
     );
   });
   return named(matches, `fuzzy(${Math.round(best.similarity * 100)}%)`);

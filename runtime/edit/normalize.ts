@@ -17,6 +17,23 @@ export function unescapeText(text: string): string {
   return text.replace(ESCAPE, (_, ch: string) => ESCAPED[ch]!);
 }
 
+/**
+ * A replacement whose quotes are all backslash-escaped (`say \"hi\"`) in a file that never
+ * escapes a quote: the JSON of the tool call was encoded twice, and the quotes are meant. Only
+ * then are `\"` and `\'` unescaped; a bare quote anywhere in the replacement, or an escaped one
+ * anywhere in the file, means the escapes may be code (`"a \"b\""`) and they are kept.
+ */
+export function unescapeOverEscapedQuotes(replace: string, fileText: string): string {
+  let changed = replace;
+  for (const quote of ['"', "'"]) {
+    const escaped = `\\${quote}`;
+    if (!changed.includes(escaped) || fileText.includes(escaped)) continue;
+    const bare = changed.split(escaped).some((part) => part.includes(quote));
+    if (!bare) changed = changed.split(escaped).join(quote);
+  }
+  return changed;
+}
+
 /** The text inside a markdown code fence that wraps all of it (```lang … ```), or null. */
 export function stripFence(text: string): string | null {
   const m = /^\s*(`{3,}|~{3,})[\w+#.-]*[ \t]*\r?\n([\s\S]*?)\r?\n?[ \t]*\1[ \t]*\r?\n?\s*$/.exec(text);

@@ -125,8 +125,40 @@ export function leadingWhitespace(line: string): string {
   return m ? m[0] : '';
 }
 
-/** A line shortened for a one-line preview in a message. */
+/** A line shortened for a one-line preview in a message (reads only what it shows, even of a 1 MB line). */
 export function preview(line: string, max = 80): string {
-  const t = line.trim();
+  const lead = leadingWhitespace(line).length;
+  const t = line.slice(lead, lead + max + 1).trimEnd();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+export interface LineBounds {
+  /** Offset in `normalized` of each line's first non-blank character (its end when blank). */
+  contentStart: Int32Array;
+  /** Offset just past each line's last non-blank character (its start when blank). */
+  contentEnd: Int32Array;
+}
+
+const boundsCache = new WeakMap<PreparedText, LineBounds>();
+
+/** Where each line's content starts and ends, computed once per text (so per-match checks are O(1)). */
+export function lineBounds(doc: PreparedText): LineBounds {
+  const cached = boundsCache.get(doc);
+  if (cached) return cached;
+  const n = doc.lines.length;
+  const contentStart = new Int32Array(n);
+  const contentEnd = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const line = doc.lines[i]!;
+    const start = doc.lineStarts[i]!;
+    let a = 0;
+    while (a < line.length && /\s/.test(line[a]!)) a++;
+    let b = line.length;
+    while (b > a && /\s/.test(line[b - 1]!)) b--;
+    contentStart[i] = start + a;
+    contentEnd[i] = start + (a === line.length ? 0 : b);
+  }
+  const bounds = { contentStart, contentEnd };
+  boundsCache.set(doc, bounds);
+  return bounds;
 }

@@ -1,5 +1,7 @@
+import type { ServerFlavor } from './server.js';
 import type { AgentPolicy } from '../agent/policy.js';
-import { describeNetworkError } from './http.js';
+import { describeNetworkError, htmlAnswerMessage, isHtmlAnswer } from './http.js';
+import { AttemptError, ReplyTooLong, StreamWatch, WatchTimeout } from './watch.js';
 import { ThinkSplitter } from './thinking.js';
 import { countMessagesTokens, countTokens } from './tokens.js';
 import type { ChatMessage, CompletionRequest, CompletionResult, RawToolCall, Usage } from './types.js';
@@ -25,24 +27,16 @@ export interface ModelClientOptions {
   apiKey?: string;
   model: string;
   transport: 'openai' | 'ollama-native';
+  /** The server, when probing told it: llama.cpp is asked to keep the prompt cached. */
+  flavor?: ServerFlavor;
   /** Ollama only: the context to load the model with. */
   numCtx?: number;
+  /** Ollama only: how long the model (and with it the prompt cache) stays loaded after a request. */
+  keepAlive?: string;
   policy: AgentPolicy['model'];
   thinkingDisable: boolean;
   /** Retry notices and similar one-liners (the CLI prints them dimmed on stderr). */
   log?: (line: string) => void;
-}
-
-/** An attempt failed; `retryable` decides whether the loop tries again. */
-class AttemptError extends Error {
-  constructor(
-    message: string,
-    readonly retryable: boolean,
-    readonly status?: number,
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-  }
 }
 
 class ThinkingOverBudget extends Error {}
@@ -52,7 +46,7 @@ interface Accumulated {
   reasoning: string;
   toolCalls: Map<number, RawToolCall>;
   finishReason: string;
-  usage?: { promptTokens: number; completionTokens: number };
+  usage?: { promptTokens: number; completionTokens: number; cachedTokens?: number };
 }
 
 /** Where a transport puts what it streams: the accumulators and the content / thinking routes. */
@@ -60,6 +54,8 @@ interface StreamSink {
   acc: Accumulated;
   onContent: (text: string) => void;
   onReasoning: (text: string) => void;
+  /** Told of every chunk (first token, silence) and of the reply's growth (its length cap). */
+  watch: StreamWatch;
 }
 
 const CHARS_PER_TOKEN = 4;
@@ -74,6 +70,8 @@ export class ModelClient {
   private openai: Promise<import('openai').OpenAI> | undefined;
   /** Optional hints (thinking control, usage in stream) — dropped once a server rejects them. */
   private hintsAccepted = true;
+  /** The last stream event the SDK could not parse (for the error message, instead of its console lines). */
+  private malformedEvent: string | undefined;
 
   constructor(private readonly opts: ModelClientOptions) {
     this.model = opts.model;
@@ -84,9 +82,12 @@ export class ModelClient {
     let thinkingOff = this.opts.thinkingDisable;
     let capped = false;
     let failures = 0;
+    const started = Date.now();
+    const budgetMs = this.opts.policy.retryBudgetMs;
     for (;;) {
       try {
-        const result = await this.attempt(req, { thinkingOff, enforceBudget: !capped });
+        const remainingMs = Math.max(1, budgetMs - (Date.now() - started));
+        const result = await this.attempt(req, { thinkingOff, enforceBudget: !capped, remainingMs });
         return { ...result, attempts: failures + 1, thinkingCapped: capped };
       } catch (err) {
         if (req.signal?.aborted) throw req.signal.reason ?? err;
@@ -98,6 +99,7 @@ export class ModelClient {
           this.opts.log?.(`thinking passed ${this.opts.policy.thinkingBudgetTokens} tokens; asking again with thinking off`);
           continue;
         }
+        if (err instanceof ReplyTooLong) throw new ModelError(err.message);
         if (!(err instanceof AttemptError)) throw err;
         if (err.status === 400 && this.hintsAccepted) {
           this.hintsAccepted = false; // a strict server: retry plainly, without optional fields
@@ -111,6 +113,13 @@ export class ModelClient {
           throw new ModelError(`model request to ${this.opts.baseUrl} failed: ${err.message}`, err.status);
         }
         const wait = err.retryAfterMs ?? backoffMs(retry, failures);
+        const spentMs = Date.now() - started;
+        if (spentMs + wait >= budgetMs) {
+          throw new ModelError(
+            `model request to ${this.opts.baseUrl} failed: ${err.message}; gave up after ${failures} attempt${failures === 1 ? '' : 's'} in ${seconds(spentMs)} s (retry budget ${seconds(budgetMs)} s, SMALLCODE_MODEL_RETRY_BUDGET)`,
+            err.status,
+          );
+        }
         this.opts.log?.(`model request failed (${err.message}); retry ${failures}/${retry.maxAttempts - 1} in ${Math.round(wait)} ms`);
         await sleep(wait, req.signal);
       }
@@ -119,17 +128,28 @@ export class ModelClient {
 
   private async attempt(
     req: CompletionRequest,
-    mode: { thinkingOff: boolean; enforceBudget: boolean },
+    mode: { thinkingOff: boolean; enforceBudget: boolean; remainingMs: number },
   ): Promise<Omit<CompletionResult, 'attempts' | 'thinkingCapped'>> {
     const controller = new AbortController();
-    const timeoutMs = this.opts.policy.timeoutMs;
-    const timer = setTimeout(() => controller.abort(new Error('timeout')), timeoutMs);
+    const { policy } = this.opts;
+    const watch = new StreamWatch({
+      // Never wait for a first token past what is left of the retry budget.
+      firstTokenMs: Math.min(policy.timeoutMs, mode.remainingMs),
+      idleMs: policy.idleTimeoutMs,
+      noticeMs: policy.waitNoticeMs,
+      maxReplyChars: policy.maxOutputTokens * CHARS_PER_TOKEN,
+      maxReplyTokens: policy.maxOutputTokens,
+      source: `${this.model} at ${this.opts.baseUrl}`,
+      abort: (reason) => controller.abort(reason),
+      log: this.opts.log,
+    });
     const onAbort = () => controller.abort(req.signal?.reason);
     req.signal?.addEventListener('abort', onAbort, { once: true });
     const acc: Accumulated = { splitter: new ThinkSplitter(), reasoning: '', toolCalls: new Map(), finishReason: 'stop' };
     const budgetChars = this.opts.policy.thinkingBudgetTokens * CHARS_PER_TOKEN;
     const onReasoning = (text: string) => {
       if (!text) return;
+      watch.grew(text.length);
       const room = budgetChars - acc.reasoning.length;
       if (room <= 0) {
         if (mode.enforceBudget) throw new ThinkingOverBudget();
@@ -142,27 +162,30 @@ export class ModelClient {
     };
     let fedReasoning = 0;
     const onContent = (text: string) => {
+      watch.grew(text.length);
       const split = acc.splitter.push(text);
       fedReasoning += split.reasoning.length;
       if (split.reasoning) onReasoning(split.reasoning);
       if (split.content) req.onDelta?.({ kind: 'content', text: split.content });
     };
     try {
-      const sink: StreamSink = { acc, onContent, onReasoning };
+      const sink: StreamSink = { acc, onContent, onReasoning, watch };
       if (this.opts.transport === 'ollama-native') await this.streamOllama(req, mode, controller.signal, sink);
       else await this.streamOpenAI(req, mode, controller.signal, sink);
       // The SDK ends an aborted stream quietly: a reply cut by a timeout or a cancel is not an answer.
       if (controller.signal.aborted) throw controller.signal.reason ?? new Error('aborted');
     } catch (err) {
-      if (err instanceof ThinkingOverBudget) {
+      if (err instanceof ThinkingOverBudget || err instanceof ReplyTooLong) {
         controller.abort();
         throw err;
       }
       if (req.signal?.aborted) throw err;
-      if (controller.signal.aborted) throw new AttemptError(`no answer within ${Math.round(timeoutMs / 1000)} s`, true);
-      throw classify(err);
+      const reason: unknown = controller.signal.reason;
+      if (controller.signal.aborted && reason instanceof WatchTimeout) throw new AttemptError(reason.message, true);
+      if (controller.signal.aborted && reason instanceof ReplyTooLong) throw reason;
+      throw classify(err, this.malformedEvent);
     } finally {
-      clearTimeout(timer);
+      watch.stop();
       req.signal?.removeEventListener('abort', onAbort);
     }
     const tail = acc.splitter.end();
@@ -182,8 +205,34 @@ export class ModelClient {
   }
 
   private client(): Promise<import('openai').OpenAI> {
+    const baseUrl = this.opts.baseUrl;
     this.openai ??= import('openai').then(
-      ({ OpenAI }) => new OpenAI({ baseURL: this.opts.baseUrl, apiKey: this.opts.apiKey || 'not-needed', maxRetries: 0, timeout: this.opts.policy.timeoutMs }),
+      ({ OpenAI }) =>
+        new OpenAI({
+          baseURL: baseUrl,
+          apiKey: this.opts.apiKey || 'not-needed',
+          maxRetries: 0,
+          timeout: this.opts.policy.timeoutMs,
+          // A 200 with a web page (a proxy, a UI on the API's port) is not a reply: say so.
+          fetch: async (url: string | URL | Request, init?: RequestInit) => {
+            const res = await fetch(url, init);
+            if (isHtmlAnswer(res)) {
+              await res.body?.cancel().catch(() => undefined);
+              throw new AttemptError(htmlAnswerMessage(baseUrl, res.status), false, res.status);
+            }
+            return res;
+          },
+          // The SDK prints a stream event it cannot parse to the console; we say it in one line instead.
+          logLevel: 'error',
+          logger: {
+            error: (message: string, data?: unknown) => {
+              if (/Could not parse message into JSON/.test(message)) this.malformedEvent = String(data ?? '');
+            },
+            warn: () => undefined,
+            info: () => undefined,
+            debug: () => undefined,
+          },
+        }),
     );
     return this.openai;
   }
@@ -199,6 +248,8 @@ export class ModelClient {
     if (req.tools?.length) body.tools = req.tools;
     if (req.temperature !== undefined) body.temperature = req.temperature;
     if (req.maxTokens !== undefined) body.max_tokens = req.maxTokens;
+    // llama.cpp reuses the previous request's prefix only when asked (older builds default to off).
+    if (this.opts.flavor === 'llamacpp') body.cache_prompt = true;
     if (this.hintsAccepted) {
       body.stream_options = { include_usage: true };
       // Ways servers understand "think less": reasoning_effort (OpenAI, vLLM, LM Studio, gpt-oss);
@@ -206,9 +257,13 @@ export class ModelClient {
       body.reasoning_effort = 'low';
       if (mode.thinkingOff) body.chat_template_kwargs = { enable_thinking: false };
     }
+    this.malformedEvent = undefined;
     const stream = (await openai.chat.completions.create(body as never, { signal })) as unknown as AsyncIterable<StreamChunk>;
     for await (const chunk of stream) {
+      sink.watch.heard();
       if (chunk.usage) acc.usage = { promptTokens: chunk.usage.prompt_tokens ?? 0, completionTokens: chunk.usage.completion_tokens ?? 0 };
+      const cached = chunk.usage?.prompt_tokens_details?.cached_tokens ?? chunk.timings?.cache_n;
+      if (acc.usage && typeof cached === 'number') acc.usage.cachedTokens = cached;
       const choice = chunk.choices?.[0];
       if (!choice) continue;
       const delta = choice.delta ?? {};
@@ -220,7 +275,10 @@ export class ModelClient {
         const call = acc.toolCalls.get(index) ?? { id: tc.id ?? `call_${index}`, name: '', arguments: '' };
         if (tc.id) call.id = tc.id;
         if (tc.function?.name) call.name += tc.function.name;
-        if (tc.function?.arguments) call.arguments += tc.function.arguments;
+        if (tc.function?.arguments) {
+          call.arguments += tc.function.arguments;
+          sink.watch.grew(tc.function.arguments.length);
+        }
         acc.toolCalls.set(index, call);
       }
       if (choice.finish_reason) acc.finishReason = choice.finish_reason;
@@ -235,6 +293,7 @@ export class ModelClient {
     if (req.maxTokens !== undefined) options.num_predict = req.maxTokens;
     const body: Record<string, unknown> = { model: this.model, messages: toOllamaMessages(req.messages), stream: true, options };
     if (req.tools?.length) body.tools = req.tools;
+    if (this.opts.keepAlive) body.keep_alive = this.opts.keepAlive;
     if (mode.thinkingOff && this.hintsAccepted) body.think = false;
     const res = await fetch(`${origin}/api/chat`, {
       method: 'POST',
@@ -242,6 +301,10 @@ export class ModelClient {
       body: JSON.stringify(body),
       signal,
     });
+    if (isHtmlAnswer(res)) {
+      await res.body?.cancel().catch(() => undefined);
+      throw new AttemptError(htmlAnswerMessage(origin, res.status), false, res.status);
+    }
     if (!res.ok || !res.body) {
       const text = await res.text().catch(() => '');
       throw new AttemptError(`HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`, isRetryableStatus(res.status), res.status);
@@ -250,6 +313,7 @@ export class ModelClient {
     let pending = '';
     let done = false;
     for await (const bytes of res.body as unknown as AsyncIterable<Uint8Array>) {
+      sink.watch.heard();
       pending += decoder.decode(bytes, { stream: true });
       let nl: number;
       while ((nl = pending.indexOf('\n')) !== -1) {
@@ -262,7 +326,8 @@ export class ModelClient {
     if (!done) throw new AttemptError('the stream ended before the reply was complete', true);
   }
 
-  private ollamaLine(line: string, { acc, onContent, onReasoning }: StreamSink): boolean {
+  private ollamaLine(line: string, sink: StreamSink): boolean {
+    const { acc, onContent, onReasoning } = sink;
     let msg: OllamaChunk;
     try {
       msg = JSON.parse(line) as OllamaChunk;
@@ -272,6 +337,7 @@ export class ModelClient {
     if (msg.error) throw new AttemptError(`Ollama: ${msg.error}`, false, 400);
     if (msg.message?.thinking) onReasoning(msg.message.thinking);
     if (msg.message?.content) onContent(msg.message.content);
+    if (msg.message?.tool_calls?.length) sink.watch.grew(JSON.stringify(msg.message.tool_calls).length);
     for (const tc of msg.message?.tool_calls ?? []) {
       const index = acc.toolCalls.size;
       const args = tc.function?.arguments;
@@ -302,7 +368,9 @@ interface StreamChunk {
     };
     finish_reason?: string | null;
   }>;
-  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  usage?: { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } | null } | null;
+  /** llama.cpp: cache_n prompt tokens came from the cache, prompt_n were processed. */
+  timings?: { cache_n?: number; prompt_n?: number };
 }
 
 interface OllamaChunk {
@@ -366,8 +434,14 @@ function isRetryableStatus(status: number): boolean {
 }
 
 /** Sorts an SDK or network error into retryable or not, with a one-line reason. */
-function classify(err: unknown): AttemptError {
+function classify(err: unknown, malformedEvent?: string): AttemptError {
   if (err instanceof AttemptError) return err;
+  const wrapped = (err as { cause?: unknown })?.cause;
+  if (wrapped instanceof AttemptError) return wrapped; // thrown by our fetch, wrapped by the SDK
+  if (err instanceof SyntaxError && malformedEvent !== undefined) {
+    const shown = malformedEvent.length > 80 ? `${malformedEvent.slice(0, 80)}…` : malformedEvent;
+    return new AttemptError(`the server sent a stream event that is not JSON: ${JSON.stringify(shown)}`, true);
+  }
   const e = err as { status?: number; message?: string; headers?: { get?: (k: string) => string | null } | Record<string, string>; error?: { message?: string } };
   if (typeof e?.status === 'number') {
     const status = e.status;
@@ -380,6 +454,10 @@ function classify(err: unknown): AttemptError {
   // Anything else is transport: refused, reset, a stream cut mid-reply.
   const cause = (err as { cause?: unknown })?.cause;
   return new AttemptError(describeNetworkError(cause ?? err), true);
+}
+
+function seconds(ms: number): number {
+  return Math.round(ms / 100) / 10;
 }
 
 function backoffMs(retry: AgentPolicy['model']['retry'], attempt: number): number {

@@ -39,6 +39,15 @@ export async function fetchJson<T = unknown>(url: string, opts: FetchJsonOptions
   }
 }
 
+/** A successful answer that is a web page, not an API reply (a proxy, a UI served on the API's port). */
+export function isHtmlAnswer(res: Response): boolean {
+  return res.ok && /\btext\/html\b/i.test(res.headers.get('content-type') ?? '');
+}
+
+export function htmlAnswerMessage(baseUrl: string, status: number): string {
+  return `the server sent HTML (HTTP ${status}, a web page) instead of an API reply: is ${baseUrl} the OpenAI-compatible endpoint (usually ending in /v1)?`;
+}
+
 function networkCode(err: unknown): string | undefined {
   const e = err as { name?: string; cause?: { code?: string } };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'TIMEOUT';

@@ -21,6 +21,11 @@ export interface Usage {
   completionTokens: number;
   /** True when the server sent no usage and the numbers are our estimate. */
   estimated: boolean;
+  /**
+   * Prompt tokens the server took from its prefix cache instead of prefilling them, when it says
+   * (OpenAI-style `prompt_tokens_details.cached_tokens`, llama.cpp `timings.cache_n`).
+   */
+  cachedTokens?: number;
 }
 
 export interface CompletionRequest {

@@ -15,7 +15,7 @@ export type SessionRecord =
   | { type: 'session'; id: string; createdAt: string; model: string; root: string }
   | { type: 'entry'; at: string; entry: HistoryEntry }
   | { type: 'tool'; at: string; turn: number; name: string; ok: boolean; ms: number; arg?: string }
-  | { type: 'turn'; at: string; turn: number; ms: number; promptTokens: number; completionTokens: number; estimated: boolean; toolCalls: number }
+  | { type: 'turn'; at: string; turn: number; ms: number; promptTokens: number; completionTokens: number; estimated: boolean; toolCalls: number; cachedTokens?: number }
   /** `/clear`: the conversation before this line is over. */
   | { type: 'clear'; at: string };
 

@@ -19,6 +19,7 @@ export const bashTool = defineTool<z.infer<typeof args>>({
       : 'Run a shell command in the project root (fresh shell each call).',
   args,
   readOnly: false,
+  writesAnywhere: true,
   aliases: { cmd: 'command', script: 'command' },
   capHint: 'Pipe through head, tail or grep to see a specific part.',
   async execute({ command }, ctx) {
@@ -32,18 +33,19 @@ export const bashTool = defineTool<z.infer<typeof args>>({
       return {
         ok: false,
         changedDisk: true,
+        errorKind: 'timeout',
         output: `${body}\n[timed out after ${Math.round(timeoutMs / 1000)} s and was killed.${lost} Run long tasks with a shorter scope, or in the background with output to a file.]`,
       };
     }
-    if (result.aborted) return { ok: false, changedDisk: true, output: `${body}\n[cancelled and killed.${lost}]` };
+    if (result.aborted) return { ok: false, changedDisk: true, errorKind: 'cancelled', output: `${body}\n[cancelled and killed.${lost}]` };
     if (result.shellExited) {
       const state = persist ? ' The next call starts a fresh shell in the project root.' : '';
-      return { ok: result.exitCode === 0, changedDisk: true, output: `${body}\n[the shell exited with code ${result.exitCode}.${state}]` };
+      return { ok: result.exitCode === 0, changedDisk: true, errorKind: 'exit_code', output: `${body}\n[the shell exited with code ${result.exitCode}.${state}]` };
     }
     const root = await ctx.workspace.realRootPath();
     const cwd = result.cwd ? path.relative(root, result.cwd) : '';
     const outside = cwd === '..' || cwd.startsWith(`..${path.sep}`) || path.isAbsolute(cwd);
     const where = persist && cwd !== '' ? ` cwd: ${outside ? result.cwd : cwd}` : '';
-    return { ok: result.exitCode === 0, changedDisk: true, output: `${body}\n[exit code ${result.exitCode}${where}]` };
+    return { ok: result.exitCode === 0, changedDisk: true, errorKind: 'exit_code', output: `${body}\n[exit code ${result.exitCode}${where}]` };
   },
 });

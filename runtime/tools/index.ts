@@ -1,6 +1,6 @@
 /** The tools, their registry and the workspace: what the agent loop imports. */
-export { createToolRegistry, DEFAULT_TOOLS } from './registry.js';
-export type { ToolCallRequest, ToolOutcome, ToolRegistry, ToolRegistryOptions } from './registry.js';
+export { configWriteCannotAsk, createToolRegistry, DEFAULT_TOOLS } from './registry.js';
+export type { ApprovalRequest, ToolCallRequest, ToolOutcome, ToolRegistry, ToolRegistryOptions } from './registry.js';
 export { defineTool, flag, fromPlainTool, lineNumber, TOOL_CATEGORIES } from './tool.js';
 export type { ContextState, PlainTool, Tool, ToolCategory, ToolContext, ToolDefinition, ToolResult } from './tool.js';
 export { capOutput } from './cap.js';

@@ -44,7 +44,7 @@ export const patchTool = defineTool<z.infer<typeof args>>({
         const { target: written } = await ctx.workspace.writeText(a.path, edits[0]!.replace);
         return { ok: true, output: `Created ${written.rel}.`, filesCreated: [written.rel], changedDisk: true };
       }
-      return { ok: false, output: `File not found: ${a.path}. Check the path with find_files, or create the file with write_file.` };
+      return { ok: false, errorKind: 'not_found', output: `File not found: ${a.path}. Check the path with find_files, or create the file with write_file.` };
     }
 
     const { text } = await ctx.workspace.readText(a.path);
@@ -55,7 +55,7 @@ export const patchTool = defineTool<z.infer<typeof args>>({
     try {
       updated = engine.applyEdits(text, a.replace_all ? edits.map((e) => ({ ...e, replaceAll: true })) : edits);
     } catch (err) {
-      if (err instanceof engine.EditError) return { ok: false, output: engine.formatEditError(err, target.rel) };
+      if (err instanceof engine.EditError) return { ok: false, errorKind: err.kind, output: engine.formatEditError(err, target.rel) };
       throw err;
     }
     await ctx.workspace.writeText(a.path, updated);

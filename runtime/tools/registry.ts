@@ -16,8 +16,9 @@ import { readFileTool } from './read_file.js';
 import { searchTool } from './search.js';
 import { ShellSession } from './shell.js';
 import { TurnSnapshots } from './snapshots.js';
+import { TreeWatch } from './tree-watch.js';
 import { toParameters, type ContextState, type Tool, type ToolCategory, type ToolContext, type ToolDefinition, type ToolResult } from './tool.js';
-import { Workspace, WorkspaceError } from './workspace.js';
+import { configuresOutsideConversation, Workspace, WorkspaceError } from './workspace.js';
 import { writeFileTool } from './write_file.js';
 
 export interface ToolCallRequest {
@@ -25,6 +26,9 @@ export interface ToolCallRequest {
   arguments: Record<string, unknown>;
   id?: string;
 }
+
+/** What `approve` is asked about: a shell command, or a write to a file that configures or runs code. */
+export type ApprovalRequest = ToolCallRequest & { write?: { path: string; why: string } };
 
 export interface ToolOutcome {
   name: string;
@@ -37,6 +41,8 @@ export interface ToolOutcome {
   filesEdited: string[];
   /** Answered by dedup from an identical earlier call. */
   cached?: boolean;
+  /** Why it failed (a tool's own kind, or the registry's: invalid_arguments, declined, unread_file, unknown_tool, disabled, cancelled, error). */
+  errorKind?: string;
 }
 
 export interface ToolRegistryOptions {
@@ -45,10 +51,17 @@ export interface ToolRegistryOptions {
   policy: AgentPolicy;
   /** Names the snapshot folder: letters, digits, '.', '_' or '-'. */
   sessionId: string;
-  /** Environment of the shell (default: process.env). */
+  /** Environment of the shell (default: process.env), already without secrets (runtime/sandbox shellEnvironment). */
   env?: NodeJS.ProcessEnv;
-  /** Gate for bash: true runs, false declines, a string declines with that reason for the model. */
-  approve?: (req: ToolCallRequest) => Promise<boolean | string>;
+  /** How the shell is confined (runtime/sandbox shellConfinement); default unconfined. */
+  confinement?: { wrap: { program: string; args: string[] } | null; refuse?: string };
+  /**
+   * Gate for bash and for writes to files that configure or run code (`write` set): true runs,
+   * false declines, a string declines with that reason for the model.
+   */
+  approve?: (req: ApprovalRequest) => Promise<boolean | string>;
+  /** Without `approve` (headless), writes to such files are refused unless this is true (SMALLCODE_ALLOW_CONFIG_WRITES). */
+  allowConfigWrites?: boolean;
   /** ripgrep binary; default the bundled @vscode/ripgrep; false forces the JavaScript search. */
   ripgrepPath?: string | false;
   /** Tools offered after the default six (e.g. the BoneScript tool); same policies apply. */
@@ -62,13 +75,20 @@ export interface ToolRegistryOptions {
 }
 
 export interface ToolRegistry {
-  /** Schemas sent to the model. */
+  /** Schemas sent to the model (tools dropped by trust decay left out). */
   definitions(): ToolDefinition[];
+  /**
+   * Every tool a call may name, dropped ones included: the parser must still recognise a call to
+   * a disabled tool, so the model is told why it did not run instead of seeing its call vanish.
+   */
+  callable(): ToolDefinition[];
   has(name: string): boolean;
   /** What the tool is for (compact mode offers tools by category); undefined for an unknown name. */
   categoryOf(name: string): ToolCategory | undefined;
   /** Snapshots are grouped per turn. */
   beginTurn(turn: number): void;
+  /** A new task: tools whose trust belongs to a task (`trust { scope: task }`) are trusted again. */
+  beginTask(): void;
   /** Never throws: failures are ok:false outcomes. */
   run(call: ToolCallRequest, opts?: { signal?: AbortSignal }): Promise<ToolOutcome>;
   /** Kills the persistent shell. */
@@ -100,6 +120,7 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
   const snapshots = new TurnSnapshots(workspace, opts.sessionId);
   if (opts.snapshots !== false) workspace.beforeWrite = (target) => snapshots.capture(target);
   let shell: ShellSession | null = null;
+  let treeWatch: TreeWatch | undefined;
   let ripgrep: Promise<string | null> | null = null;
 
   /** Files whose content the session has seen (read, written or created). */
@@ -124,25 +145,31 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
       policy,
       maxOutputChars: maxChars,
       signal,
-      shell: () =>
-        (shell ??= new ShellSession({ cwd: realpathOr(opts.root), env: opts.env, persist: policy.shell.persist })),
+      shell: () => {
+        if (opts.confinement?.refuse) throw new Error(`not run: ${opts.confinement.refuse}`);
+        return (shell ??= new ShellSession({ cwd: realpathOr(opts.root), env: opts.env, persist: policy.shell.persist, sandbox: opts.confinement?.wrap }));
+      },
       ripgrepPath: () => (ripgrep ??= findRipgrep(opts.ripgrepPath)),
       contextState: opts.contextState,
     };
   }
 
   async function runTool(tool: Tool, call: ToolCallRequest, signal?: AbortSignal): Promise<Omit<ToolOutcome, 'name' | 'ms'>> {
-    const fail = (output: string) => ({ ok: false, output, filesCreated: [], filesEdited: [] });
+    const fail = (output: string, errorKind: string) => ({ ok: false, output, filesCreated: [], filesEdited: [], errorKind });
     const parsed = tool.args.safeParse(applyAliases(call.arguments ?? {}, tool.aliases));
-    if (!parsed.success) return fail(describeInvalidArgs(tool, parsed.error));
+    if (!parsed.success) return fail(describeInvalidArgs(tool, parsed.error), 'invalid_arguments');
     const args = parsed.data;
 
     if ((tool.name === 'bash' || tool.asksApproval) && opts.approve) {
       const verdict = await opts.approve(call);
-      if (verdict !== true) return fail(typeof verdict === 'string' ? `Not run: ${verdict}` : `Not run: the user declined this ${tool.name === 'bash' ? 'command' : 'tool call'}.`);
+      if (verdict !== true) return fail(typeof verdict === 'string' ? `Not run: ${verdict}` : `Not run: the user declined this ${tool.name === 'bash' ? 'command' : 'tool call'}.`, 'declined');
     }
 
     const target = tool.writeTarget?.(args);
+    if (target !== undefined) {
+      const refusal = await configWriteRefusal(call, target);
+      if (refusal) return fail(refusal, 'refused');
+    }
     if (target !== undefined && toolPolicy(policy, tool.name).readBeforeWrite) {
       const resolved = await workspace.resolve(target);
       const exists = (await workspace.stat(resolved)) !== null;
@@ -150,6 +177,7 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
         warned.add(resolved.rel);
         return fail(
           `${resolved.rel} already exists and you have not read it in this session. Read it with read_file first (or use patch to change part of it); if you really mean to replace it entirely, call ${tool.name} again.`,
+          'unread_file',
         );
       }
     }
@@ -174,12 +202,36 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
       }
     }
 
+    // A shell command writes behind the workspace's back: what it changed is found by comparing the tree.
+    const watch = tool.writesAnywhere && opts.snapshots !== false ? (treeWatch ??= new TreeWatch(workspace)) : undefined;
+    await watch?.before().catch(() => undefined);
     const result: ToolResult = await tool.execute(args, context(signal));
+    if (watch) {
+      const originals = await watch.after().catch(() => []);
+      await snapshots.record(originals);
+      const changed = new Set([...(result.filesCreated ?? []), ...(result.filesEdited ?? [])]);
+      result.filesCreated = [...(result.filesCreated ?? []), ...originals.filter((o) => !o.existed && !changed.has(o.rel)).map((o) => o.rel)];
+      result.filesEdited = [...(result.filesEdited ?? []), ...originals.filter((o) => o.existed && !changed.has(o.rel)).map((o) => o.rel)];
+    }
     const output = capOutput(result.output, maxChars, tool.capHint || undefined);
     for (const f of [...(result.filesRead ?? []), ...(result.filesCreated ?? []), ...(result.filesEdited ?? [])]) known.add(f);
     if (result.changedDisk) cache.clear();
     if (key && result.ok) cache.set(key, { output, call: index, seen: await stamps(result.filesRead ?? []) });
-    return { ok: result.ok, output, filesCreated: result.filesCreated ?? [], filesEdited: result.filesEdited ?? [] };
+    return { ok: result.ok, output, filesCreated: result.filesCreated ?? [], filesEdited: result.filesEdited ?? [], ...(result.ok ? {} : { errorKind: result.errorKind ?? 'failed' }) };
+  }
+
+  /** A write to a file read outside the conversation (.env, hooks, …) needs the user's yes. */
+  async function configWriteRefusal(call: ToolCallRequest, target: string): Promise<string | null> {
+    const resolved = await workspace.resolve(target);
+    const why = configuresOutsideConversation(resolved.rel);
+    if (!why) return null;
+    if (opts.approve) {
+      const verdict = await opts.approve({ ...call, write: { path: resolved.rel, why } });
+      if (verdict === true) return null;
+      return `Not written: ${typeof verdict === 'string' ? verdict : `the user declined the write to ${resolved.rel}`}.`;
+    }
+    if (opts.allowConfigWrites) return null;
+    return `Not written: ${configWriteCannotAsk({ path: resolved.rel, why })}.`;
   }
 
   const definitionOf = new WeakMap<Tool, ToolDefinition>();
@@ -193,6 +245,7 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
   };
   /** Consecutive failures per tool, for trust decay (a success resets the count). */
   const failing = new Map<string, number>();
+  const trustScope = (name: string) => toolPolicy(policy, name).trust?.scope ?? 'task';
   const trustOf = (name: string): 'trusted' | 'demoted' | 'dropped' => {
     const trust = toolPolicy(policy, name).trust;
     const n = failing.get(name) ?? 0;
@@ -206,7 +259,7 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
     if (after === before || after === 'trusted') return outcome;
     const n = failing.get(name)!;
     const note = after === 'dropped'
-      ? `${name} has failed ${n} times in a row and is now disabled for this session. Use ${name === 'patch' ? 'write_file with the whole new content' : 'another tool'} instead.`
+      ? `${name} has failed ${n} times in a row and is now disabled for this ${trustScope(name)}. Use ${name === 'patch' ? 'write_file with the whole new content' : 'another tool'} instead.`
       : `${name} has failed ${n} times in a row. Read the file again before retrying, or use ${name === 'patch' ? 'write_file with the whole new content' : 'another tool'}.`;
     return { ...outcome, output: `${outcome.output}\n\n${note}` };
   };
@@ -218,9 +271,13 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
       const demoted = offered.filter((d) => trustOf(d.function.name) === 'demoted');
       return [...trusted, ...demoted];
     },
+    callable: () => [...toolMap().values()].filter((t) => t.available?.() !== false).map(define),
     has: (name) => toolMap().has(name),
     categoryOf: (name) => toolMap().get(name)?.category,
     beginTurn: (turn) => snapshots.beginTurn(turn),
+    beginTask: () => {
+      for (const name of [...failing.keys()]) if (trustScope(name) === 'task') failing.delete(name);
+    },
     async run(call, runOpts) {
       const started = performance.now();
       // Every answer is capped here, refusals included; tool output was already capped with its hint.
@@ -235,17 +292,17 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
       if (!tool) {
         const near = closestNames(call.name, tools.keys());
         const hint = near.length ? ` Did you mean '${near[0]}'?` : '';
-        return finish({ ok: false, output: `Unknown tool '${call.name}'.${hint} Tools: ${[...tools.keys()].join(', ')}.`, filesCreated: [], filesEdited: [] });
+        return finish({ ok: false, output: `Unknown tool '${call.name}'.${hint} Tools: ${[...tools.keys()].join(', ')}.`, filesCreated: [], filesEdited: [], errorKind: 'unknown_tool' });
       }
-      if (runOpts?.signal?.aborted) return finish({ ok: false, output: 'Cancelled before it ran.', filesCreated: [], filesEdited: [] });
+      if (runOpts?.signal?.aborted) return finish({ ok: false, output: 'Cancelled before it ran.', filesCreated: [], filesEdited: [], errorKind: 'cancelled' });
       if (trustOf(tool.name) === 'dropped') {
-        return finish({ ok: false, output: `${tool.name} is disabled for this session after ${failing.get(tool.name)} failures in a row. Tools: ${[...tools.keys()].filter((n) => trustOf(n) !== 'dropped').join(', ')}.`, filesCreated: [], filesEdited: [] });
+        return finish({ ok: false, output: `${tool.name} is disabled for this ${trustScope(tool.name)} after ${failing.get(tool.name)} failures in a row, so this call did not run. Tools: ${[...tools.keys()].filter((n) => trustOf(n) !== 'dropped').join(', ')}.`, filesCreated: [], filesEdited: [] });
       }
       try {
         return record(tool.name, finish(await runTool(tool, call, runOpts?.signal)));
       } catch (err) {
         if (!tool.readOnly) cache.clear(); // it may have changed something before it failed
-        return record(tool.name, finish({ ok: false, output: describeError(tool.name, err), filesCreated: [], filesEdited: [] }));
+        return record(tool.name, finish({ ok: false, output: describeError(tool.name, err), filesCreated: [], filesEdited: [], errorKind: 'error' }));
       }
     },
     async dispose() {
@@ -253,6 +310,11 @@ export function createToolRegistry(opts: ToolRegistryOptions): ToolRegistry {
       shell = null;
     },
   };
+}
+
+/** Why a write to a configuring file is refused where no one can be asked (headless). */
+export function configWriteCannotAsk(write: { path: string; why: string }): string {
+  return `${write.path} ${write.why}, so the model may change it only with the user's approval, and this run cannot ask (allow with --allow-config-writes or SMALLCODE_ALLOW_CONFIG_WRITES=true). Tell the user what to change instead`;
 }
 
 /** Renames the argument names small models commonly use to ours (never overriding ours). */

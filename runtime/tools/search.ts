@@ -75,8 +75,9 @@ function searchWithRipgrep(
         argv.push('--max-columns', String(MAX_LINE_CHARS), '--max-columns-preview', '--hidden', '--no-require-git');
         // Skipped unless the search is inside one of them; the state folder always.
         for (const dir of SKIPPED_FOLDERS) if (!under.rel.split('/').includes(dir)) argv.push('--glob', `!${dir}`);
-        argv.push('--glob', `!${STATE_DIR}`);
         if (glob) argv.push('--glob', glob);
+        // ripgrep lets the last matching glob win: the state folder's exclusion comes after the model's.
+        argv.push('--glob', `!${STATE_DIR}`);
         if (literal) argv.push('--fixed-strings');
         argv.push('--regexp', pattern);
         if (under.rel !== '.') argv.push('--', under.rel);
@@ -97,13 +98,13 @@ function searchWithRipgrep(
               child.kill();
               return;
             }
-            lines.push(line);
+            if (!inStateDir(line)) lines.push(line);
           }
         });
         child.stderr.on('data', (chunk) => (stderr += chunk));
         child.on('error', () => resolve(null)); // binary missing or not executable
         child.on('close', (code) => {
-          if (!truncated && partial !== '' && lines.length < MAX_MATCHES) lines.push(partial);
+          if (!truncated && partial !== '' && lines.length < MAX_MATCHES && !inStateDir(partial)) lines.push(partial);
           if (code === 2 && lines.length === 0 && /regex parse error|error parsing regex/i.test(stderr)) return resolve('invalid_regex');
           resolve({ lines, truncated });
         });
@@ -141,6 +142,12 @@ async function searchWithJavaScript(
     }
   }
   return { lines, truncated: false };
+}
+
+/** A match line (`path:line:text`) from a SmallCode state folder: never shown, whatever the globs said. */
+function inStateDir(line: string): boolean {
+  const file = line.slice(0, line.search(/:\d+:/) >>> 0);
+  return `/${file}`.includes(`/${STATE_DIR}/`);
 }
 
 function isValidRegex(pattern: string): boolean {

@@ -24,6 +24,8 @@ export interface ShellRunResult {
 export interface ShellOptions {
   cwd: string;
   env?: NodeJS.ProcessEnv;
+  /** Start bash inside this sandbox (runtime/sandbox); absent: unconfined. */
+  sandbox?: { program: string; args: string[] } | null;
   /** false: every run gets a fresh shell that is killed afterwards. */
   persist: boolean;
 }
@@ -98,7 +100,9 @@ export class ShellSession {
 
   private ensureStarted(): ChildProcessWithoutNullStreams {
     if (this.proc) return this.proc;
-    const proc = spawn('bash', ['--noprofile', '--norc'], {
+    const bash = ['bash', '--noprofile', '--norc'];
+    const [program, ...args] = this.options.sandbox ? [this.options.sandbox.program, ...this.options.sandbox.args, ...bash] : bash;
+    const proc = spawn(program!, args, {
       cwd: this.options.cwd,
       env: { ...(this.options.env ?? process.env), ...NON_INTERACTIVE_ENV },
       detached: true, // its own process group, so a kill reaches every child

@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import type { TreeOriginal } from './tree-watch.js';
 import { atomicWriteFile, STATE_DIR, Workspace, type ResolvedPath } from './workspace.js';
 
 export interface SnapshotEntry {
@@ -57,20 +58,50 @@ export class TurnSnapshots {
 
   /** Keeps the original of `target` unless this turn already has it. Serialised: calls may overlap. */
   capture(target: ResolvedPath): Promise<void> {
-    const next = this.chain.then(() => this.captureNow(target));
+    return this.serial(() => this.captureNow(target));
+  }
+
+  /**
+   * Keeps originals taken before the fact (what a shell command changed, from a TreeWatch),
+   * unless this turn already has them.
+   */
+  record(originals: readonly TreeOriginal[]): Promise<void> {
+    return this.serial(async () => {
+      if (originals.length === 0) return;
+      const dir = await this.dir();
+      for (const o of originals) {
+        if (this.manifest!.files.some((f) => f.path === o.rel)) continue;
+        const entry: SnapshotEntry = { path: o.rel, existed: o.existed };
+        if (o.existed && o.bytes) {
+          entry.mode = o.mode;
+          const copy = path.join(dir, 'files', o.rel);
+          await fs.mkdir(path.dirname(copy), { recursive: true });
+          await atomicWriteFile(copy, o.bytes);
+        }
+        this.manifest!.files.push(entry);
+      }
+      await fs.mkdir(dir, { recursive: true });
+      await atomicWriteFile(path.join(dir, 'manifest.json'), `${JSON.stringify(this.manifest, null, 2)}\n`);
+    });
+  }
+
+  private serial(work: () => Promise<void>): Promise<void> {
+    const next = this.chain.then(work);
     this.chain = next.catch(() => undefined);
     return next;
   }
 
-  private async captureNow(target: ResolvedPath): Promise<void> {
+  /** This turn's folder, with its manifest loaded (or begun). */
+  private async dir(): Promise<string> {
     const root = await this.workspace.realRootPath();
     const dir = turnDir(root, this.sessionId, this.turn);
-    this.manifest ??= (await readManifest(dir)) ?? {
-      sessionId: this.sessionId,
-      turn: this.turn,
-      createdAt: new Date().toISOString(),
-      files: [],
-    };
+    this.manifest ??= (await readManifest(dir)) ?? { sessionId: this.sessionId, turn: this.turn, createdAt: new Date().toISOString(), files: [] };
+    return dir;
+  }
+
+  private async captureNow(target: ResolvedPath): Promise<void> {
+    const dir = await this.dir();
+    if (!this.manifest) return;
     if (this.manifest.files.some((f) => f.path === target.rel)) return;
     const st = await this.workspace.stat(target);
     const entry: SnapshotEntry = { path: target.rel, existed: st !== null };

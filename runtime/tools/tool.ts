@@ -47,13 +47,15 @@ export interface ToolResult {
   filesRead?: string[];
   /** Something may have changed on disk (even if ok is false, e.g. a failing bash command). */
   changedDisk?: boolean;
+  /** Why it failed, as a short stable word (`ambiguous`, `no_match`, `exit_code` …): evidence records it. */
+  errorKind?: string;
 }
 
 /**
  * What a tool is for. Compact mode offers the tools one category at a time (the model picks the
  * category first); a category without tools is simply not offered.
  */
-export const TOOL_CATEGORIES = ['read', 'write', 'search', 'run', 'plan', 'mcp', 'web'] as const;
+export const TOOL_CATEGORIES = ['read', 'write', 'search', 'run', 'plan', 'memory', 'mcp', 'web'] as const;
 export type ToolCategory = (typeof TOOL_CATEGORIES)[number];
 
 export interface Tool<Args = any> {
@@ -68,6 +70,11 @@ export interface Tool<Args = any> {
   aliases?: Record<string, string>;
   /** The file this call writes, so the registry can apply the read-before-write guard first. */
   writeTarget?(args: Args): string;
+  /**
+   * Writes files behind the workspace's back (a shell command): the registry compares the tree
+   * before and after the call, so the turn's snapshot (and /undo) covers what it changed.
+   */
+  writesAnywhere?: boolean;
   /** How to see what the result cap left out. */
   capHint: string;
   /** A hand-written JSON schema sent instead of the one generated from `args`. */

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { ChangedWhileUsed, openDir, openFileIn, writeFileIn, type DirHandle } from './confined.js';
 
 /** SmallCode's own state folder inside the project: never offered to the model's tools. */
 export const STATE_DIR = '.smallcode';
@@ -19,7 +20,7 @@ const ALWAYS_SKIPPED = [...SKIPPED_FOLDERS, STATE_DIR];
 export class WorkspaceError extends Error {
   constructor(
     message: string,
-    readonly kind: 'outside_root' | 'symlink_escape' | 'state_dir' | 'not_found' | 'not_a_file' | 'binary',
+    readonly kind: 'outside_root' | 'symlink_escape' | 'state_dir' | 'not_found' | 'not_a_file' | 'binary' | 'changed',
   ) {
     super(message);
     this.name = 'WorkspaceError';
@@ -69,7 +70,8 @@ export class Workspace {
     const real = await realpathOfLongestExisting(candidate);
     if (!isInside(root, real)) {
       throw new WorkspaceError(
-        `Path '${input}' goes through a symbolic link that leads outside the project (to ${real}); it cannot be used. Use a path of a real file inside the project.`,
+        // Where the link leads is not named: that would tell the model about the world outside.
+        `Path '${input}' goes through a symbolic link that leads outside the project; it cannot be used. Use a path of a real file inside the project.`,
         'symlink_escape',
       );
     }
@@ -109,16 +111,56 @@ export class Workspace {
     const st = await statOrNull(target.abs);
     if (!st) throw new WorkspaceError(`File not found: ${input}`, 'not_found');
     if (!st.isFile()) throw new WorkspaceError(`'${input}' is not a file.`, 'not_a_file');
-    const bytes = await fs.readFile(target.abs);
+    const { bytes } = await this.readConfined(target);
     if (looksBinary(bytes)) {
       throw new WorkspaceError(`'${target.rel}' is a binary file (${bytes.length} bytes); it cannot be shown as text.`, 'binary');
     }
     return { target, text: bytes.toString('utf8') };
   }
 
+  /** Bytes and mode of the file the checked path names, opened through verified handles only. */
+  private async readConfined(target: ResolvedPath): Promise<{ bytes: Buffer; mode: number }> {
+    return this.inParent(target, async (dir, name) => {
+      const handle = await openFileIn(dir, name, target.rel);
+      try {
+        const st = await handle.stat();
+        if (!st.isFile()) throw new WorkspaceError(`'${target.rel}' is not a file.`, 'not_a_file');
+        return { bytes: await handle.readFile(), mode: st.mode };
+      } finally {
+        await handle.close();
+      }
+    });
+  }
+
+  /**
+   * Runs `use` with the opened parent folder of a checked path and the final name; a symlink
+   * met on the way (the path changed since the check) is refused, never followed.
+   */
+  private async inParent<T>(target: ResolvedPath, use: (dir: DirHandle, name: string) => Promise<T>, opts: { create?: boolean } = {}): Promise<T> {
+    if (target.rel === '.') throw new WorkspaceError(`The project root is a folder; give a file path.`, 'not_a_file');
+    const root = await this.realRoot;
+    const relDir = path.posix.dirname(target.rel);
+    let dir: DirHandle | undefined;
+    try {
+      dir = await openDir(root, relDir, opts);
+      return await use(dir, path.posix.basename(target.rel));
+    } catch (err) {
+      if (err instanceof ChangedWhileUsed) {
+        throw new WorkspaceError(`${err.message}; it was not used. Try again with a path of a real file inside the project.`, 'changed');
+      }
+      throw err;
+    } finally {
+      await dir?.close();
+    }
+  }
+
   /** Lists a directory's entries (directories get a trailing '/'), hiding the state folder. */
   async listDir(target: ResolvedPath): Promise<string[]> {
-    const entries = await fs.readdir(target.abs, { withFileTypes: true });
+    const root = await this.realRoot;
+    const dir = await openDir(root, target.rel).catch((err) => {
+      throw err instanceof ChangedWhileUsed ? new WorkspaceError(`${err.message}; it was not listed.`, 'changed') : err;
+    });
+    const entries = await fs.readdir(dir.listPath, { withFileTypes: true }).finally(() => dir.close());
     return entries
       .filter((e) => !(target.rel === '.' && e.name === STATE_DIR))
       .map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
@@ -132,6 +174,13 @@ export class Workspace {
    */
   async listFiles(under: ResolvedPath, patterns: string[] = ['**/*']): Promise<string[]> {
     const root = await this.realRoot;
+    for (const pattern of patterns) refuseEscapingGlob(pattern);
+    // The fixed folders a pattern starts with are walked into: prove they stay inside first, so a
+    // link to / is refused before anything below it is listed.
+    for (const pattern of patterns) {
+      const base = staticBase(pattern);
+      if (base) await this.resolve(under.rel === '.' ? base : `${under.rel}/${base}`);
+    }
     const { glob } = await import('tinyglobby');
     const skip = ALWAYS_SKIPPED.filter((dir) => !under.rel.split('/').includes(dir));
     const found = await glob(patterns, {
@@ -142,13 +191,42 @@ export class Workspace {
       ignore: skip.map((dir) => `**/${dir}/**`),
       expandDirectories: false,
     });
+    const inside = await this.insideAfterResolution(
+      root,
+      found.map((f) => (under.rel === '.' ? f : `${under.rel}/${f}`)),
+    );
     const gitignored = await this.gitignoreFilter(root);
     // A folder asked for by name is searched even if ignored (dist/, a dependency), as ripgrep does.
     const askedForIgnored = under.rel !== '.' && gitignored(`${under.rel}/`);
-    return found
-      .map((f) => (under.rel === '.' ? f : `${under.rel}/${f}`))
-      .filter((rel) => rel.split('/')[0] !== STATE_DIR && (askedForIgnored || !gitignored(rel)))
-      .sort();
+    return inside.filter((rel) => askedForIgnored || !gitignored(rel)).sort();
+  }
+
+  /**
+   * The listed paths that are still inside the project once every symlink is followed, and not in
+   * the state folder: a listing never names what lies outside, whatever the glob library did.
+   */
+  private async insideAfterResolution(root: string, rels: string[]): Promise<string[]> {
+    const realDirs = new Map<string, Promise<string | null>>();
+    const realDir = (dir: string) => {
+      let known = realDirs.get(dir);
+      if (!known) realDirs.set(dir, (known = fs.realpath(path.join(root, dir)).catch(() => null)));
+      return known;
+    };
+    const checked = await Promise.all(
+      rels.map(async (rel) => {
+        const normal = path.posix.normalize(rel);
+        if (normal !== rel || normal.startsWith('../') || path.posix.isAbsolute(normal)) return null;
+        const dir = await realDir(path.posix.dirname(rel));
+        if (dir === null || !isInside(root, dir)) return null;
+        const full = path.join(dir, path.posix.basename(rel));
+        const st = await fs.lstat(full).catch(() => null);
+        if (!st) return null;
+        const real = st.isSymbolicLink() ? await fs.realpath(full).catch(() => null) : full;
+        if (real === null || !isInside(root, real)) return null;
+        return toRel(root, real).split('/')[0] === STATE_DIR || rel.split('/')[0] === STATE_DIR ? null : rel;
+      }),
+    );
+    return checked.filter((rel): rel is string => rel !== null);
   }
 
   /** One matcher per .gitignore, each applied to paths below its own folder, as git does. */
@@ -177,8 +255,7 @@ export class Workspace {
 
   /** The raw bytes and mode of an existing file (snapshots keep originals byte for byte). */
   async readBytes(target: ResolvedPath): Promise<{ bytes: Buffer; mode: number }> {
-    const [bytes, st] = await Promise.all([fs.readFile(target.abs), fs.stat(target.abs)]);
-    return { bytes, mode: st.mode };
+    return this.readConfined(target);
   }
 
   /**
@@ -190,8 +267,7 @@ export class Workspace {
     const st = await statOrNull(target.abs);
     if (st?.isDirectory()) throw new WorkspaceError(`'${target.rel}' is a directory; give a file path.`, 'not_a_file');
     await this.beforeWrite?.(target);
-    await fs.mkdir(path.dirname(target.abs), { recursive: true });
-    await atomicWriteFile(target.abs, data, mode ?? st?.mode);
+    await this.inParent(target, (dir, name) => writeFileIn(dir, name, target.rel, data, mode ?? st?.mode), { create: true });
     return { target, created: st === null };
   }
 
@@ -202,7 +278,7 @@ export class Workspace {
     if (!st) return false;
     if (!st.isFile() && !st.isSymbolicLink()) throw new WorkspaceError(`'${target.rel}' is not a file; it was not removed.`, 'not_a_file');
     await this.beforeWrite?.(target);
-    await fs.rm(target.abs);
+    await this.inParent(target, (dir, name) => fs.rm(dir.entry(name)));
     return true;
   }
 }
@@ -242,6 +318,55 @@ function isInside(root: string, p: string): boolean {
 function toRel(root: string, abs: string): string {
   const rel = path.relative(root, abs);
   return rel === '' ? '.' : rel.split(path.sep).join('/');
+}
+
+/**
+ * A glob that names a place outside the folder it is applied to: absolute (`/x`, `C:/x`), or
+ * with a `..` component anywhere (also inside `{a,..}` alternatives, or written with `\\`).
+ */
+export function refuseEscapingGlob(pattern: string): void {
+  const p = pattern.replace(/\\/g, '/');
+  const absolute = p.startsWith('/') || /^[A-Za-z]:\//.test(p);
+  const climbs = p.split(/[/{},()|]/).some((part) => part === '..');
+  if (absolute || climbs) {
+    throw new WorkspaceError(
+      `The pattern '${pattern}' leaves the project (${absolute ? 'an absolute pattern' : "a '..' in it"}); patterns are matched inside the project: give one relative to it, e.g. 'src/**/*.ts'.`,
+      'outside_root',
+    );
+  }
+}
+
+/** The leading folders of a glob that contain no glob characters (`src/lib` of `src/lib/*.ts`). */
+function staticBase(pattern: string): string {
+  const parts = pattern.replace(/\\/g, '/').split('/');
+  const fixed: string[] = [];
+  for (const part of parts.slice(0, -1)) {
+    if (/[*?[\]{}()!+@]/.test(part)) break;
+    if (part !== '' && part !== '.') fixed.push(part);
+  }
+  return fixed.join('/');
+}
+
+/**
+ * Why a project file configures or runs code outside the conversation (so the model may write it
+ * only with the user's approval), or null. Names compare case-insensitively: macOS and Windows
+ * file systems do.
+ */
+export function configuresOutsideConversation(rel: string): string | null {
+  const parts = rel.toLowerCase().split('/');
+  const name = parts[parts.length - 1]!;
+  if (parts.length === 1) {
+    if (name === '.env') return 'configures SmallCode and the project (endpoint, keys)';
+    if (name === '.envrc') return 'is run by direnv when a shell enters the folder';
+    if (name === 'smallcode.toml') return "configures SmallCode's next session";
+    if (name === '.mcp.json') return 'starts MCP servers (programs) in the next session';
+  }
+  if (parts[0] === STATE_DIR) return "is SmallCode's own state (agents, approvals)";
+  const git = parts.indexOf('.git');
+  if (git !== -1 && parts[git + 1] === 'hooks' && parts.length > git + 2) return 'is a git hook, run by git outside the conversation';
+  if (git !== -1 && parts[git + 1] === 'config' && parts.length === git + 2) return 'configures git (it can name programs git runs)';
+  if (git === parts.length - 1) return 'tells git where the repository is';
+  return null;
 }
 
 function refuseStateDir(input: string, rel: string): void {

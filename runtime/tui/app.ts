@@ -12,6 +12,7 @@ import { keyArgument } from '../cli/output.js';
 import { findSession, latestSession, listSessions, loadSession, newSessionId, SessionWriter, type LoadedSession } from '../store/sessions.js';
 import { ActivityView } from './activity.js';
 import { decideApproval, decideToolApproval, ProjectApprovals, type ApprovalChoice } from './approval.js';
+import type { ApprovalRequest } from '../tools/index.js';
 import { fmt } from './budget.js';
 import { commandNames, findCommand, type CommandHost } from './commands.js';
 import { errorSummary, ErrorLog } from './errors.js';
@@ -110,14 +111,18 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
       const e = payload as AgentEvents['turn_end'];
       stats.onTurnEnd(e);
       trace.onTurnEnd(e);
-      store.append({ type: 'turn', at, turn: e.turn, ms: e.ms, promptTokens: e.usage.promptTokens, completionTokens: e.usage.completionTokens, estimated: e.usage.estimated, toolCalls: e.toolCalls });
+      store.append({ type: 'turn', at, turn: e.turn, ms: e.ms, promptTokens: e.usage.promptTokens, completionTokens: e.usage.completionTokens, estimated: e.usage.estimated, toolCalls: e.toolCalls, ...(e.usage.cachedTokens !== undefined ? { cachedTokens: e.usage.cachedTokens } : {}) });
     }
   };
 
-  /** Asks about a shell command, or (`tool` set) a call of a tool that asks, e.g. an MCP tool. */
-  const askApproval = async (command: string, tool?: string): Promise<ApprovalChoice> => {
+  /**
+   * Asks about a shell command, a write to a file that configures the next session (`write`),
+   * or a call of a tool that asks (`tool`, e.g. an MCP tool).
+   */
+  const askApproval = async (command: string, kind: { tool?: string; write?: boolean } = {}): Promise<ApprovalChoice> => {
+    const { tool, write } = kind;
     out.status(undefined);
-    const what = tool ? `call ${tool} ${command}` : `run: ${command}`;
+    const what = tool ? `call ${tool} ${command}` : write ? `write: ${command}` : `run: ${command}`;
     if (!rich) {
       out.print(`The model wants to ${what}`);
       const answer = await lineInput!.read(`Allow? [y] once, [a] always${tool ? ' for this tool' : ''} in this project, [n] deny: `);
@@ -128,7 +133,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
     try {
       const { select, isCancel } = await import('@clack/prompts');
       const choice = await select<ApprovalChoice>({
-        message: tool ? `Call this tool?\n${c.bold(tool)} ${command}` : `Run this command?\n${c.bold(command)}`,
+        message: tool ? `Call this tool?\n${c.bold(tool)} ${command}` : write ? `Allow this write?\n${c.bold(command)}` : `Run this command?\n${c.bold(command)}`,
         options: [
           { value: 'once', label: 'Allow once' },
           { value: 'always', label: tool ? 'Always allow this tool in this project' : 'Always allow this command in this project' },
@@ -148,16 +153,22 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
     }
   };
 
-  const approve = async (req: { name: string; arguments: Record<string, unknown> }): Promise<boolean> => {
+  const approve = async (req: ApprovalRequest): Promise<boolean> => {
+    if (req.write) {
+      // A file that configures the next session: asked every time, never remembered.
+      const allowed = (await askApproval(`${req.write.path} (it ${req.write.why})`, { write: true })) !== 'deny';
+      if (!allowed) out.print(c.yellow(`✗ denied: write ${req.write.path}`));
+      return allowed;
+    }
     if (req.name !== 'bash') {
       const args = JSON.stringify(req.arguments);
       const shown = args.length > 200 ? `${args.slice(0, 199)}…` : args;
-      const decision = await decideToolApproval(req.name, { yes: Boolean(o.yes), approvals, ask: (tool) => askApproval(shown, tool) });
+      const decision = await decideToolApproval(req.name, { yes: Boolean(o.yes), approvals, ask: (tool) => askApproval(shown, { tool }) });
       if (!decision.run) out.print(c.yellow(`✗ denied: ${req.name}`));
       return decision.run;
     }
     const command = String(req.arguments.command ?? req.arguments.cmd ?? '');
-    const decision = await decideApproval(command, { yes: Boolean(o.yes), approvals, ask: askApproval });
+    const decision = await decideApproval(command, { yes: Boolean(o.yes), policy: session?.config.approval, sandboxed: session?.sandboxed, approvals, ask: askApproval });
     if (!decision.run) out.print(c.yellow(`✗ denied: ${command}`));
     else if (decision.why === 'always-allowed' && rich) out.print(c.dim(`· always allowed in this project: ${command}`));
     return decision.run;
@@ -194,9 +205,9 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
   // The engine starts (server discovery, context detection, tokenizer) while the prompt is
   // already up: typing can begin at once, the first task waits for the engine if it must.
   const starting = waitForPrompt()
-    .then(() => import('../agent/session.js'))
-    .then(({ createSession }) => createSession({ cwd: root, env: o.env, overrides: o.overrides, emit, pickModel, approve, sessionId, mcp: 'background', onEntry: (entry) => store.entry(entry) }))
-    .then((s) => {
+    .then(() => Promise.all([import('../agent/session.js'), import('../model/server.js')]))
+    .then(([{ createSession }, { describeWindow }]) => createSession({ cwd: root, env: o.env, overrides: o.overrides, emit, pickModel, rememberModel: true, approve, sessionId, mcp: 'background', onEntry: (entry) => store.entry(entry) }).then((s) => ({ s, describeWindow })))
+    .then(({ s, describeWindow }) => {
       debugLog(`engine ready${closing ? ' (after leaving)' : ''}`);
       if (closing) {
         void s.close(); // the user left before the engine was up
@@ -207,7 +218,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
         stats.loadEarlier(resumed.records);
         s.agent.restore(resumed.entries);
       }
-      out.print(c.dim(`${s.model} · ${fmt(s.context.window)}-token window (${s.context.source}) · ${s.server.baseUrl}`));
+      out.print(c.dim(`${s.model} · ${describeWindow(s.context)} · ${s.server.baseUrl}`));
       return s;
     });
   // A broken configuration or no server: said at once, not when the first task is sent.
@@ -402,7 +413,7 @@ async function resumeTarget(o: InteractiveOptions, root: string, rich: boolean):
     const { select, isCancel } = await import('@clack/prompts');
     const choice = await select({
       message: 'Resume which session?',
-      options: all.slice(0, 20).map((x) => ({ value: x.id, label: x.firstMessage.slice(0, 60) || x.id, hint: `${x.updatedAt.replace('T', ' ').slice(0, 16)} · ${x.tasks} tasks` })),
+      options: all.slice(0, 20).map((x) => ({ value: x.id, label: x.firstMessage.slice(0, 60) || x.id, hint: `${x.updatedAt.replace('T', ' ').slice(0, 16)} · ${x.tasks} task${x.tasks === 1 ? '' : 's'}` })),
       input: o.stdin,
       output: o.stdout,
     });

@@ -141,15 +141,25 @@ export function normalizeCommand(command: string): string {
 export type ApprovalChoice = 'once' | 'always' | 'deny';
 
 export type ApprovalDecision =
-  | { run: true; why: 'yes-flag' | 'read-only' | 'always-allowed' | 'approved' }
+  | { run: true; why: 'yes-flag' | 'policy-never' | 'sandboxed' | 'read-only' | 'always-allowed' | 'approved' }
   | { run: false; why: 'denied' };
 
-/** The policy, without the asking: who decides for one command. */
+/**
+ * SMALLCODE_APPROVAL: `never` asks about nothing; `on-request` asks only about commands no
+ * sandbox confines; `untrusted` asks about every command not on the read-only allowlist or the
+ * project's always-allow list.
+ */
+export type ApprovalPolicy = 'never' | 'on-request' | 'untrusted';
+
+/** The policy, without the asking: who decides for one command. `yes` (--yes) is `never`. */
 export async function decideApproval(
   command: string,
-  opts: { yes: boolean; approvals: ProjectApprovals; ask: (command: string) => Promise<ApprovalChoice> },
+  opts: { yes?: boolean; policy?: ApprovalPolicy; sandboxed?: boolean; approvals: ProjectApprovals; ask: (command: string) => Promise<ApprovalChoice> },
 ): Promise<ApprovalDecision> {
   if (opts.yes) return { run: true, why: 'yes-flag' };
+  const policy = opts.policy ?? 'untrusted';
+  if (policy === 'never') return { run: true, why: 'policy-never' };
+  if (policy === 'on-request' && opts.sandboxed) return { run: true, why: 'sandboxed' };
   if (isReadOnlyCommand(command)) return { run: true, why: 'read-only' };
   if (opts.approvals.has(command)) return { run: true, why: 'always-allowed' };
   const choice = await opts.ask(command);

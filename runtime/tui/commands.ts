@@ -2,6 +2,7 @@
  * Slash commands. Each is a name, its aliases, one line of help and a function; `/help` lists
  * exactly this table, so it only ever shows what works.
  */
+import { readFile } from 'node:fs/promises';
 import { replyReserve } from '../agent/policy.js';
 import type { Session } from '../agent/session.js';
 import { listSessions } from '../store/sessions.js';
@@ -38,7 +39,7 @@ export interface SlashCommand {
 }
 
 export const COMMANDS: SlashCommand[] = [
-  { name: 'help', help: 'this list', run: (h) => h.out.print(helpText(h.style)) },
+  { name: 'help', help: 'this list', run: (h) => h.out.print(helpText(h.style, h.out.columns)) },
   { name: 'quit', aliases: ['q', 'exit'], help: 'leave (also Ctrl+D, or Ctrl+C twice)', run: (h) => h.quit() },
   {
     name: 'clear',
@@ -93,7 +94,26 @@ export function commandNames(): string[] {
   return COMMANDS.flatMap((c) => [`/${c.name}`, ...(c.aliases ?? []).map((a) => `/${a}`)]);
 }
 
-export function helpText(style: Style): string {
+/**
+ * `items` joined by ' · ' in lines of at most `width` columns: a line breaks between items,
+ * never inside one (an item wider than the line gets a line of its own).
+ */
+export function packLine(items: string[], width: number, indent: string): string[] {
+  const room = Math.max(20, width - indent.length);
+  const lines: string[] = [];
+  let line = '';
+  for (const w of items) {
+    const next = line ? `${line} · ${w}` : w;
+    if (line && next.length > room) {
+      lines.push(line);
+      line = w;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => indent + l);
+}
+
+export function helpText(style: Style, columns = 80): string {
   const { c } = style;
   const rows = COMMANDS.map((cmd) => {
     const name = `/${cmd.name}${cmd.aliases?.length ? ` ${cmd.aliases.map((a) => `/${a}`).join(' ')}` : ''}`;
@@ -101,10 +121,11 @@ export function helpText(style: Style): string {
     return `  ${c.cyan(name)}${c.dim(args)}\n      ${cmd.help}`;
   });
   const keys = [
-    'Enter sends · a line ending in \\ continues on the next line · pasted lines stay together',
-    'Tab completes /commands and @paths · ↑/↓ history · Ctrl+C cancels the task (twice at an empty prompt: exit) · Ctrl+D exits',
+    'Enter sends', 'a line ending in \\ continues on the next line', 'pasted lines stay together',
+    'Tab completes /commands and @paths', '↑/↓ history', 'Ctrl+C cancels the task (twice at an empty prompt: exit)', 'Ctrl+D exits',
   ];
-  return `${c.bold('Commands')}\n${rows.join('\n')}\n${c.bold('Keys')}\n${keys.map((k) => `  ${k}`).join('\n')}`;
+  // One column short of the width: a line exactly as wide as the terminal wraps on some.
+  return `${c.bold('Commands')}\n${rows.join('\n')}\n${c.bold('Keys')}\n${packLine(keys, columns - 1, '  ').join('\n')}`;
 }
 
 async function modelCommand(h: CommandHost, args: string[]): Promise<void> {
@@ -154,6 +175,8 @@ async function modelCommand(h: CommandHost, args: string[]): Promise<void> {
   s.client = client;
   s.model = wanted;
   s.context = context;
+  const { writeProjectState } = await import('../store/project-state.js');
+  writeProjectState(s.root, { model: wanted }); // the next start in this project uses it too
   h.out.print(`Switched to ${c.bold(wanted)} (${fmt(context.window)}-token window, ${context.source}).`);
 }
 
@@ -169,7 +192,6 @@ async function planCommand(h: CommandHost, args: string[]): Promise<void> {
     planner.mode = mode;
     return h.out.print(`Planning: ${describe(mode)}.`);
   }
-  const { readFile } = await import('node:fs/promises');
   const { parseTodo } = await import('../agent/plan.js');
   const plan = (await planner.current()) ?? parseTodo(await readFile(planner.file, 'utf8').catch(() => ''));
   if (!plan) return h.out.print(c.dim(`No plan yet. Planning: ${describe(planner.mode)}. /plan on plans every task.`));
@@ -191,7 +213,8 @@ async function profileCommand(h: CommandHost): Promise<void> {
   const family = modelProfile(s.model);
   const rows: Array<[string, string]> = [
     ['model', s.model],
-    ['server', `${s.server.name} (${s.context.flavor}) at ${s.server.baseUrl}`],
+    // A configured server is named by its URL: say it once.
+    ['server', s.server.name === s.server.baseUrl ? `${s.context.flavor} at ${s.server.baseUrl}` : `${s.server.name} (${s.context.flavor}) at ${s.server.baseUrl}`],
     ['context window', `${fmt(s.context.window)} tokens, from ${s.context.source}`],
   ];
   if (s.context.modelMax) rows.push(['model maximum', `${fmt(s.context.modelMax)} tokens`]);

@@ -14,7 +14,10 @@ export function renderDiff(path: string, before: string | null, after: string | 
   const patch = structuredPatch(path, path, before ?? '', after, '', '', { context: 2 });
   if (patch.hunks.length === 0) return '';
   const out: string[] = [];
-  if (before === null) out.push(c.green(`new file, ${after.split('\n').length - (after.endsWith('\n') ? 1 : 0)} lines`));
+  if (before === null) {
+    const n = after.split('\n').length - (after.endsWith('\n') ? 1 : 0);
+    out.push(c.green(`new file, ${n} line${n === 1 ? '' : 's'}`));
+  }
   for (const hunk of patch.hunks) {
     out.push(c.cyan(`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`));
     for (const line of hunk.lines) {

@@ -15,6 +15,8 @@ export interface TurnStat {
   completionTokens: number;
   estimated: boolean;
   toolCalls: number;
+  /** Prompt tokens the server answered from its prefix cache, when it said. */
+  cachedTokens?: number;
   /** Loaded from the saved session rather than run in this process. */
   earlier?: boolean;
 }
@@ -29,7 +31,7 @@ export class SessionStats {
   readonly startedAt = Date.now();
 
   onTurnEnd(e: AgentEvents['turn_end']): void {
-    this.turns.push({ turn: e.turn, ms: e.ms, promptTokens: e.usage.promptTokens, completionTokens: e.usage.completionTokens, estimated: e.usage.estimated, toolCalls: e.toolCalls });
+    this.turns.push({ turn: e.turn, ms: e.ms, promptTokens: e.usage.promptTokens, completionTokens: e.usage.completionTokens, estimated: e.usage.estimated, toolCalls: e.toolCalls, cachedTokens: e.usage.cachedTokens });
   }
 
   onToolEnd(e: AgentEvents['tool_end']): void {
@@ -47,39 +49,47 @@ export class SessionStats {
     for (const f of r.filesEdited) if (!this.filesCreated.has(f)) this.filesEdited.add(f);
   }
 
-  /** Token records of a resumed session, so `/tokens` covers the whole conversation. */
+  /** The records of a resumed session, so `/tokens` and `/stats` cover the whole conversation. */
   loadEarlier(records: SessionRecord[]): void {
     for (const r of records) {
-      if (r.type === 'turn') this.turns.push({ turn: r.turn, ms: r.ms, promptTokens: r.promptTokens, completionTokens: r.completionTokens, estimated: r.estimated, toolCalls: r.toolCalls, earlier: true });
+      if (r.type === 'entry' && r.entry.kind === 'task') this.tasks++;
+      if (r.type === 'turn') this.turns.push({ turn: r.turn, ms: r.ms, promptTokens: r.promptTokens, completionTokens: r.completionTokens, estimated: r.estimated, toolCalls: r.toolCalls, cachedTokens: r.cachedTokens, earlier: true });
     }
   }
 
-  totals(): { prompt: number; completion: number; estimated: boolean; ms: number } {
+  /** `cached` counts only the turns whose server said (undefined: none did). */
+  totals(): { prompt: number; completion: number; estimated: boolean; ms: number; cached?: number } {
     let prompt = 0;
     let completion = 0;
     let ms = 0;
     let estimated = false;
+    let cached: number | undefined;
     for (const t of this.turns) {
       prompt += t.promptTokens;
       completion += t.completionTokens;
       ms += t.ms;
       estimated ||= t.estimated;
+      if (t.cachedTokens !== undefined) cached = (cached ?? 0) + t.cachedTokens;
     }
-    return { prompt, completion, estimated, ms };
+    return { prompt, completion, estimated, ms, cached };
   }
 }
 
 export function renderTokens(stats: SessionStats, style: Style): string {
   const { c } = style;
   if (stats.turns.length === 0) return c.dim('No model turns yet.');
-  const rows = [c.bold(`${'turn'.padStart(5)}  ${'prompt'.padStart(9)}  ${'completion'.padStart(10)}  ${'time'.padStart(8)}`)];
+  const total = stats.totals();
+  // Cached vs processed, when the server says which prompt tokens came from its prefix cache.
+  const split = total.cached !== undefined;
+  const cachedCol = (n: number | undefined) => (split ? `  ${(n === undefined ? '–' : fmt(n)).padStart(9)}` : '');
+  const rows = [c.bold(`${'turn'.padStart(5)}  ${'prompt'.padStart(9)}${split ? `  ${'cached'.padStart(9)}` : ''}  ${'completion'.padStart(10)}  ${'time'.padStart(8)}`)];
   for (const t of stats.turns) {
     const mark = t.estimated ? c.dim(' ~est.') : '';
     const earlier = t.earlier ? c.dim(' (earlier)') : '';
-    rows.push(`${String(t.turn).padStart(5)}  ${fmt(t.promptTokens).padStart(9)}  ${fmt(t.completionTokens).padStart(10)}  ${seconds(t.ms).padStart(8)}${mark}${earlier}`);
+    rows.push(`${String(t.turn).padStart(5)}  ${fmt(t.promptTokens).padStart(9)}${cachedCol(t.cachedTokens)}  ${fmt(t.completionTokens).padStart(10)}  ${seconds(t.ms).padStart(8)}${mark}${earlier}`);
   }
-  const total = stats.totals();
-  rows.push(c.bold(`${'total'.padStart(5)}  ${fmt(total.prompt).padStart(9)}  ${fmt(total.completion).padStart(10)}  ${seconds(total.ms).padStart(8)}`) + `  ${fmt(total.prompt + total.completion)} tokens${total.estimated ? c.dim(' (some estimated: the server sent no usage)') : ''}`);
+  rows.push(c.bold(`${'total'.padStart(5)}  ${fmt(total.prompt).padStart(9)}${cachedCol(total.cached)}  ${fmt(total.completion).padStart(10)}  ${seconds(total.ms).padStart(8)}`) + `  ${fmt(total.prompt + total.completion)} tokens${total.estimated ? c.dim(' (some estimated: the server sent no usage)') : ''}`);
+  if (split) rows.push(c.dim(`prompt tokens: ${fmt(total.cached!)} from the server's cache, ${fmt(total.prompt - total.cached!)} processed`));
   return rows.join('\n');
 }
 

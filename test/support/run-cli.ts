@@ -18,6 +18,8 @@ export interface RunCliOptions {
   timeoutMs?: number;
   /** Script to run instead of bin/smallcode.js (for testing this helper itself). */
   entry?: string;
+  /** An executable to run instead of node (the single-file binary); `args` go to it directly. */
+  executable?: string;
 }
 
 export interface RunCliResult {
@@ -39,7 +41,8 @@ export function runCli(args: string[], opts: RunCliOptions): Promise<RunCliResul
     else env[key] = value;
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [opts.entry ?? cliPath, ...args], { cwd: opts.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const argv = opts.executable ? args : [opts.entry ?? cliPath, ...args];
+    const child = spawn(opts.executable ?? process.execPath, argv, { cwd: opts.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let timedOut = false;

@@ -19,7 +19,15 @@ export type Fault =
   | { kind: 'cut'; afterChars: number }
   /** Like cut, but the connection stays open and silent (a server stuck mid-reply). */
   | { kind: 'stall'; afterChars: number }
-  | { kind: 'slow'; delayMs: number };
+  | { kind: 'slow'; delayMs: number }
+  /** Streaming: the headers (200, text/event-stream), then silence with the socket open. */
+  | { kind: 'silent_after_headers' }
+  /** Streaming: text deltas every `delayMs` (default 2) that never end, until the client goes. */
+  | { kind: 'endless'; delayMs?: number }
+  /** A 200 answer with a web page (a proxy or a UI on the API's port). */
+  | { kind: 'html' }
+  /** Streaming: an event whose data is not JSON, after one good delta. */
+  | { kind: 'malformed_sse' };
 
 export interface ScriptedTurn {
   content?: string;
@@ -50,6 +58,10 @@ export interface ScriptedModel {
   contextLength?: number;
   /** Ollama only: a `PARAMETER num_ctx` in the model's Modelfile, shown by /api/show `parameters`. */
   numCtx?: number;
+  /** An embedding model (Ollama /api/show capabilities ['embedding'], LM Studio type 'embeddings'); default a chat model. */
+  embedding?: boolean;
+  /** In memory (Ollama /api/ps, LM Studio state 'loaded'); default: only the first model, and only when `loadedContext` is set. */
+  loaded?: boolean;
 }
 
 export interface ScriptedServerOptions {
@@ -64,6 +76,17 @@ export interface ScriptedServerOptions {
   respond?: (req: RecordedRequest, index: number) => ScriptedTurn | undefined;
   /** Port to bind on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
+  /**
+   * Report a prefix cache the way real servers do: the prompt shared with the previous chat
+   * request (4 characters a token) as OpenAI-style `usage.prompt_tokens_details.cached_tokens`,
+   * and on the llamacpp flavor as `timings.cache_n` / `prompt_n` in the last chunk.
+   */
+  prefixCache?: boolean;
+  /**
+   * The API only under /v1, and an HTML page (200 at /, 404 elsewhere) for any other path, as
+   * a server with a web UI on the same port answers a base URL that lacks /v1.
+   */
+  webUiOutsideV1?: boolean;
 }
 
 export interface ScriptedServer {
@@ -90,6 +113,8 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
   const sockets = new Set<Socket>();
   let chatCount = 0;
   let closed = false;
+  /** The previous chat request's prompt, for `prefixCache`. */
+  let cachedPrompt = '';
 
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
@@ -123,6 +148,11 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
     requests.push(recorded);
 
     const method = recorded.method;
+    if (opts.webUiOutsideV1 && !path.startsWith('/v1/')) {
+      res.writeHead(path === '/' ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><html><head><title>Model UI</title></head><body><h1>${path === '/' ? 'Welcome' : 'Not Found'}</h1></body></html>`);
+      return;
+    }
     if (method === 'POST' && CHAT_PATHS.has(path)) {
       if (typeof body !== 'object' || body === null || !Array.isArray(body.messages)) {
         const message = 'request body must be a JSON object with a "messages" array';
@@ -167,6 +197,7 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
     const fault = turn.fault;
     if (fault?.kind === 'http_error') return httpError(res, fault, false);
     if (fault?.kind === 'hang') return; // the response stays open until the client aborts or close()
+    if (fault?.kind === 'html') return sendText(res, 200, '<!DOCTYPE html><html><head><title>Welcome</title></head><body><h1>It works!</h1></body></html>', 'text/html; charset=utf-8');
 
     const model = typeof body.model === 'string' && body.model ? body.model : models[0]!.id;
     const id = `chatcmpl-scripted-${chatCount}`;
@@ -228,8 +259,21 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
       }
       return true;
     };
+    if (fault?.kind === 'silent_after_headers') return;
     try {
       await send(chunk({ role: 'assistant', content: '' }));
+      if (fault?.kind === 'endless') {
+        for (;;) {
+          await delay(fault.delayMs ?? 2);
+          await send(chunk({ content: 'and again ' }));
+        }
+      }
+      if (fault?.kind === 'malformed_sse') {
+        await send(chunk({ content: 'Half' }));
+        res.write('data: {"choices": [{"delta": {"content": "broken\n\n');
+        res.write('data: [DONE]\n\n');
+        return void res.end();
+      }
       let complete = true;
       if (turn.reasoning) complete = await streamText(turn.reasoning, 'reasoning_content');
       if (complete && turn.content) complete = await streamText(turn.content, 'content');
@@ -243,7 +287,8 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
           await send(chunk({ tool_calls: [{ index: i, function: { arguments: piece } }] }));
         }
       }
-      await send(chunk({}, finishReason));
+      const timings = flavor === 'llamacpp' && usage?.prompt_tokens_details ? { cache_n: usage.prompt_tokens_details.cached_tokens, prompt_n: usage.prompt_tokens - usage.prompt_tokens_details.cached_tokens } : undefined;
+      await send({ ...chunk({}, finishReason), ...(timings ? { timings } : {}) });
       if (usage && body.stream_options?.include_usage) {
         await send({ id, object: 'chat.completion.chunk', created, model, choices: [], usage });
       }
@@ -350,18 +395,15 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
   }
 
   function ollamaPs() {
-    // Nothing is "loaded" unless the test says which context it was loaded with.
-    if (opts.loadedContext === undefined) return { models: [] };
-    const m = models[0]!;
+    // Nothing is "loaded" unless the test says so (a model's `loaded`, or the context the first was loaded with).
+    const loaded = models.filter((m, i) => m.loaded ?? (i === 0 && opts.loadedContext !== undefined));
     return {
-      models: [
-        {
-          ...ollamaModelEntry(m),
-          expires_at: new Date(Date.now() + 5 * 60_000).toISOString(),
-          size_vram: 4_683_087_332,
-          context_length: opts.loadedContext,
-        },
-      ],
+      models: loaded.map((m) => ({
+        ...ollamaModelEntry(m),
+        expires_at: new Date(Date.now() + 5 * 60_000).toISOString(),
+        size_vram: 4_683_087_332,
+        context_length: opts.loadedContext ?? 4096,
+      })),
     };
   }
 
@@ -388,7 +430,7 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
         'qwen2.context_length': m.contextLength ?? 32768,
         'qwen2.embedding_length': 3584,
       },
-      capabilities: ['completion', 'tools'],
+      capabilities: m.embedding ? ['embedding'] : ['completion', 'tools'],
       modified_at: '2025-06-01T12:00:00.000000000Z',
     });
   }
@@ -397,18 +439,18 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
     return {
       object: 'list',
       data: models.map((m, i) => {
-        const loaded = i === 0 && opts.loadedContext !== undefined;
+        const loaded = m.loaded ?? (i === 0 && opts.loadedContext !== undefined);
         return {
           id: m.id,
           object: 'model',
-          type: 'llm',
+          type: m.embedding ? 'embeddings' : 'llm',
           publisher: 'lmstudio-community',
           arch: 'qwen2',
           compatibility_type: 'gguf',
           quantization: 'Q4_K_M',
           state: loaded ? 'loaded' : 'not-loaded',
           max_context_length: m.contextLength ?? 32768,
-          ...(loaded ? { loaded_context_length: opts.loadedContext } : {}),
+          ...(loaded ? { loaded_context_length: opts.loadedContext ?? m.contextLength ?? 32768 } : {}),
         };
       }),
     };
@@ -437,7 +479,17 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
     };
   }
 
-  function usageFor(turn: ScriptedTurn, body: any) {
+  function usageFor(turn: ScriptedTurn, body: any): { prompt_tokens: number; completion_tokens: number; total_tokens: number; prompt_tokens_details?: { cached_tokens: number } } | undefined {
+    const usage = baseUsage(turn, body);
+    if (!opts.prefixCache || !usage) return usage;
+    const prompt = JSON.stringify(body.tools ?? []) + JSON.stringify(body.messages ?? []);
+    let shared = 0;
+    while (shared < prompt.length && shared < cachedPrompt.length && prompt.charCodeAt(shared) === cachedPrompt.charCodeAt(shared)) shared++;
+    cachedPrompt = prompt;
+    return { ...usage, prompt_tokens_details: { cached_tokens: Math.min(usage.prompt_tokens, Math.floor(shared / 4)) } };
+  }
+
+  function baseUsage(turn: ScriptedTurn, body: any) {
     if (turn.usage === false) return undefined;
     if (turn.usage) return { ...turn.usage, total_tokens: turn.usage.prompt_tokens + turn.usage.completion_tokens };
     // Roughly 4 characters per token, which is what small-model tokenizers average on code. The

@@ -6,6 +6,7 @@
 import type {
   BoneCapability,
   BoneCondition,
+  BoneCrudOp,
   BoneEntity,
   BoneEvent,
   BoneExpr,
@@ -41,6 +42,8 @@ export interface FieldView {
   sampleTs: string;
   /** A JSON literal that fails one of the field's checks (or its type), with the reason. */
   invalid?: { value: string; reason: string };
+  /** Capabilities change it and it has a default: a direct create leaves it out (the generated tests too). */
+  managedDefault: boolean;
   openapi: Record<string, unknown>;
 }
 
@@ -97,6 +100,26 @@ export interface EntityView {
   rateLimits: RateLimitView[];
   /** `derived name: type = expr`: computed on every read, never stored. */
   derived: Array<{ name: string; key: string; tsType: string; ts: string; alias: string }>;
+  /** The `EntityAccess` object (lib/access.ts) as TypeScript. */
+  accessTs: string;
+  /** Which generic routes exist: DELETE and transition go when capabilities manage the entity (unless granted). */
+  routes: { delete: boolean; transition: boolean };
+  /** For the generated tests: how a row gets its owner, and what a caller may do directly. */
+  ownership: {
+    kind: 'identity' | 'field' | 'none';
+    /** The owner field (`kind: field`): the referenced row's owner owns the new row, or a fresh caller id. */
+    field?: string;
+    granted: Record<'create' | 'read' | 'update' | 'delete' | 'transition', boolean>;
+    /** Direct creates work for the tests (owned, public, or granted). */
+    creatable: boolean;
+    /** Who the generated tests expect to succeed with each direct write: the row's owner, a granted role, or nobody. */
+    writer: Record<'update' | 'delete' | 'transition', 'own' | 'admin' | 'refused'>;
+    /** Rows are private to their owners (no read grant): the cross-caller probes apply. */
+    private: boolean;
+  };
+  /** A managed field with a sample value, and the state capabilities own, for the "only through capabilities" tests. */
+  managedField?: { name: string; value: string; capabilities: string[] };
+  managedState?: { state: string; capabilities: string[] };
   /** `relation r: many_to_many T`: link routes under `/<route>/:id/<segment>`. */
   manyToMany: Array<{ name: string; segment: string; joinTable: string; sourceKey: string; targetKey: string; target: string; targetVar: string; targetFile: string; self: boolean; testable: boolean }>;
 }
@@ -173,6 +196,8 @@ export interface CapabilityView {
   callable: boolean;
   /** The `requires` texts as a JSON array, for the generated tests. */
   requiresJson: string;
+  /** Every row it takes is private to its owner, so its events are not shown to other callers. */
+  eventsPrivate: boolean;
   /** Expressions read pipeline step results (`steps[name]`), which custom code provides. */
   usesSteps: boolean;
   /** `pipeline:` as written, for the comment above the region where it is implemented. */
@@ -267,12 +292,15 @@ export interface SystemView {
   policies: Array<{ name: string; access: string[]; audit: boolean; encryption: string; rateLimit?: string }>;
   /** A role that passes every role check, for the tokens the generated tests sign. */
   testRoles: string;
+  /** The roles of `testRoles` that no `crud:` policy grants: an ordinary caller. */
+  testPlainRoles: string;
 }
 
 export function buildView(system: BoneSystem): SystemView {
   const policies = system.policies;
   const appliesTo = (name: string) => policies.filter((p) => !p.appliesTo || p.appliesTo.includes(name));
-  const rolesFor = (name: string) => unique(appliesTo(name).flatMap((p) => p.access));
+  // A `crud:` policy's roles are granted direct access to rows; they restrict nobody.
+  const rolesFor = (name: string) => unique(appliesTo(name).filter((p) => !p.crud).flatMap((p) => p.access));
   const rateLimits: RateLimitView[] = policies
     .filter((p) => p.rateLimit)
     .map((p) => ({ policy: p.name, count: p.rateLimit!.count, windowMs: p.rateLimit!.windowMs, global: !p.appliesTo }));
@@ -319,6 +347,8 @@ export function buildView(system: BoneSystem): SystemView {
   }));
   const flows = system.flows.map((f) => buildFlow(f, capabilityByName));
   const allRoles = unique(policies.flatMap((p) => p.access));
+  const grantRoles = new Set(policies.filter((p) => p.crud).flatMap((p) => p.access));
+  const plainRoles = allRoles.filter((r) => !grantRoles.has(r));
 
   return {
     name: system.name,
@@ -372,7 +402,7 @@ export function buildView(system: BoneSystem): SystemView {
         route: `/extensions/${kebabCase(x.name)}`,
         params: routeParams,
         authRequired: routeParams.some((p) => p.entity?.authRequired),
-        callable: routeParams.every((p) => !p.entity || p.entity.testable),
+        callable: routeParams.every((p) => !p.entity || (p.entity.testable && p.entity.ownership.creatable)),
       };
     }),
     extensionImports: unique(system.extensionPoints.flatMap((x) => x.params.map((p) => (p.entity ? entityByName.get(p.entity) : undefined)).filter((e): e is EntityView => !!e))),
@@ -393,6 +423,7 @@ export function buildView(system: BoneSystem): SystemView {
       rateLimit: p.rateLimit ? `${p.rateLimit.count} per ${p.rateLimit.windowMs / 1000}s` : undefined,
     })),
     testRoles: lit(allRoles.length > 0 ? allRoles : ['user']),
+    testPlainRoles: lit(plainRoles.length > 0 ? plainRoles : ['user']),
   };
 }
 
@@ -479,8 +510,22 @@ function buildEntity(system: BoneSystem, entity: BoneEntity, roles: string[]): O
   const dependsOn = unique(fields.filter((f) => f.references && f.references !== entity.name).map((f) => f.references!));
   const requiredSelfRef = fields.some((f) => f.references === entity.name && f.required);
   const invalidField = fields.find((f) => f.invalid);
-  const patchable = fields.find((f) => !f.references && f.tsType === 'string' && f.codec === 'plain' && !f.sensitive);
   const singular = entity.singularName || snakeCase(entity.name);
+  const access = accessView(system, entity, fields);
+  const managedStates = new Set(entity.access.managedStates.map((m) => m.state));
+  const directTransition = (to: string) => access.ownership.granted.transition || !managedStates.has(to);
+  if (illegalTransition && !directTransition(illegalTransition.to)) {
+    const allowed = new Set(transitions.filter((t) => t.from === states!.initial).map((t) => t.to));
+    const target = states!.states.find((s) => s !== states!.initial && !allowed.has(s) && directTransition(s));
+    illegalTransition = target ? { from: states!.initial, to: target } : undefined;
+  }
+  if (legalTransition && !directTransition(legalTransition.to)) {
+    const legal = transitions.find((t) => t.from === states!.initial && !t.guard && directTransition(t.to));
+    legalTransition = legal ? { from: legal.from, to: legal.to } : undefined;
+  }
+  const managedNames = new Set(entity.access.managedFields.map((m) => m.field));
+  for (const field of fields) field.managedDefault = managedNames.has(field.name) && (field.nullable || !!entity.fields.find((f) => f.name === field.name)?.default);
+  const patchable = fields.find((f) => !f.references && f.tsType === 'string' && f.codec === 'plain' && !f.sensitive && !managedNames.has(f.name));
   return {
     name: entity.name,
     varName: safeIdentifier(camelCase(entity.name)),
@@ -509,6 +554,7 @@ function buildEntity(system: BoneSystem, entity: BoneEntity, roles: string[]): O
     invalidField,
     patchField: patchable ? { name: patchable.name, value: patchSample(patchable) } : undefined,
     manyToMany: [],
+    ...access,
     derived: entity.derived.map((d, i) => ({
       name: d.name,
       key: propertyKey(d.name),
@@ -516,6 +562,90 @@ function buildEntity(system: BoneSystem, entity: BoneEntity, roles: string[]): O
       ts: exprToTs(d.expr, selfContext('record')),
       alias: `_derived${i}`,
     })),
+  };
+}
+
+/** SQL over the entity's columns that holds for rows owned by the caller (`?` = the caller's id), and its `?` count. */
+function ownerSqlOf(system: BoneSystem, entity: BoneEntity, seen: ReadonlySet<string> = new Set()): { sql: string; params: number } | undefined {
+  const rules = entity.access.owners;
+  if (rules.length === 0 || seen.has(entity.name)) return undefined;
+  const parts: string[] = [];
+  let params = 0;
+  for (const rule of rules) {
+    const column = `"${rule.column}"`;
+    if (!rule.via) {
+      parts.push(`${column} = ?`);
+      params++;
+      continue;
+    }
+    const parent = system.entities.find((e) => e.name === rule.via);
+    const inner = parent ? ownerSqlOf(system, parent, new Set([...seen, entity.name])) : undefined;
+    if (!parent || !inner) continue;
+    parts.push(`${column} IN (SELECT "id" FROM "${parent.tableName}" WHERE ${inner.sql})`);
+    params += inner.params;
+  }
+  if (parts.length === 0) return undefined;
+  return { sql: parts.length === 1 ? parts[0]! : parts.map((p) => `(${p})`).join(' OR '), params };
+}
+
+function accessView(system: BoneSystem, entity: BoneEntity, fields: FieldView[]): Pick<EntityView, 'accessTs' | 'routes' | 'ownership' | 'managedField' | 'managedState'> {
+  const access = entity.access;
+  const owner = ownerSqlOf(system, entity);
+  const grants: Partial<Record<BoneCrudOp, string[]>> = {};
+  for (const grant of access.grants) grants[grant.op] = unique([...(grants[grant.op] ?? []), ...grant.roles]);
+  // A grant with no roles opens the operation to every caller: it wins over a role list.
+  for (const grant of access.grants) if (grant.roles.length === 0) grants[grant.op] = [];
+  const isGranted = (op: BoneCrudOp) => grants[op] !== undefined;
+  const managedDefaults: Record<string, unknown> = {};
+  for (const m of access.managedFields) {
+    const field = entity.fields.find((f) => f.name === m.field);
+    if (field?.default?.kind === 'literal') managedDefaults[m.field] = field.default.value;
+    else if (field?.nullable) managedDefaults[m.field] = null;
+  }
+  const manages = access.managedFields.length > 0 || access.managedStates.length > 0;
+  const identity = access.owners.some((r) => r.field === 'id' && !r.via);
+  const firstField = access.owners.find((r) => r.field !== 'id');
+  const accessTs = [
+    '{',
+    `  entity: ${lit(entity.name)},`,
+    `  authRequired: ${entity.auth !== 'none'},`,
+    ...(owner ? [`  ownerSql: ${lit(owner.sql)},`] : []),
+    `  ownerParams: ${owner?.params ?? 0},`,
+    `  identity: ${identity},`,
+    `  grants: { ${Object.entries(grants).map(([op, roles]) => `${op}: [${roles.map(lit).join(', ')}]`).join(', ')} },`,
+    `  managedFields: { ${access.managedFields.filter((m) => m.field !== 'state').map((m) => `${propertyKey(m.field)}: [${m.capabilities.map(lit).join(', ')}]`).join(', ')} },`,
+    `  managedStates: { ${access.managedStates.map((m) => `${propertyKey(m.state)}: [${m.capabilities.map(lit).join(', ')}]`).join(', ')} },`,
+    `  managedDefaults: { ${Object.entries(managedDefaults).map(([f, v]) => `${propertyKey(f)}: ${lit(v)}`).join(', ')} },`,
+    '}',
+  ].join('\n');
+  const transitionTargets = unique((entity.states?.transitions ?? []).map((t) => t.to));
+  const managedStates = new Set(access.managedStates.map((m) => m.state));
+  const granted = { create: isGranted('create'), read: isGranted('read'), update: isGranted('update'), delete: isGranted('delete'), transition: isGranted('transition') };
+  const managedFieldView = access.managedFields
+    .filter((m) => m.field !== 'state')
+    .map((m) => ({ m, field: fields.find((f) => f.name === m.field) }))
+    .find((x) => x.field && !x.field.references);
+  const kind = entity.auth === 'none' || access.owners.length === 0 || !owner ? 'none' : identity && !firstField ? 'identity' : firstField ? 'field' : 'identity';
+  return {
+    accessTs,
+    routes: {
+      delete: granted.delete || !manages,
+      transition: !!entity.states && (granted.transition || transitionTargets.some((t) => !managedStates.has(t))),
+    },
+    ownership: {
+      kind,
+      field: kind === 'field' ? firstField!.field : undefined,
+      granted,
+      creatable: granted.create || kind !== 'none' || entity.auth === 'none',
+      writer: {
+        update: granted.update ? 'admin' : kind !== 'none' || entity.auth === 'none' ? 'own' : 'refused',
+        delete: granted.delete ? 'admin' : kind !== 'none' || entity.auth === 'none' ? 'own' : 'refused',
+        transition: granted.transition ? 'admin' : kind !== 'none' || entity.auth === 'none' ? 'own' : 'refused',
+      },
+      private: kind !== 'none' && !granted.read,
+    },
+    managedField: managedFieldView && !granted.update ? { name: managedFieldView.m.field, value: managedFieldView.field!.sample, capabilities: managedFieldView.m.capabilities } : undefined,
+    managedState: access.managedStates[0] && !granted.transition && entity.states ? { state: access.managedStates[0].state, capabilities: access.managedStates[0].capabilities } : undefined,
   };
 }
 
@@ -601,6 +731,7 @@ function buildField(field: BoneField): FieldView {
     sample: lit(samples.valid),
     sampleValue: samples.valid,
     sampleTs: field.unique ? uniqueSample(samples.valid, field.checks) : lit(samples.valid),
+    managedDefault: false,
     invalid: samples.invalid ? { value: lit(samples.invalid.value), reason: samples.invalid.reason } : undefined,
     openapi: openapiSchemaOf(field.type, field.checks),
   };
@@ -824,7 +955,8 @@ function buildCapability(
     idempotent: capability.idempotent,
     sync: capability.sync,
     needsExtensions,
-    callable: entityParams.every((p) => p.entity!.testable),
+    callable: entityParams.every((p) => p.entity!.testable && p.entity!.ownership.creatable),
+    eventsPrivate: entityParams.length > 0 && entityParams.every((p) => p.entity!.ownership.private),
     requiresJson: lit(capability.requires.map((r) => r.text)),
     usesSteps: usesSteps || !!capability.pipeline,
     returnsTs: capability.returns ? (unwrapOptional(capability.returns).kind === 'entity' ? 'string' : tsType(unwrapOptional(capability.returns))) : undefined,
@@ -848,7 +980,8 @@ function eventPayload(event: EventView, params: ParamView[], given: Record<strin
       if (direct) return `${field.key}: ${direct.entity ? `${direct.variable}.id` : propertyAccess('input', direct.name)}`;
       const byId = params.find((p) => p.entity && `${p.name}_id` === field.name);
       if (byId) return `${field.key}: ${byId.variable}.id`;
-      const fromRow = params.find((p) => p.entity?.fields.some((f) => f.name === field.name));
+      // A @sensitive field never travels in an event: events are shown to more callers than its owner.
+      const fromRow = params.find((p) => p.entity?.fields.some((f) => f.name === field.name && !f.sensitive));
       if (fromRow) return `${field.key}: ${propertyAccess(fromRow.variable, field.name)}`;
       if (field.tsType.startsWith('string') && /(^|_)id$/.test(field.name)) return `${field.key}: crypto.randomUUID()`;
       unresolved.push(field.name);

@@ -69,6 +69,7 @@ function createHandlebars(): typeof Handlebars {
   const hb = Handlebars.create();
   // `{{lit x}}`: x as a TypeScript literal (single-quoted strings) — the only way values enter code.
   hb.registerHelper('lit', (value: unknown) => tsLiteral(value));
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
   return hb;
 }

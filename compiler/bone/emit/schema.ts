@@ -58,6 +58,15 @@ function runtimeTables(): TableSchema[] {
       indexes: [{ name: 'idx__outbox_pending', columns: ['delivered_at', 'created_at'], unique: false }],
     },
     {
+      // Which rows each event is about: GET /events shows an event to the callers who may read one of them.
+      name: '_outbox_subjects',
+      columns: [{ ...id('event_id'), primaryKey: false }, text('entity'), { ...id('row_id'), primaryKey: false }],
+      indexes: [
+        { name: 'idx__outbox_subjects_event', columns: ['event_id'], unique: false },
+        { name: 'idx__outbox_subjects_row', columns: ['entity', 'row_id'], unique: false },
+      ],
+    },
+    {
       name: '_audit_log',
       columns: [id('id'), time('at'), text('actor', false), text('method'), text('path'), integer('status')],
       indexes: [{ name: 'idx__audit_log_at', columns: ['at'], unique: false }],

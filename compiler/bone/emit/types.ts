@@ -44,7 +44,8 @@ const SCALAR_TS: Record<BoneScalarKind, string> = {
 };
 
 const SCALAR_ZOD: Record<BoneScalarKind, string> = {
-  string: 'z.string()',
+  // PostgreSQL cannot store NUL in text; refused on both databases alike.
+  string: "z.string().refine((value) => !value.includes('\\u0000'), { error: 'must not contain a NUL character' })",
   uint: 'z.number().int().nonnegative()',
   int: 'z.number().int()',
   float: 'z.number()',
@@ -104,11 +105,14 @@ export function zodChecks(type: BoneType, checks: readonly BoneFieldCheck[]): st
       case 'max':
         parts.push(check.exclusive ? `.lt(${check.value}, { error: 'must be < ${check.value}' })` : `.lte(${check.value}, { error: 'must be <= ${check.value}' })`);
         break;
+      // Strings count characters (code points), not UTF-16 units: an emoji is one character.
       case 'minLength':
-        if (isStringy(type) || isCollection(type)) parts.push(`.min(${check.value}, { error: 'must have at least ${count(check.value, unit)}' })`);
+        if (isCollection(type)) parts.push(`.min(${check.value}, { error: 'must have at least ${count(check.value, unit)}' })`);
+        else if (isStringy(type)) parts.push(`.refine((value) => [...value].length >= ${check.value}, { error: 'must have at least ${count(check.value, unit)}' })`);
         break;
       case 'maxLength':
-        if (isStringy(type) || isCollection(type)) parts.push(`.max(${check.value}, { error: 'must have at most ${count(check.value, unit)}' })`);
+        if (isCollection(type)) parts.push(`.max(${check.value}, { error: 'must have at most ${count(check.value, unit)}' })`);
+        else if (isStringy(type)) parts.push(`.refine((value) => [...value].length <= ${check.value}, { error: 'must have at most ${count(check.value, unit)}' })`);
         break;
       case 'notEqual':
         parts.push(`.refine((value) => value !== ${tsLiteral(check.value)}, { error: ${tsLiteral(`must not be ${JSON.stringify(check.value)}`)} })`);

@@ -4,6 +4,7 @@ import type { EmitFn } from '../../agent/types.js';
 import { ConfigError } from '../../config/load.js';
 import { progressPrinter } from '../output.js';
 import { sessionOverrides } from './shared.js';
+import type { ApprovalRequest } from '../../tools/index.js';
 
 /**
  * `smallcode run "task"`: headless. Progress goes to stderr, the answer to stdout (or the whole
@@ -25,8 +26,9 @@ export default async function run(ctx: CommandContext): Promise<number> {
   const onSigint = () => controller.abort(new Error('cancelled'));
   process.once('SIGINT', onSigint);
   try {
-    session = await createSession({ cwd: ctx.cwd, env: ctx.env, overrides: sessionOverrides(ctx), emit, policy: maxTurns(ctx) });
-    ctx.stderr.write(`· ${session.model} at ${session.server.baseUrl}, ${session.context.window}-token window (${session.context.source})\n`);
+    session = await createSession({ cwd: ctx.cwd, env: ctx.env, overrides: sessionOverrides(ctx), emit, policy: maxTurns(ctx), headless: true, approve: (req) => headlessApproval(req, session) });
+    const { describeWindow } = await import('../../model/server.js');
+    ctx.stderr.write(`· ${session.model} at ${session.server.baseUrl}, ${describeWindow(session.context)}\n`);
     const result = await session.agent.run(task, controller.signal);
     if (ctx.options.json) ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else if (result.response) ctx.stdout.write(`${result.response}\n`);
@@ -42,6 +44,25 @@ export default async function run(ctx: CommandContext): Promise<number> {
     process.removeListener('SIGINT', onSigint);
     await session?.close();
   }
+}
+
+/**
+ * No one to ask: a shell command runs when SMALLCODE_APPROVAL (default `never`) lets it run
+ * without asking, else it is refused with the reason; a config-file write only with
+ * SMALLCODE_ALLOW_CONFIG_WRITES (--allow-config-writes).
+ */
+async function headlessApproval(req: ApprovalRequest, session: Session | undefined): Promise<true | string> {
+  if (!session) return 'the session is not ready';
+  if (req.write) {
+    if (session.config.allowConfigWrites) return true;
+    const { configWriteCannotAsk } = await import('../../tools/index.js');
+    return configWriteCannotAsk(req.write);
+  }
+  const { decideApproval, ProjectApprovals } = await import('../../tui/approval.js');
+  const policy = session.config.approval ?? 'never';
+  const command = String(req.arguments.command ?? '');
+  const decision = await decideApproval(command, { policy, sandboxed: session.sandboxed, approvals: new ProjectApprovals(session.root), ask: async () => 'deny' });
+  return decision.run ? true : `this command needs the user's approval (SMALLCODE_APPROVAL=${policy}) and a headless run cannot ask`;
 }
 
 function maxTurns(ctx: CommandContext) {

@@ -7,7 +7,7 @@
  */
 import { closestNames } from '../../../compiler/common/suggest.js';
 import { parseLenient } from './json-repair.js';
-import { inferTextValue } from './values.js';
+import { inferText, readElements } from './values.js';
 import type { ParsedToolCall, RawCall, ToolCallError, ToolDefinition } from './types.js';
 
 type Schema = Record<string, unknown>;
@@ -77,6 +77,21 @@ function describeType(prop: Schema | undefined): string {
   return types.length ? types.join(' | ') : 'any';
 }
 
+/**
+ * XML children for an object or array parameter (`<files><item>a</item><item>b</item></files>`):
+ * an object as written, or for an array the one repeated child's values.
+ */
+function elementsAsValue(text: string, types: Set<string>): { value: unknown } | undefined {
+  const elements = readElements(text);
+  if (!elements) return undefined;
+  const keys = Object.keys(elements);
+  if (types.has('array') && keys.length === 1) {
+    const only = elements[keys[0]!];
+    return { value: Array.isArray(only) ? only : [only] };
+  }
+  return { value: elements };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Tool lookup
 
@@ -104,7 +119,7 @@ type Coerced = { ok: true; value: unknown } | { ok: false; reason: string };
 
 function coerceValue(value: unknown, prop: Schema | undefined, fromText: boolean): Coerced {
   const types = typesOf(prop);
-  if (types.size === 0) return { ok: true, value: fromText && typeof value === 'string' ? inferTextValue(value) : value };
+  if (types.size === 0) return { ok: true, value: fromText ? inferText(value) : value };
   if (value === null) return types.has('null') ? { ok: true, value } : { ok: false, reason: 'got null' };
 
   if (typeof value === 'string') {
@@ -120,7 +135,7 @@ function coerceValue(value: unknown, prop: Schema | undefined, fromText: boolean
     }
     if (types.has('null') && (t === '' || t === 'null' || t === 'None')) return { ok: true, value: null };
     if (types.has('array') || types.has('object')) {
-      const parsed = t.startsWith('{') || t.startsWith('[') ? parseLenient(t) : undefined;
+      const parsed = t.startsWith('{') || t.startsWith('[') ? parseLenient(t) : t.startsWith('<') ? elementsAsValue(t, types) : undefined;
       if (parsed) {
         if (Array.isArray(parsed.value) && types.has('array')) return { ok: true, value: parsed.value };
         if (isPlainObject(parsed.value) && types.has('object')) return { ok: true, value: parsed.value };

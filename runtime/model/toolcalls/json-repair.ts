@@ -1,8 +1,17 @@
 import { jsonrepair } from 'jsonrepair';
 import { jsonSpans, scanBalanced } from './scan.js';
+import { linearRepair } from './linear-repair.js';
+import { inventsData } from './no-invention.js';
 
 /** Deeper nesting than this is refused before it reaches a recursive parser (stack safety). */
 const MAX_REPAIR_DEPTH = 256;
+
+/**
+ * jsonrepair backtracks on quotes it cannot place (a long string with quotes inside costs
+ * quadratic time: 512 KB took minutes), so it only sees texts up to this size; larger ones are
+ * repaired by our single-pass `linearRepair`, which handles the common faults.
+ */
+export const JSONREPAIR_MAX_CHARS = 16 * 1024;
 
 export interface LenientParse {
   value: unknown;
@@ -11,9 +20,12 @@ export interface LenientParse {
 }
 
 /**
- * Parses JSON as written, else as repaired by jsonrepair (trailing commas, single quotes,
- * unquoted keys, comments, Python constants, raw newlines in strings, missing closing brackets).
- * Returns undefined when even the repaired text is not JSON.
+ * Parses JSON as written, else as repaired: first our string fixes, then jsonrepair (trailing
+ * commas, single quotes, unquoted keys, comments, Python constants, raw newlines in strings,
+ * missing closing brackets) or, for large texts, `linearRepair`. A repair may drop, close and
+ * unquote but never add data: a result holding a null, a container or a text the model did not
+ * write (`{invalid_json` → `{"invalid_json": null}`) is refused (see no-invention.ts).
+ * Returns undefined when no faithful repair exists.
  */
 export function parseLenient(text: string): LenientParse | undefined {
   try {
@@ -23,10 +35,12 @@ export function parseLenient(text: string): LenientParse | undefined {
   }
   if (depthOf(text) > MAX_REPAIR_DEPTH) return undefined;
   const fixed = fixStrings(text);
-  const attempts = fixed === text ? [() => jsonrepair(dropDanglingKey(text))] : [() => fixed, () => jsonrepair(dropDanglingKey(fixed)), () => jsonrepair(dropDanglingKey(text))];
+  const repair = text.length <= JSONREPAIR_MAX_CHARS ? (t: string) => jsonrepair(dropDanglingKey(t)) : (t: string) => linearRepair(dropDanglingKey(t));
+  const attempts = fixed === text ? [() => repair(text)] : [() => fixed, () => repair(fixed), () => repair(text)];
   for (const attempt of attempts) {
     try {
-      return { value: JSON.parse(attempt()), repaired: true };
+      const value: unknown = JSON.parse(attempt());
+      if (!inventsData(value, text)) return { value, repaired: true };
     } catch {
       // next attempt
     }
@@ -88,6 +102,7 @@ function dropDanglingKey(text: string): string {
   let end = text.length;
   while (end > 0 && /\s/.test(text[end - 1]!)) end--;
   if (text[end - 1] === ',') return text.slice(0, end - 1);
+  if (text[end - 1] === '"') return dropUnansweredKey(text, end);
   if (text[end - 1] !== ':') return text;
   let i = end - 2;
   while (i >= 0 && /\s/.test(text[i]!)) i--;
@@ -98,6 +113,34 @@ function dropDanglingKey(text: string): string {
   let j = i - 1;
   while (j >= 0 && /\s/.test(text[j]!)) j--;
   return text[j] === ',' ? text.slice(0, j) : text.slice(0, i);
+}
+
+/** `{"a": 1, "b"` (cut after a key): the key has no value, so it goes rather than becoming null. */
+function dropUnansweredKey(text: string, end: number): string {
+  let i = end - 2;
+  while (i >= 0 && !(text[i] === '"' && text[i - 1] !== '\\')) i--;
+  if (i < 0) return text;
+  let j = i - 1;
+  while (j >= 0 && /\s/.test(text[j]!)) j--;
+  if (text[j] === '{') return text.slice(0, i);
+  if (text[j] === ',' && innermostOpen(text, i) === '{') return text.slice(0, j);
+  return text;
+}
+
+/** The innermost bracket still open at `end` (double-quoted strings skipped), or undefined. */
+function innermostOpen(text: string, end: number): string | undefined {
+  const stack: string[] = [];
+  let inString = false;
+  for (let i = 0; i < end; i++) {
+    const ch = text[i]!;
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === '{' || ch === '[') stack.push(ch);
+    else if (ch === '}' || ch === ']') stack.pop();
+  }
+  return stack[stack.length - 1];
 }
 
 function depthOf(text: string): number {

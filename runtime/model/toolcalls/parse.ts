@@ -54,6 +54,7 @@ const STRAY_MARKERS = [
   '<|tool_calls|>', '<｜tool▁outputs▁begin｜>', '<｜tool▁outputs▁end｜>', '<｜tool▁output▁begin｜>', '<｜tool▁output▁end｜>',
   '<|channel>', '<channel|>',
   '<|tool_call_end|>', '[/TOOL_CALLS]',
+  '<|open|>response<|sep|>', '<|close|>response<|sep|>', '<|close|>message<|sep|>', '<|end_of_msg|>', '<|open|>message role="assistant"<|sep|>',
 ];
 
 /** Tag-like leftovers that could also be prose about markup: dropped only from a reply that made calls. */
@@ -97,11 +98,12 @@ function parse(text: string, tools: ToolDefinition[]): ParseResult {
   const raw: Found['calls'] = [];
 
   let visible = text;
-  const harmony = splitHarmony(text);
+  const harmony = splitHarmony(text, ctx.toolNames);
   if (harmony) {
     visible = harmony.content;
     reasoning.push(...harmony.reasoning);
     raw.push(...harmony.calls.map((call) => ({ call, dialect: 'gpt-oss-harmony' })));
+    for (const body of harmony.elsewhere) raw.push(...detect(body, ctx, MARKED).calls.filter((c) => c.call.malformed === undefined));
   }
   // Calls are located once before thinking is removed, so that a thinking marker inside a call's
   // arguments (a file that contains "</think>") is not mistaken for the end of thinking.

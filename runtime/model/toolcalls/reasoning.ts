@@ -19,6 +19,7 @@ export const THINKING_MARKERS: ReadonlyArray<readonly [open: string, close: stri
   ['<|think|>', '<|end|>'],
   ['<reasoning>', '</reasoning>'],
   ['◁think▷', '◁/think▷'],
+  ['<|open|>think<|sep|>', '<|close|>think<|sep|>'],
 ];
 
 const FINAL_RESPONSE_MARKER = '[BEGIN FINAL RESPONSE]';

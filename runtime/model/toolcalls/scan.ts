@@ -88,9 +88,9 @@ export function skipSpace(text: string, i: number, to = text.length): number {
   return i;
 }
 
-/** True for a plausible tool name: no whitespace or brackets, not too long. */
+/** True for a plausible tool name (any script: tools may be named in Chinese): no whitespace or brackets, not too long. */
 export function isToolName(name: string): boolean {
-  return name.length > 0 && name.length <= 128 && /^[A-Za-z_$][\w.$:\-/]*$/.test(name);
+  return name.length > 0 && name.length <= 128 && /^[\p{L}_$][\p{L}\p{N}_.$:\-/]*$/u.test(name);
 }
 
 /**

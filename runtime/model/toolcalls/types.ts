@@ -55,6 +55,8 @@ export interface DialectMatch {
   end: number;
   dialect: string;
   calls: RawCall[];
+  /** The reply ended inside this region's last call (its calls carry a cut-off `malformed`). */
+  cut?: boolean;
 }
 
 export interface DetectContext {

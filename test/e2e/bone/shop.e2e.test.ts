@@ -6,14 +6,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileBoneFile } from '../../../compiler/bone/compile.js';
 import { ensureDependencies, runProjectTests, startProject, typeCheck } from './generated-project.js';
+import { createDatabase, dropDatabase, PG_SKIP_REASON, PG_URL } from './postgres.js';
 import { exerciseShop, JWT_SECRET, token } from './shop-checks.js';
-
-const PG_URL = process.env.SMALLCODE_TEST_PG_URL ?? (/^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '') ? process.env.DATABASE_URL : undefined);
-const PG_SKIP_REASON = 'no PostgreSQL: set SMALLCODE_TEST_PG_URL (source .ci/setup-postgres.sh starts one)';
+import { exerciseShopSecurity } from './shop-security.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bone-e2e-shop-'));
 const out = path.join(root, 'shop');
@@ -87,6 +85,30 @@ describe('examples/shop.bone, generated', () => {
     }
   }, 120_000);
 
+  it('refuses what the .bone file does not allow, on SQLite (another caller\'s rows, managed fields and states, events, idempotency, bad input)', async () => {
+    const server = await startProject(out, { DATABASE_URL: path.join(root, 'shop-security.db'), JWT_SECRET });
+    try {
+      await exerciseShopSecurity(server.url);
+    } finally {
+      await server.stop();
+    }
+  }, 120_000);
+
+  it('does not start without JWT_SECRET; JWT_SECRET_DEV_RANDOM=1 starts it with a random secret and says so', async () => {
+    const refused = await startProject(out, { DATABASE_URL: path.join(root, 'no-secret.db'), JWT_SECRET: '' }).then(
+      (server) => server.stop().then(() => 'started'),
+      (error: Error) => error.message,
+    );
+    expect(refused).toMatch(/server exited[\s\S]*JWT_SECRET is not set/);
+    const dev = await startProject(out, { DATABASE_URL: path.join(root, 'dev-secret.db'), JWT_SECRET: '', JWT_SECRET_DEV_RANDOM: '1' });
+    try {
+      expect(dev.output()).toMatch(/random secret/);
+      expect((await fetch(`${dev.url}/buyers`, { headers: { authorization: `Bearer ${token('x', ['admin'])}` } })).status).toBe(401); // signed with another secret
+    } finally {
+      await dev.stop();
+    }
+  }, 120_000);
+
   it('passes its own generated tests (npm test)', () => {
     const result = runProjectTests(out);
     expect(result.ok, result.output.slice(-4000)).toBe(true);
@@ -94,33 +116,30 @@ describe('examples/shop.bone, generated', () => {
   }, 180_000);
 
   describe.skipIf(!PG_URL)(`on PostgreSQL${PG_URL ? '' : ` — skipped: ${PG_SKIP_REASON}`}`, () => {
-    let database = '';
-    let url = '';
-
-    beforeAll(async () => {
-      database = `bone_e2e_${process.pid}_${Date.now()}`;
-      const admin = new pg.Client({ connectionString: PG_URL });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE "${database}"`);
-      await admin.end();
-      const parsed = new URL(PG_URL!);
-      parsed.pathname = `/${database}`;
-      url = parsed.toString();
-    });
-
+    const databases: string[] = [];
+    const fresh = async () => {
+      const { name, url } = await createDatabase('bone_e2e_shop');
+      databases.push(name);
+      return url;
+    };
     afterAll(async () => {
-      if (!database) return;
-      const admin = new pg.Client({ connectionString: PG_URL });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-      await admin.end();
+      for (const name of databases) await dropDatabase(name);
     });
 
     it('serves the same API with the same behaviour', async () => {
-      const server = await startProject(out, { DATABASE_URL: url, JWT_SECRET });
+      const server = await startProject(out, { DATABASE_URL: await fresh(), JWT_SECRET });
       try {
         expect(server.output()).toContain('database: postgres://');
         await exerciseShop(server.url);
+      } finally {
+        await server.stop();
+      }
+    }, 120_000);
+
+    it('refuses the same things with the same answers', async () => {
+      const server = await startProject(out, { DATABASE_URL: await fresh(), JWT_SECRET });
+      try {
+        await exerciseShopSecurity(server.url);
       } finally {
         await server.stop();
       }

@@ -6,15 +6,34 @@ import { countTokens } from '../../../runtime/model/tokens.js';
 import { makeTempProject, removeTempProject, runTask, startScriptedServer, withProject, type ScriptedServer } from './helpers.js';
 
 const HELLO = 'print("hello world")\n';
-const ALL_TOOLS = ['read_file', 'write_file', 'patch', 'bash', 'search', 'find_files'];
+const ALL_TOOLS = ['read_file', 'write_file', 'patch', 'bash', 'search', 'find_files', 'memory_remember', 'memory_load'];
 
 type Tools = Array<{ function: { name: string; description?: string; parameters?: unknown } }> | undefined;
 const toolNames = (tools: Tools) => (tools ?? []).map((t) => t.function.name);
 const offered = (server: ScriptedServer) => server.chatRequests().map((r) => toolNames(r.body.tools));
+/** An override that turns off the categories open from the start: the strict two-stage routing. */
+const STRICT = { '.smallcode/agents/strict.marrow': 'agent smallcode {\n  context { compact_open: [] }\n}\n' };
+const OPEN_AT_START = ['use_tools', 'read_file', 'search', 'find_files', 'write_file', 'patch', 'bash'];
 
 describe('compact mode through the CLI (two-stage tool routing)', () => {
-  it('with an 8192-token window: only the meta tool, then the chosen category, then the task completes', async () => {
-    await withProject({}, {
+  it('with an 8192-token window: the declared categories from the first request, short, with the meta tool first', async () => {
+    await withProject({ 'notes.txt': 'old\n' }, {
+      turns: [
+        { toolCalls: [{ name: 'patch', arguments: { path: 'notes.txt', search: 'old', replace: 'new' } }] },
+        { content: 'notes.txt now says new.' },
+      ],
+    }, async (dir, server) => {
+      const r = await runTask(server, dir, 'change old to new in notes.txt', [], { SMALLCODE_CONTEXT_WINDOW: '8192' });
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('new\n');
+      // context { compact_open: [read, search, write, run] }: one tool list for the whole task.
+      expect(offered(server)).toEqual([OPEN_AT_START, OPEN_AT_START]);
+      expect(server.chatRequests()[0]!.body.tools[5].function.description).toBe('Edit a file: replace the exact text `search` with `replace`.');
+    });
+  });
+
+  it('strict two-stage routing (compact_open: []): only the meta tool, then the chosen category, then the task completes', async () => {
+    await withProject(STRICT, {
       turns: [
         { toolCalls: [{ name: 'use_tools', arguments: { category: 'write' } }] },
         { toolCalls: [{ name: 'write_file', arguments: { path: 'hello.py', content: HELLO } }] },
@@ -28,15 +47,15 @@ describe('compact mode through the CLI (two-stage tool routing)', () => {
       expect(result.success).toBe(true);
       expect(result.toolCalls.map((c: { name: string; ok: boolean }) => [c.name, c.ok])).toEqual([['use_tools', true], ['write_file', true]]);
 
-      expect(offered(server)).toEqual([['use_tools'], ['write_file', 'patch', 'use_tools'], ['write_file', 'patch', 'use_tools']]);
+      expect(offered(server)).toEqual([['use_tools'], ['use_tools', 'write_file', 'patch'], ['use_tools', 'write_file', 'patch']]);
       const [first, second] = server.chatRequests().map((req) => req.body);
       expect(first.tools[0].function.description).toContain('write: write_file, patch');
-      expect(first.tools[0].function.parameters.properties.category.enum).toEqual(['read', 'write', 'search', 'run']);
+      expect(first.tools[0].function.parameters.properties.category.enum).toEqual(['read', 'write', 'search', 'run', 'memory']);
       // The meta tool's result names the tools it brought.
       expect(second.messages.at(-1)).toMatchObject({ role: 'tool' });
       expect(second.messages.at(-1).content).toContain('write_file, patch');
       // Short schemas: first sentence, no parameter descriptions; names, types and required stay.
-      const writeFile = second.tools[0].function;
+      const writeFile = second.tools[1].function;
       expect(writeFile.description).toBe('Create or overwrite a file.');
       expect(writeFile.parameters).toEqual({ type: 'object', properties: { path: { type: 'string' }, content: { type: 'string' } }, required: ['path', 'content'] });
     });
@@ -59,8 +78,8 @@ describe('compact mode through the CLI (two-stage tool routing)', () => {
     });
   });
 
-  it('executes direct calls to tools that were not offered, and follows them to their category', async () => {
-    await withProject({ 'notes.txt': 'old\n' }, {
+  it('executes direct calls to tools that were not offered, and adds their category (the list only grows)', async () => {
+    await withProject({ ...STRICT, 'notes.txt': 'old\n' }, {
       turns: [
         { toolCalls: [{ name: 'read_file', arguments: { path: 'notes.txt' } }] },
         { toolCalls: [{ name: 'patch', arguments: { path: 'notes.txt', search: 'old', replace: 'new' } }] },
@@ -71,7 +90,12 @@ describe('compact mode through the CLI (two-stage tool routing)', () => {
       const r = await runTask(server, dir, 'change old to new in notes.txt', [], { SMALLCODE_CONTEXT_WINDOW: '8192' });
       expect(r.code, r.stderr).toBe(0);
       expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('new\n');
-      expect(offered(server)).toEqual([['use_tools'], ['read_file', 'use_tools'], ['write_file', 'patch', 'use_tools'], ['bash', 'use_tools']]);
+      expect(offered(server)).toEqual([
+        ['use_tools'],
+        ['use_tools', 'read_file'],
+        ['use_tools', 'read_file', 'write_file', 'patch'],
+        ['use_tools', 'read_file', 'write_file', 'patch', 'bash'],
+      ]);
       expect(server.chatRequests()[3]!.body.messages.at(-1).content).toContain('new');
     });
   });
@@ -84,7 +108,7 @@ describe('compact mode through the CLI (two-stage tool routing)', () => {
     });
     await withProject({}, answer, async (dir, server) => {
       expect((await runTask(server, dir, 'hi', [], { SMALLCODE_CONTEXT_WINDOW: '65536', SMALLCODE_COMPACT: 'true' })).code).toBe(0);
-      expect(offered(server)).toEqual([['use_tools']]);
+      expect(offered(server)).toEqual([OPEN_AT_START]);
     });
     await withProject({}, answer, async (dir, server) => {
       expect((await runTask(server, dir, 'hi', [], { SMALLCODE_CONTEXT_WINDOW: '8192', SMALLCODE_SURVIVAL_KIT: 'false' })).code).toBe(0);
@@ -107,7 +131,7 @@ describe('compact mode in a session', () => {
     while (cleanups.length) await cleanups.pop()!();
   });
 
-  it('starts each task at the meta tool again, and budgets the messages for the schemas it sends', async () => {
+  it('keeps the opened categories for the next task (one tool list to cache), and budgets the messages for the schemas it sends', async () => {
     const server = await startScriptedServer({
       turns: [
         { toolCalls: [{ name: 'use_tools', arguments: { category: 'search' } }] },
@@ -116,7 +140,7 @@ describe('compact mode in a session', () => {
         { content: 'Nothing else.' },
       ],
     });
-    const dir = await makeTempProject({ 'a.txt': 'a\n' });
+    const dir = await makeTempProject({ ...STRICT, 'a.txt': 'a\n' });
     cleanups.push(() => server.close(), () => removeTempProject(dir));
     const session = await createSession({ cwd: dir, env: { SMALLCODE_BASE_URL: server.url, SMALLCODE_MODEL: 'scripted-model', SMALLCODE_CONTEXT_WINDOW: '8192' } });
     cleanups.push(() => session.close());
@@ -131,11 +155,12 @@ describe('compact mode in a session', () => {
     };
     const metaOnly = budget(['use_tools']);
     expect((await agent.run('which text files are there?')).success).toBe(true);
-    const searchOnly = budget(['search', 'find_files', 'use_tools']);
+    const searchOnly = budget(['use_tools', 'search', 'find_files']);
     expect(metaOnly).toBeGreaterThan(searchOnly);
     expect(searchOnly).toBeGreaterThan(8192 - policy.context.replyReserveTokens - countTokens(JSON.stringify(session.tools.definitions())));
 
     expect((await agent.run('anything else?')).success).toBe(true);
-    expect(offered(server)).toEqual([['use_tools'], ['search', 'find_files', 'use_tools'], ['search', 'find_files', 'use_tools'], ['use_tools']]);
+    const search = ['use_tools', 'search', 'find_files'];
+    expect(offered(server)).toEqual([['use_tools'], search, search, search]);
   });
 });

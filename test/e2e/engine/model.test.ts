@@ -131,7 +131,7 @@ describe('servers that refuse native tools', () => {
     expect(textRequest.messages[0].content).toContain('write_file(');
   });
 
-  it('in compact mode the system prompt lists only the meta tool, then the chosen category', async () => {
+  it('in compact mode the system prompt lists the meta tool and the categories open from the start', async () => {
     let n = 0;
     const texts = [
       '<tool_call>\n{"name": "use_tools", "arguments": {"category": "write"}}\n</tool_call>',
@@ -151,8 +151,8 @@ describe('servers that refuse native tools', () => {
     const systems = server.chatRequests().filter((r) => !r.body.tools).map((r) => r.body.messages[0].content as string);
     expect(systems).toHaveLength(3);
     const listed = (system: string) => [...system.matchAll(/^- (\w+)\(/gm)].map((m) => m[1]);
-    expect(listed(systems[0]!)).toEqual(['use_tools']);
-    expect(listed(systems[1]!)).toEqual(['write_file', 'patch', 'use_tools']);
+    expect(listed(systems[0]!)).toEqual(['use_tools', 'read_file', 'search', 'find_files', 'write_file', 'patch', 'bash']);
+    expect(listed(systems[1]!)).toEqual(listed(systems[0]!));
     expect(systems[1]).toContain('- write_file(path, content): Create or overwrite a file.\n'); // the first sentence only
   });
 });

@@ -104,15 +104,16 @@ describe('smallcode run (headless) against a scripted OpenAI-compatible server',
       const r = await runTask(server, dir, 'answer', [], { SMALLCODE_MODEL_TIMEOUT: '1' });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout.trim()).toBe('Answered after the hang.');
-      expect(r.stderr).toMatch(/no answer within 1 s/);
+      expect(r.stderr).toMatch(/no first token within 1 s/);
     });
   });
 
   it('does not take a reply that stalls mid-stream for an answer: times out and asks again', async () => {
     await withProject({}, { turns: [{ content: 'The answer is partial and never', fault: { kind: 'stall', afterChars: 12 } }, { content: 'The whole answer.' }] }, async (dir, server) => {
-      const r = await runTask(server, dir, 'answer', [], { SMALLCODE_MODEL_TIMEOUT: '1' });
+      const r = await runTask(server, dir, 'answer', [], { SMALLCODE_MODEL_IDLE_TIMEOUT: '1' });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout.trim()).toBe('The whole answer.');
+      expect(r.stderr).toMatch(/the reply stopped: nothing for 1 s after it began/);
       expect(server.chatRequests()).toHaveLength(2);
     });
   });

@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RecordedRequest } from '../../support/scripted-server.js';
+import { SmallCode } from '../../../runtime/api/index.js';
 import { runTask, startScriptedServer, withProject } from '../engine/helpers.js';
 
 /** A file of 120 numbered lines: far more than 200 characters when read. */
@@ -272,6 +273,42 @@ describe('loop guards declared in agents/core.marrow', () => {
       // Corrected before requests 1 and 2, held back for 3, then allowed again for 4 after a clean step.
       expect(steered).toEqual([true, true, false, true, true]);
       expect(r.stderr).toMatch(/correction not sent: 2 steps in a row were already corrected/);
+    });
+  });
+
+  it('a final answer that starts with a file named hello is the answer, not a greeting', async () => {
+    await withProject({}, {
+      turns: [
+        { toolCalls: [{ name: 'write_file', arguments: { path: 'hello.py', content: 'print("hello world")\n' } }] },
+        { content: 'hello.py was created; run it with `python3 hello.py`.' },
+      ],
+    }, async (dir, server) => {
+      const r = await runTask(server, dir, 'create hello.py that prints hello world');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toBe('hello.py was created; run it with `python3 hello.py`.');
+      expect(r.stderr).not.toMatch(/greeting_regression/);
+      expect(server.chatRequests()).toHaveLength(2);
+    });
+  });
+
+  it('guard trips are counted per task: repetition, spent in one task, fires again in the next', async () => {
+    const same = { toolCalls: [{ name: 'write_file', arguments: { path: 'same.txt', content: 'x' } }] };
+    // Task 1: five identical calls; the guard answers the 3rd and 4th (max_trips: 2), the 5th runs.
+    // Task 2: three identical calls again; the guard must answer the 3rd.
+    await withProject({}, { turns: [same, same, same, same, same, { content: 'one' }, same, same, same, { content: 'two' }] }, async (dir, server) => {
+      const agent = new SmallCode({ model: 'scripted-model', baseUrl: server.url, cwd: dir, env: {} });
+      try {
+        const notices: string[] = [];
+        agent.on('notice', ({ message }) => notices.push(String(message)));
+        expect((await agent.run('write same.txt')).response).toBe('one');
+        expect(notices.filter((n) => n.includes('guard repetition'))).toHaveLength(2);
+        notices.length = 0;
+        expect((await agent.run('write same.txt again')).response).toBe('two');
+        expect(notices.filter((n) => n.includes('guard repetition'))).toHaveLength(1);
+        expect(toolResult(server.chatRequests()[9]!)).toMatch(/same tool call several times/);
+      } finally {
+        await agent.close();
+      }
     });
   });
 });

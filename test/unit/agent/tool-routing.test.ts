@@ -19,7 +19,7 @@ describe('tool categories', () => {
     expect(Object.fromEntries(DEFAULT_TOOLS.map((t) => [t.name, t.category]))).toEqual({
       read_file: 'read', write_file: 'write', patch: 'write', bash: 'run', search: 'search', find_files: 'search',
     });
-    expect(TOOL_CATEGORIES).toEqual(['read', 'write', 'search', 'run', 'plan']);
+    expect(TOOL_CATEGORIES).toEqual(['read', 'write', 'search', 'run', 'plan', 'memory', 'mcp', 'web']);
   });
 
   it('puts the BoneScript tools under run, and plain tools under run unless they say otherwise', async () => {
@@ -50,65 +50,85 @@ describe('two-stage routing (compact mode)', () => {
     expect(meta.parameters).toEqual({ type: 'object', properties: { category: { type: 'string', enum: ['read', 'write', 'search', 'run'] } }, required: ['category'] });
   });
 
-  it('offers the plan tools (step_done) in every category while a plan is in progress', async () => {
+  it('offers the plan tools (step_done) while a plan is in progress, after the opened categories', async () => {
     let planning = true;
     const tracker = { planning: true, open: async () => planning, finishStep: async () => ({ ok: true, message: 'checked off' }) };
     Object.defineProperty(tracker, 'planning', { get: () => planning });
     const tools = makeRegistry(makeProject({ 'a.txt': 'hello\n' }), { extraTools: [stepDoneTool(tracker)] });
     const r = new ToolRouting(tools, () => true);
-    expect(names(r.offered())).toEqual(['step_done', ROUTE_TOOL]);
+    expect(names(r.offered())).toEqual([ROUTE_TOOL, 'step_done']);
     await r.registry.run({ name: ROUTE_TOOL, arguments: { category: 'read' } });
-    expect(names(r.offered())).toEqual(['read_file', 'step_done', ROUTE_TOOL]);
-    // Calling step_done does not leave the category the model works in.
+    expect(names(r.offered())).toEqual([ROUTE_TOOL, 'read_file', 'step_done']);
+    // Calling step_done opens no category.
     expect((await r.registry.run({ name: 'step_done', arguments: {} })).output).toBe('checked off');
-    expect(r.category).toBe('read');
+    expect(r.categories).toEqual(['read']);
     planning = false;
-    expect(names(r.offered())).toEqual(['read_file', ROUTE_TOOL]);
+    expect(names(r.offered())).toEqual([ROUTE_TOOL, 'read_file']);
   });
 
-  it('after the model picks a category, offers only those schemas (short) plus the meta tool', async () => {
+  it('adds the schemas (short) of each category the model picks: the tool list only grows, by appending', async () => {
     const { routing: r } = routing();
     const outcome = await r.registry.run({ name: ROUTE_TOOL, arguments: { category: 'write' } });
     expect(outcome).toMatchObject({ name: ROUTE_TOOL, ok: true, filesCreated: [], filesEdited: [] });
     expect(outcome.output).toContain('write_file, patch');
-    expect(r.category).toBe('write');
-    expect(names(r.offered())).toEqual(['write_file', 'patch', ROUTE_TOOL]);
+    expect(r.categories).toEqual(['write']);
+    const before = r.offered();
+    expect(names(before)).toEqual([ROUTE_TOOL, 'write_file', 'patch']);
     await r.registry.run({ name: ROUTE_TOOL, arguments: { category: 'search' } });
-    expect(names(r.offered())).toEqual(['search', 'find_files', ROUTE_TOOL]);
+    const after = r.offered();
+    expect(names(after)).toEqual([ROUTE_TOOL, 'write_file', 'patch', 'search', 'find_files']);
+    // What was offered before is offered again, unchanged and first: a cached prompt prefix survives longer.
+    expect(after.slice(0, before.length)).toEqual(before);
+    // Picking an open category again changes nothing.
+    await r.registry.run({ name: ROUTE_TOOL, arguments: { category: 'write' } });
+    expect(r.offered()).toEqual(after);
   });
 
-  it('executes a direct call outside the current category and moves to that category', async () => {
+  it('executes a direct call to a tool not offered and adds its category', async () => {
     const { routing: r } = routing();
     await r.registry.run({ name: ROUTE_TOOL, arguments: { category: 'write' } });
     const read = await r.registry.run({ name: 'read_file', arguments: { path: 'a.txt' } });
     expect(read.ok).toBe(true);
     expect(read.output).toContain('hello');
-    expect(names(r.offered())).toEqual(['read_file', ROUTE_TOOL]);
-    // A failed call moves too: its retry needs the schema.
+    expect(names(r.offered())).toEqual([ROUTE_TOOL, 'write_file', 'patch', 'read_file']);
+    // A failed call adds too: its retry needs the schema.
     await r.registry.run({ name: 'bash', arguments: {} });
-    expect(r.category).toBe('run');
+    expect(r.categories).toEqual(['write', 'read', 'run']);
     // An unknown tool does not.
     await r.registry.run({ name: 'frobnicate', arguments: {} });
-    expect(r.category).toBe('run');
+    expect(r.categories).toEqual(['write', 'read', 'run']);
   });
 
   it('forgives the way a category is named, and answers a wrong one with the choices', async () => {
     const { routing: r } = routing();
     expect((await r.registry.run({ name: ROUTE_TOOL, arguments: { category: ' Search ' } })).ok).toBe(true);
-    expect(r.category).toBe('search');
+    expect(r.categories).toEqual(['search']);
     expect((await r.registry.run({ name: ROUTE_TOOL, arguments: { category: 'patch' } })).ok).toBe(true); // a tool name
-    expect(r.category).toBe('write');
+    expect(r.categories).toEqual(['search', 'write']);
     const wrong = await r.registry.run({ name: ROUTE_TOOL, arguments: { category: 'plan' } }); // no tools in it yet
     expect(wrong.ok).toBe(false);
     expect(wrong.output).toBe("Unknown category 'plan'. Pick one of: read (read_file), write (write_file, patch), search (search, find_files), run (bash).");
-    expect(r.category).toBe('write');
+    expect(r.categories).toEqual(['search', 'write']);
   });
 
-  it('starts over at the meta tool on reset (a new task)', async () => {
-    const { routing: r } = routing();
+  it('opens the declared categories (context.compact_open) from the first request, ignoring unknown names', () => {
+    const tools = makeRegistry(makeProject({ 'a.txt': 'hello\n' }));
+    const r = new ToolRouting(tools, () => true, ['read', 'run', 'nonsense']);
+    expect(r.categories).toEqual(['read', 'run']);
+    expect(names(r.offered())).toEqual([ROUTE_TOOL, 'read_file', 'bash']);
+  });
+
+  it('keeps the opened categories from task to task; reset (a cleared conversation) goes back to the declared ones', async () => {
+    const tools = makeRegistry(makeProject({ 'a.txt': 'hello\n' }));
+    const r = new ToolRouting(tools, () => true, ['read']);
     await r.registry.run({ name: ROUTE_TOOL, arguments: { category: 'run' } });
+    expect(r.categories).toEqual(['read', 'run']);
     r.reset();
-    expect(names(r.offered())).toEqual([ROUTE_TOOL]);
+    expect(names(r.offered())).toEqual([ROUTE_TOOL, 'read_file']);
+    const { routing: bare } = routing();
+    await bare.registry.run({ name: ROUTE_TOOL, arguments: { category: 'run' } });
+    bare.reset();
+    expect(names(bare.offered())).toEqual([ROUTE_TOOL]);
   });
 
   it('keeps every tool callable through the registry: has(), run() and definitions() for parsing', async () => {
@@ -184,13 +204,14 @@ describe('shorter descriptions', () => {
     });
   });
 
-  it('the schemas of every category together cost less than the full ones', async () => {
-    const { tools, routing: r } = routing();
-    const full = countTokens(JSON.stringify(tools.definitions()));
+  it('the short schemas cost less than the full ones, per category and all together', async () => {
+    const { tools } = routing();
+    const size = (defs: ToolDefinition[]) => countTokens(JSON.stringify(defs));
     for (const category of ['read', 'write', 'search', 'run'] as const) {
-      await r.registry.run({ name: ROUTE_TOOL, arguments: { category } });
-      expect(countTokens(JSON.stringify(r.offered()))).toBeLessThan(full / 2);
+      const defs = tools.definitions().filter((d) => tools.categoryOf(d.function.name) === category);
+      expect(size(defs.map(shortenDefinition))).toBeLessThan(size(defs));
     }
+    expect(size(tools.definitions().map(shortenDefinition))).toBeLessThan(size(tools.definitions()) * 0.75);
   });
 });
 

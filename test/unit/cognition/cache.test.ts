@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openPersistentCache } from '../../../runtime/cognition/index.js';
-import { resetFallbackNotice } from '../../../runtime/cognition/cache.js';
+import { resetSqliteNotice } from '../../../runtime/store/sqlite.js';
 import { tempDir } from './helpers.js';
 
 describe('persistent cognition cache', () => {
@@ -19,7 +19,7 @@ describe('persistent cognition cache', () => {
   });
 
   it('falls back to a JSON file when better-sqlite3 cannot load, and says so once', () => {
-    resetFallbackNotice();
+    resetSqliteNotice();
     const dir = tempDir();
     const warnings: string[] = [];
     const broken = () => { throw new Error('Could not locate the bindings file'); };

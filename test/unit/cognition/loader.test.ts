@@ -8,10 +8,15 @@ import type { AgentPolicy } from '../../../runtime/agent/policy.js';
 
 /** The defaults the docs promise; agents/core.marrow is the only place the engine takes them from. */
 const DOCUMENTED_DEFAULTS: AgentPolicy = {
-  context: { toolResultMaxChars: 4000, evictAt: 0.8, readGuard: 0.5, keepRecentTurns: 4, replyReserveTokens: 1024, replyReserveMaxShare: 0.25, defaultContextWindow: 8192, compactMaxWindow: 16384, skillsListMaxTokens: 300, mcpWaitMs: 5000, mcpCallTimeoutMs: 120_000 },
+  context: { toolResultMaxChars: 4000, evictAt: 0.8, evictTo: 0.3, readGuard: 0.5, keepRecentTurns: 4, replyReserveTokens: 1024, replyReserveMaxShare: 0.25, defaultContextWindow: 8192, compactMaxWindow: 16384, compactOpen: ['read', 'search', 'write', 'run'], skillsListMaxTokens: 300, mcpWaitMs: 5000, mcpCallTimeoutMs: 120_000 },
   loop: { maxTurns: 25 },
+  memory: { maxEntries: 3, maxTokens: 400, maxAgeMs: 90 * 86_400_000 },
   model: {
     timeoutMs: 300_000,
+    idleTimeoutMs: 60_000,
+    retryBudgetMs: 900_000,
+    waitNoticeMs: 15_000,
+    maxOutputTokens: 16384,
     retry: { maxAttempts: 4, backoff: 'exponential', intervalMs: 500, jitter: true },
     thinkingBudgetTokens: 2000,
     temperature: 0.2,
@@ -22,7 +27,7 @@ const DOCUMENTED_DEFAULTS: AgentPolicy = {
     search: { dedupWindow: 8 },
     find_files: { dedupWindow: 8 },
     write_file: { readBeforeWrite: true },
-    patch: { trust: { demoteAfter: 3, dropAfter: 5 }, retryTemperatures: [-0.15, 0.15, 0] },
+    patch: { trust: { demoteAfter: 3, dropAfter: 5, scope: 'task' }, retryTemperatures: [-0.15, 0.15, 0] },
     bash: { timeoutMs: 120_000 },
   },
 };
@@ -113,7 +118,7 @@ describe('override layers', () => {
     expect(agent.diagnostics).toEqual([]);
     expect(agent.layers.map((l) => [l.origin, l.file, l.status])).toEqual([['builtin', 'agents/core.marrow', 'loaded'], ['project', '.smallcode/agents/mine.marrow', 'loaded']]);
     expect(agent.policy.context).toEqual({ ...DOCUMENTED_DEFAULTS.context, evictAt: 0.7 });
-    expect(agent.policy.tools.patch).toEqual({ trust: { demoteAfter: 2, dropAfter: 4 }, retryTemperatures: [-0.15, 0.15, 0] });
+    expect(agent.policy.tools.patch).toEqual({ trust: { demoteAfter: 2, dropAfter: 4, scope: 'task' }, retryTemperatures: [-0.15, 0.15, 0] });
     expect(agent.guards.map((g) => [g.name, g.maxTrips])).toEqual([['repetition', 5], ['patch_spiral', 2], ['empty_turn', 2], ['forgotten_task', 2], ['greeting_regression', undefined]]);
     expect(agent.prompts.classify_task!.loc).toBe('.smallcode/agents/mine.marrow:5');
     const { host } = scriptedHost(['nonsense']);

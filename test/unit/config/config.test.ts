@@ -46,6 +46,34 @@ describe('configuration', () => {
     expect((err as Error).message).toMatch(message);
   });
 
+  it("honours the ecosystem's variables when SmallCode's own are unset, and says which was used", async () => {
+    const dir = await project({});
+    const openai = await loadConfig({ cwd: dir, env: { OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1/', OPENAI_API_KEY: 'sk-x' } });
+    expect(openai).toMatchObject({ baseUrl: 'http://127.0.0.1:8000/v1', baseUrlFrom: 'OPENAI_BASE_URL', apiKey: 'sk-x', apiKeyFrom: 'OPENAI_API_KEY' });
+    const own = await loadConfig({ cwd: dir, env: { SMALLCODE_BASE_URL: 'http://127.0.0.1:1234/v1', OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1', OLLAMA_HOST: '10.0.0.2', SMALLCODE_API_KEY: 'a', OPENAI_API_KEY: 'b' } });
+    expect(own).toMatchObject({ baseUrl: 'http://127.0.0.1:1234/v1', baseUrlFrom: 'SMALLCODE_BASE_URL', apiKey: 'a', apiKeyFrom: 'SMALLCODE_API_KEY' });
+    const flag = await loadConfig({ cwd: dir, env: {}, overrides: { SMALLCODE_MODEL: 'm' } });
+    expect(flag.sources.SMALLCODE_MODEL).toBe('flag');
+  });
+
+  it.each([
+    ['127.0.0.1', 'http://127.0.0.1:11434/v1'],
+    ['0.0.0.0', 'http://127.0.0.1:11434/v1'],
+    ['0.0.0.0:11435', 'http://127.0.0.1:11435/v1'],
+    ['gpu-box', 'http://gpu-box:11434/v1'],
+    ['http://gpu-box', 'http://gpu-box/v1'],
+    ['https://ollama.example.com', 'https://ollama.example.com/v1'],
+    ['http://gpu-box:8080/ollama/', 'http://gpu-box:8080/ollama/v1'],
+    ['[::1]:11434', 'http://[::1]:11434/v1'],
+  ])('OLLAMA_HOST=%s is reached at %s', async (host, url) => {
+    const c = await loadConfig({ cwd: await project({}), env: { OLLAMA_HOST: host } });
+    expect([c.baseUrl, c.baseUrlFrom]).toEqual([url, 'OLLAMA_HOST']);
+  });
+
+  it('a malformed OLLAMA_HOST is an error naming it', async () => {
+    await expect(loadConfig({ cwd: await project({}), env: { OLLAMA_HOST: 'ftp://x' } })).rejects.toThrow(/OLLAMA_HOST="ftp:\/\/x" \(from environment\) is not a host/);
+  });
+
   it('names a mistyped smallcode.toml key with a suggestion', async () => {
     const dir = await project({ 'smallcode.toml': 'modle = "x"\n' });
     await expect(loadConfig({ cwd: dir, env: {} })).rejects.toThrow(/unknown setting 'modle' \(did you mean 'model'\?\)/);
@@ -70,7 +98,7 @@ describe('configuration', () => {
     const p = applyConfigToPolicy(BUILTIN_POLICY, c);
     expect(p.tools.patch!.trust).toBeUndefined();
     expect(p.tools.patch!.retryTemperatures).toBeUndefined();
-    expect(BUILTIN_POLICY.tools.patch!.trust).toEqual({ demoteAfter: 3, dropAfter: 5 });
+    expect(BUILTIN_POLICY.tools.patch!.trust).toEqual({ demoteAfter: 3, dropAfter: 5, scope: 'task' });
   });
 
   it('the README documents every variable', () => {

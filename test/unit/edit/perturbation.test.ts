@@ -41,6 +41,9 @@ function samples(count: number, seed: number): Sample[] {
     const search = lines.slice(start, start + length);
     if (search.some((l) => l.trim() === '') || !search.every((l) => l.startsWith('  '))) continue;
     if (file.split(search.join('\n')).length !== 2) continue;
+    // Unique at any indentation too, or a perturbed search may rightly match another place.
+    const trimmed = `\n${lines.map((l) => l.trim()).join('\n')}\n`;
+    if (trimmed.split(`\n${search.map((l) => l.trim()).join('\n')}\n`).length !== 2) continue;
     const replace = search.map((l, i) => (i === Math.floor(length / 2) ? `${l} // changed` : l));
     replace.splice(1, 0, `${search[0]!.match(/^\s*/)![0]}const inserted = ${out.length};`);
     out.push({ file, search, replace });

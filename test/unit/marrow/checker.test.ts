@@ -104,7 +104,7 @@ describe('MarrowScript checker', () => {
 
   it('restricts env() to settings resolved at load time', () => {
     expect(messages('  prompt p(x: string) -> string { model: local  timeout: env("T", 3s) }'))
-      .toEqual(["MS041 'timeout' is fixed when the file compiles; env() is allowed in model, context, budget and tool settings"]);
+      .toEqual(["MS041 'timeout' is fixed when the file compiles; env() is allowed in model, context, budget, memory and tool settings"]);
     expect(messages('  model m2 { timeout: env("T", 3) }')).toEqual(["MS036 expected a duration such as 300ms, 3s, 10m or 1h for 'timeout', found the number 3"]);
   });
 
@@ -114,5 +114,21 @@ describe('MarrowScript checker', () => {
       external: { models: ['local'] },
     });
     expect(r.diagnostics).toEqual([]);
+  });
+});
+
+describe('MarrowScript memory block', () => {
+  it('accepts entries, tokens and max_age, env() included', () => {
+    expect(messages('  memory { entries: 3  tokens: 400 tokens  max_age: 90d }')).toEqual([]);
+    expect(messages('  memory { entries: env("SMALLCODE_MEMORY_ENTRIES", 2)  tokens: env("T", 300) tokens }')).toEqual([]);
+  });
+
+  it('reports unknown fields, wrong types, out-of-range values, a name and a second block', () => {
+    expect(messages('  memory { entrys: 3 }')[0]).toMatch(/^MS\d+ .*'entrys'.*did you mean 'entries'/);
+    expect(messages('  memory { max_age: 3 }')[0]).toMatch(/duration/);
+    expect(messages('  memory { tokens: 400 chars }')[0]).toMatch(/tokens/);
+    expect(messages('  memory { entries: 500 }')[0]).toMatch(/50/);
+    expect(messages('  memory recall { entries: 3 }')[0]).toMatch(/memory/);
+    expect(messages('  memory { entries: 3 }\n  memory { entries: 4 }')[0]).toMatch(/memory/);
   });
 });

@@ -77,4 +77,42 @@ describe('snapshots and restoreTurn', () => {
     expect((await tools.run(write('dir', 'x'))).ok).toBe(false);
     expect(await listSnapshots(root, 's3')).toEqual([]);
   });
+
+  it('a shell command\'s changes are snapshotted too: restoreTurn undoes edits, creations and deletions made by bash', async () => {
+    const root = makeProject({ 'a.txt': 'original a\n', 'gone.txt': 'keep me\n', 'same.txt': 'untouched\n', '.gitignore': 'build/\n', 'build/out.txt': 'ignored\n' });
+    const tools = makeRegistry(root, { sessionId: 'sh' });
+    try {
+      tools.beginTurn(1);
+      const outcome = await tools.run({ name: 'bash', arguments: { command: "printf 'changed\\n' > a.txt && rm gone.txt && echo new > made.txt && echo x > build/out.txt" } });
+      expect(outcome.ok, outcome.output).toBe(true);
+      expect(outcome.filesEdited.sort()).toEqual(['a.txt', 'gone.txt']);
+      expect(outcome.filesCreated).toEqual(['made.txt']);
+      tools.beginTurn(2);
+      await tools.run({ name: 'bash', arguments: { command: "printf 'again\\n' > a.txt" } });
+      // Undo newest first: turn 2 puts back turn 1's result, turn 1 the original.
+      expect((await restoreTurn(root, 'sh', 2)).restored).toEqual(['a.txt']);
+      expect(readFileSync(path.join(root, 'a.txt'), 'utf8')).toBe('changed\n');
+      const undone = await restoreTurn(root, 'sh', 1);
+      expect(undone.restored.sort()).toEqual(['a.txt', 'gone.txt']);
+      expect(undone.deleted).toEqual(['made.txt']);
+      expect(readFileSync(path.join(root, 'a.txt'), 'utf8')).toBe('original a\n');
+      expect(readFileSync(path.join(root, 'gone.txt'), 'utf8')).toBe('keep me\n');
+      expect(existsSync(path.join(root, 'made.txt'))).toBe(false);
+      expect(readFileSync(path.join(root, 'build/out.txt'), 'utf8')).toBe('x\n'); // .gitignore'd: not watched
+    } finally {
+      await tools.dispose();
+    }
+  });
+
+  it('a command that changes nothing leaves no snapshot', async () => {
+    const root = makeProject({ 'a.txt': 'a\n' });
+    const tools = makeRegistry(root, { sessionId: 'quiet' });
+    try {
+      tools.beginTurn(1);
+      await tools.run({ name: 'bash', arguments: { command: 'cat a.txt' } });
+      expect(await listSnapshots(root, 'quiet')).toEqual([]);
+    } finally {
+      await tools.dispose();
+    }
+  });
 });

@@ -5,7 +5,7 @@ const badPatch = (n: number) => ({ name: 'patch', arguments: { path: 'a.txt', se
 const names = (tools: ReturnType<typeof makeRegistry>) => tools.definitions().map((d) => d.function.name);
 
 describe('trust decay (patch: demote after 3 failures in a row, drop after 5)', () => {
-  it('demotes a failing tool to the end of the schema list, then drops it for the session', async () => {
+  it('demotes a failing tool to the end of the schema list, then drops it for the task; the next task trusts it again', async () => {
     const root = makeProject({ 'a.txt': 'alpha\n' });
     const tools = makeRegistry(root);
     await tools.run({ name: 'read_file', arguments: { path: 'a.txt' } });
@@ -17,11 +17,15 @@ describe('trust decay (patch: demote after 3 failures in a row, drop after 5)', 
     expect(names(tools).at(-1)).toBe('patch');
     await tools.run(badPatch(4));
     const fifth = await tools.run(badPatch(5));
-    expect(fifth.output).toMatch(/disabled for this session/);
+    expect(fifth.output).toMatch(/disabled for this task/);
     expect(names(tools)).not.toContain('patch');
     const sixth = await tools.run({ name: 'patch', arguments: { path: 'a.txt', search: 'alpha', replace: 'beta' } });
     expect(sixth).toMatchObject({ ok: false });
-    expect(sixth.output).toMatch(/^patch is disabled for this session after 5 failures in a row\. Tools: read_file, write_file, bash/);
+    expect(sixth.output).toMatch(/^patch is disabled for this task after 5 failures in a row, so this call did not run\. Tools: read_file, write_file, bash/);
+    expect(tools.callable().map((d) => d.function.name)).toContain('patch'); // still recognised, so the call is answered
+    tools.beginTask();
+    expect(names(tools)).toContain('patch');
+    expect(await tools.run({ name: 'patch', arguments: { path: 'a.txt', search: 'alpha', replace: 'beta' } })).toMatchObject({ ok: true });
   });
 
   it('a success resets the count', async () => {

@@ -115,12 +115,29 @@ class GemmaReader {
   }
 }
 
-function readGemmaCall(body: string, quote: string): RawCall | undefined {
-  const m = /^\s*call:([^{\s]+)\s*/.exec(body);
-  if (!m || !isToolName(m[1]!)) return undefined;
-  const rest = body.slice(m[0].length);
-  if (!rest.startsWith('{')) return { name: m[1]!, arguments: {} };
-  return { name: m[1]!, arguments: new GemmaReader(rest, quote).object(0) };
+const CALL_HEAD = /^[\s,]*call:([^{\s]+)[ \t]*/;
+
+/**
+ * Every `call:NAME{…}` at the start of `body`, one after another (a block may hold several).
+ * `end` is the offset just past the last call read.
+ */
+function readGemmaCalls(body: string, quote: string): { calls: RawCall[]; end: number } {
+  const calls: RawCall[] = [];
+  let at = 0;
+  for (;;) {
+    const m = CALL_HEAD.exec(body.slice(at, at + 300));
+    if (!m || !isToolName(m[1]!)) break;
+    const argsAt = at + m[0].length;
+    if (body[argsAt] !== '{') {
+      calls.push({ name: m[1]!, arguments: {} });
+      at = argsAt;
+      continue;
+    }
+    const reader = new GemmaReader(body, quote, argsAt);
+    calls.push({ name: m[1]!, arguments: reader.object(0) });
+    at = reader.i;
+  }
+  return { calls, end: at };
 }
 
 export const gemma: Dialect = {
@@ -136,10 +153,37 @@ export const gemma: Dialect = {
         const limit = k + 1 < starts.length ? starts[k + 1]! : text.length;
         const closeAt = finder.find(form.close, from);
         const closed = closeAt !== -1 && closeAt < limit;
-        const call = readGemmaCall(text.slice(from, closed ? closeAt : limit), form.quote);
-        if (!call) continue;
-        out.push({ start: starts[k]!, end: closed ? closeAt + form.close.length : limit, dialect: form.dialect, calls: [call] });
+        const read = readGemmaCalls(text.slice(from, closed ? closeAt : limit), form.quote);
+        if (read.calls.length === 0) continue;
+        out.push({ start: starts[k]!, end: closed ? closeAt + form.close.length : from + read.end, dialect: form.dialect, calls: read.calls });
       }
+    }
+    return out;
+  },
+};
+
+/**
+ * `call:NAME{…}` with the `<|tool_call>` wrapper already stripped by the server: read where
+ * `call:` starts a line and a `{` follows the name.
+ */
+export const gemmaStripped: Dialect = {
+  name: 'gemma-stripped',
+  strength: 'marked',
+  detect(text) {
+    const out: DialectMatch[] = [];
+    if (!text.includes('call:')) return out;
+    const quote = text.includes('<escape>') && !text.includes('<|"|>') ? '<escape>' : '<|"|>';
+    let floor = 0;
+    for (const at of findAll(text, 'call:')) {
+      if (at < floor) continue;
+      let j = at;
+      while (j > 0 && (text[j - 1] === ' ' || text[j - 1] === '\t')) j--;
+      if (j > 0 && text[j - 1] !== '\n') continue;
+      if (!/^call:[^{\s]+\{/.test(text.slice(at, at + 200))) continue;
+      const read = readGemmaCalls(text.slice(at), quote);
+      if (read.calls.length === 0) continue;
+      out.push({ start: at, end: at + read.end, dialect: 'gemma4', calls: read.calls });
+      floor = at + read.end;
     }
     return out;
   },

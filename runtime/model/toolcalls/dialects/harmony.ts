@@ -6,7 +6,9 @@
  * `commentary` are content. The whole reply is read as messages, so this runs before the other
  * dialects.
  */
+import { scanBalanced } from '../scan.js';
 import type { RawCall } from '../types.js';
+import { cutOff } from './json-calls.js';
 
 const TOKEN = /<\|(start|channel|constrain|message|end|call|return)\|>/g;
 
@@ -14,9 +16,15 @@ export interface HarmonySplit {
   content: string;
   reasoning: string[];
   calls: RawCall[];
+  /** Bodies of messages to other recipients (built-in tools): the orchestrator looks for calls of another dialect in them. */
+  elsewhere: string[];
 }
 
-export function splitHarmony(text: string): HarmonySplit | undefined {
+/**
+ * `toolNames`: a recipient named like one of our tools (`to=read_file`, without `functions.`)
+ * is a call to it too.
+ */
+export function splitHarmony(text: string, toolNames: ReadonlySet<string> = new Set()): HarmonySplit | undefined {
   if (!text.includes('<|channel|>') && !text.includes('<|message|>')) return undefined;
   const pieces: Array<{ token: string | undefined; text: string }> = [];
   let last = 0;
@@ -29,15 +37,21 @@ export function splitHarmony(text: string): HarmonySplit | undefined {
   }
   pieces.push({ token: lastToken, text: text.slice(last) });
 
-  const out: HarmonySplit = { content: '', reasoning: [], calls: [] };
+  const out: HarmonySplit = { content: '', reasoning: [], calls: [], elsewhere: [] };
   let header = '';
   let channel = '';
-  const finish = (body: string) => {
+  const finish = (body: string, last: boolean) => {
     const recipient = /to=([^\s<]+)/.exec(header)?.[1];
-    if (recipient && recipient.startsWith('functions.')) {
-      out.calls.push({ name: recipient.slice('functions.'.length), arguments: body.trim() });
+    const name = recipient?.startsWith('functions.') ? recipient.slice('functions.'.length) : recipient && toolNames.has(recipient) ? recipient : undefined;
+    if (name !== undefined) {
+      // The reply ended inside the arguments (no <|call|>, the JSON never closed): cut off, not run.
+      const args = body.trim();
+      const cut = last && args.startsWith('{') && !scanBalanced(args, 0).closed;
+      out.calls.push(cut ? cutOff({ name, arguments: undefined }) : { name, arguments: args });
     } else if (recipient && recipient !== 'assistant') {
-      // a built-in tool of gpt-oss (python, browser, container.exec): not one of ours
+      // A built-in tool of gpt-oss (python, browser, container.exec), not one of ours — unless the
+      // body itself holds calls in another dialect (a model trained on several formats mixes them).
+      out.elsewhere.push(body);
     } else if (channel === 'analysis') {
       if (body.trim()) out.reasoning.push(body.trim());
     } else {
@@ -46,7 +60,7 @@ export function splitHarmony(text: string): HarmonySplit | undefined {
     header = '';
     channel = '';
   };
-  for (const piece of pieces) {
+  for (const [index, piece] of pieces.entries()) {
     switch (piece.token) {
       case undefined:
         // Text before the first token: a header when it names a recipient, else plain content.
@@ -65,7 +79,7 @@ export function splitHarmony(text: string): HarmonySplit | undefined {
         header += ` ${piece.text}`;
         break;
       case 'message':
-        finish(piece.text);
+        finish(piece.text, index === pieces.length - 1);
         break;
       default: // end, call, return: text after them is outside any message
         out.content += piece.text;

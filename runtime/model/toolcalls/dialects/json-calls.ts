@@ -29,6 +29,35 @@ function nameSurvivedTruncation(spanText: string, calls: RawCall[]): boolean {
   return calls.every((c) => spanText.includes(`${c.name}"`) || spanText.includes(`${c.name}'`));
 }
 
+/**
+ * Cut after a complete call (`[{…}, {…}`, `{"name": "f", "arguments": {…}`): only closing
+ * brackets are missing, and every call written is whole.
+ */
+function cutBetweenCalls(spanText: string): boolean {
+  if (!/[}\]]\s*,?\s*$/.test(spanText)) return false;
+  const open: string[] = [];
+  let inString = false;
+  for (let i = 0; i < spanText.length; i++) {
+    const ch = spanText[i]!;
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === '{' || ch === '[') open.push(ch);
+    else if (ch === '}' || ch === ']') open.pop();
+  }
+  if (inString || open.length === 0) return false;
+  // Only lists open, or one call object whose (closed) arguments were its last member.
+  const objects = open.filter((c) => c === '{').length;
+  return objects === 0 || (objects === 1 && open[open.length - 1] === '{' && /}\s*$/.test(spanText));
+}
+
+export const CUT_OFF = 'the reply ended before this call was complete (it was cut off), so it was not run';
+
+export function cutOff(call: RawCall): RawCall {
+  return { name: call.name, arguments: undefined, malformed: CUT_OFF };
+}
+
 const CALL_KEY = /name|tool|function|action|recipient/i;
 
 function mayNameATool(spanText: string, ctx: DetectContext): boolean {
@@ -56,8 +85,13 @@ export function jsonCallsIn(text: string, from: number, to: number, ctx: DetectC
       if (span.closed) unreadable.push({ start: span.start, end: span.end, reason: 'it is not valid JSON' });
     } else {
       const shaped = callsFromJson(parsed.value, { wrapped, toolNames: ctx.toolNames });
-      if (shaped && (span.closed || nameSurvivedTruncation(spanText, shaped.calls))) {
+      if (shaped && (span.closed || cutBetweenCalls(spanText))) {
         runs.push({ start: span.start, end: span.end, calls: shaped.calls, strength: shaped.strength });
+        accepted = true;
+      } else if (shaped && nameSurvivedTruncation(spanText, shaped.calls)) {
+        // Cut off at the end of the reply: closing the value would run the call with arguments the
+        // model never finished (half a path, a file without its end). It is reported instead.
+        runs.push({ start: span.start, end: span.end, calls: shaped.calls.map(cutOff), strength: shaped.strength });
         accepted = true;
       } else if (shaped && !span.closed) {
         unreadable.push({ start: span.start, end: span.end, reason: 'the output was cut off inside the tool name' });

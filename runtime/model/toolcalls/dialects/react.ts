@@ -9,7 +9,11 @@
 import { scanBalanced } from '../scan.js';
 import type { Dialect, DialectMatch } from '../types.js';
 
-const ACTION = /(^|\n)[ \t]*Action:[ \t]*`?([A-Za-z_][\w.\-]*)`?[ \t]*\r?\n[ \t]*Action[ _]Input:[ \t]*/g;
+/**
+ * `Action:` + the tool name (in backticks, quotes or bold too; any script), optionally followed by
+ * a description on the same line; blank lines may separate it from `Action Input:`.
+ */
+const ACTION = /(^|\n)[ \t]*(?:\*\*)?Action(?:\*\*)?:(?:\*\*)?[ \t]*[`"'*]*([\p{L}_][\p{L}\p{N}_.\-]*)[`"'*]*[^\n]*(?:\r?\n[ \t]*)+(?:\*\*)?Action[ _]Input(?:\*\*)?:(?:\*\*)?[ \t]*/gu;
 
 export const react: Dialect = {
   name: 'react',
@@ -22,15 +26,23 @@ export const react: Dialect = {
       const inputAt = m.index + m[0].length;
       const next = text.indexOf('\nObservation:', inputAt);
       const limit = next === -1 ? text.length : next;
+      const lineEnd = text.indexOf('\n', inputAt);
+      const line = text.slice(inputAt, lineEnd === -1 || lineEnd > limit ? limit : lineEnd);
+      // Junk before the JSON input (`** {…}`, `Tool({…})`, a fence): the input starts at its brace.
+      const brace = line.indexOf('{');
+      const fenced = line.trim() === '' || line.trim().startsWith('```') ? text.indexOf('{', inputAt) : -1;
+      const jsonAt = brace !== -1 ? inputAt + brace : fenced !== -1 && fenced < limit && text.slice(inputAt, fenced).trim().replace(/^```\w*/, '').trim() === '' ? fenced : -1;
       let end: number;
       let args: string;
-      if (text[inputAt] === '{') {
-        end = scanBalanced(text, inputAt, limit).end;
-        args = text.slice(inputAt, end);
+      if (jsonAt !== -1) {
+        const span = scanBalanced(text, jsonAt, limit);
+        end = span.end;
+        args = text.slice(jsonAt, end);
+        const after = /^[ \t]*\)?[ \t]*(?:\r?\n[ \t]*)?(?:```)?/.exec(text.slice(end, end + 20));
+        if (after) end += after[0].length;
       } else {
-        const nl = text.indexOf('\n', inputAt);
-        end = nl === -1 || nl > limit ? limit : nl;
-        args = text.slice(inputAt, end).trim().replace(/^"(.*)"$/, '$1');
+        end = lineEnd === -1 || lineEnd > limit ? limit : lineEnd;
+        args = line.trim().replace(/^"(.*)"$/, '$1');
       }
       out.push({ start, end, dialect: 'react', calls: [{ name: m[2]!, arguments: args }] });
       ACTION.lastIndex = Math.max(end, ACTION.lastIndex);

@@ -12,6 +12,7 @@ import { findAll, ForwardFinder, isToolName, scanBalanced, skipSpace } from '../
 import type { DetectContext, Dialect, DialectMatch, RawCall } from '../types.js';
 import { readBody } from './wrapped.js';
 import { readXmlCalls } from './xml.js';
+import { cutOff } from './json-calls.js';
 
 function normalizeTokens(text: string): string {
   return text.replace(/｜/g, '|').replace(/▁/g, '_');
@@ -34,6 +35,7 @@ const KIMI_ARGS = '<|tool_call_argument_begin|>';
 const DS_SEP = '<|tool_sep|>';
 const DS_R1_CALLS = '<|tool_calls|>';
 const SECTION_ENDS = ['<|tool_calls_end|>', '<|tool_calls_section_end|>'];
+const SECTION_BEGINS = [DS_R1_CALLS, '<|tool_calls_begin|>', '<|tool_calls_section_begin|>'];
 
 function readSpecialBody(norm: string, original: string, from: number, to: number): { call: RawCall; dialect: string } | undefined {
   const body = norm.slice(from, to);
@@ -68,8 +70,12 @@ export const deepseekKimi: Dialect = {
     if (!/tool.call|tool_calls/.test(text) && !text.includes('tool▁call')) return [];
     const norm = normalizeTokens(text);
     const begins = findAll(norm, CALL_BEGIN).map((at) => ({ at, len: CALL_BEGIN.length }));
-    for (const at of findAll(norm, DS_R1_CALLS)) {
-      if (!norm.startsWith('<|tool_call', skipSpace(norm, at + DS_R1_CALLS.length))) begins.push({ at, len: DS_R1_CALLS.length });
+    // A section opener right before a call's name (no call-begin token) starts that call too:
+    // DeepSeek V3.1 models often drop the first `<｜tool▁call▁begin｜>`.
+    for (const opener of SECTION_BEGINS) {
+      for (const at of findAll(norm, opener)) {
+        if (!norm.startsWith('<|tool_call', skipSpace(norm, at + opener.length))) begins.push({ at, len: opener.length });
+      }
     }
     begins.sort((a, b) => a.at - b.at);
     const finder = new ForwardFinder(norm);
@@ -149,17 +155,63 @@ export const mistral: Dialect = {
         });
         continue;
       }
-      const m = /^([A-Za-z_][\w.\-]*)\s*(?:\[CALL_ID\]\s*([^[\s]*)\s*)?\[ARGS\]/.exec(text.slice(p, Math.min(limit, p + 400)));
-      if (!m) continue;
-      const argsAt = skipSpace(text, p + m[0].length, limit);
-      let end = limit;
-      let args: string = text.slice(argsAt, limit);
-      if (text[argsAt] === '{') {
-        const span = scanBalanced(text, argsAt, limit);
-        end = span.end;
-        args = text.slice(argsAt, span.end);
-      }
-      out.push({ start, end, dialect: 'mistral', calls: [{ name: m[1]!, arguments: args, id: m[2] || undefined }] });
+      const read = readNamedArgsCalls(text, p, limit);
+      if (read) out.push({ start, end: read.end, dialect: 'mistral', calls: read.calls, cut: read.cut });
+    }
+    return out;
+  },
+};
+
+const NAMED_ARGS = /^([\p{L}_][\p{L}\p{N}_.\-]*)\s*(?:\[CALL_ID\]\s*([^[\s]*)\s*)?\[ARGS\]/u;
+
+/**
+ * Mistral v11+ `NAME[CALL_ID]id[ARGS]{…}`, one or several in a row (some models write one
+ * `[TOOL_CALLS]` for all). A call whose arguments never close is cut off.
+ */
+function readNamedArgsCalls(text: string, from: number, limit: number): { calls: RawCall[]; end: number; cut: boolean } | undefined {
+  const calls: RawCall[] = [];
+  let p = from;
+  let end = from;
+  for (;;) {
+    const m = NAMED_ARGS.exec(text.slice(p, Math.min(limit, p + 400)));
+    if (!m) break;
+    const argsAt = skipSpace(text, p + m[0].length, limit);
+    if (text[argsAt] !== '{') {
+      calls.push({ name: m[1]!, arguments: text.slice(argsAt, limit).trim(), id: m[2] || undefined });
+      end = limit;
+      break;
+    }
+    const span = scanBalanced(text, argsAt, limit);
+    if (!span.closed) return { calls: [...calls, cutOff({ name: m[1]!, arguments: undefined })], end: span.end, cut: true };
+    calls.push({ name: m[1]!, arguments: text.slice(argsAt, span.end), id: m[2] || undefined });
+    end = span.end;
+    p = skipSpace(text, span.end, limit);
+  }
+  return calls.length ? { calls, end, cut: false } : undefined;
+}
+
+/** `NAME[ARGS]{…}` at the start of a line with the `[TOOL_CALLS]` token stripped by the server. */
+export const mistralStripped: Dialect = {
+  name: 'mistral-stripped',
+  strength: 'marked',
+  detect(text) {
+    const out: DialectMatch[] = [];
+    let floor = 0;
+    for (const at of findAll(text, '[ARGS]')) {
+      if (at < floor) continue;
+      // Back over `NAME[CALL_ID]id` (bounded: a name and an id are short).
+      let i = at;
+      const low = Math.max(floor, at - 300);
+      while (i > low && /[\p{L}\p{N}_.\-\[\]]/u.test(text[i - 1]!)) i--;
+      if (text.slice(i, at).includes('[TOOL_CALLS]') || text.slice(i, at).includes('[ARGS]')) continue;
+      // The name starts a line (or the reply).
+      let j = i;
+      while (j > 0 && (text[j - 1] === ' ' || text[j - 1] === '\t')) j--;
+      if (j > 0 && text[j - 1] !== '\n') continue;
+      const read = readNamedArgsCalls(text, i, text.length);
+      if (!read) continue;
+      out.push({ start: i, end: read.end, dialect: 'mistral', calls: read.calls, cut: read.cut });
+      floor = read.end;
     }
     return out;
   },

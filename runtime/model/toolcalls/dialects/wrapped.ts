@@ -9,7 +9,8 @@ import { findAll, ForwardFinder } from '../scan.js';
 import type { DetectContext, Dialect, DialectMatch, RawCall } from '../types.js';
 import { jsonCallsIn } from './json-calls.js';
 import { readCallSequence } from './pythonic.js';
-import { readChildTagCall, readGlmBody, readXmlCalls } from './xml.js';
+import { readGlmBody } from './arg-pairs.js';
+import { readChildTagCall, readXmlCalls } from './xml.js';
 
 export interface Wrapper {
   dialect: string;

@@ -6,15 +6,15 @@
  *   and the same with `<tool_call name=…>`, `<tool name=…>`, `<call name=…>`, `<tool_use name=…>`
  * - MiniMax M2, DeepSeek DSML, Step-3: `<invoke name="NAME"><parameter name="KEY">value</parameter></invoke>`
  *   with the `｜DSML｜` / `steptml:` prefixes (DSML's `string="true"` keeps a value as text)
- * - GLM 4.5 (inside `<tool_call>`): `NAME<arg_key>KEY</arg_key><arg_value>value</arg_value>`,
- *   and Hunyuan's `NAME<tool_sep>…`
+ * - (GLM / LongCat / Hunyuan arg pairs are in arg-pairs.ts)
  * - child tags: `<name>NAME</name><arguments>{json}</arguments>` and Cline-style
  *   `<read_file><path>a.py</path></read_file>` for tools the model was given.
  * A missing closing tag ends the value at the next opening tag of its kind.
  */
 import type { DetectContext, Dialect, DialectMatch, RawCall } from '../types.js';
 import { findAll, ForwardFinder, isToolName, unframe } from '../scan.js';
-import { inferTextValue } from '../values.js';
+import { decodeEntities, inferTextValue } from '../values.js';
+import { addArgument } from './arg-pairs.js';
 
 const OPENER =
   /<function=([^>\s]+)\s*>|<(function|tool_call|tool_use|function_call|tool|call)\s+name\s*=\s*["']([^"']*)["'][^>]*>|<((?:｜DSML｜)|(?:[A-Za-z]+:))?invoke\s+name\s*=\s*"([^"]*)"[^>]*>/g;
@@ -77,8 +77,8 @@ function readXmlBody(op: Opener, body: string): RawCall {
 }
 
 /** `<parameter=KEY>value</parameter>` pairs; a missing close ends at the next `<parameter=`. */
-function readEqualsParameters(body: string): Record<string, string> {
-  const args: Record<string, string> = {};
+function readEqualsParameters(body: string): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
   const starts = findAll(body, '<parameter=');
   const finder = new ForwardFinder(body);
   for (let k = 0; k < starts.length; k++) {
@@ -90,7 +90,7 @@ function readEqualsParameters(body: string): Record<string, string> {
     const close = finder.find('</parameter>', gt + 1);
     let value = body.slice(gt + 1, close !== -1 && close < limit ? close : limit);
     if (close === -1 || close >= limit) value = value.replace(/\s*<\/function>\s*$/, '').replace(/\n$/, '');
-    if (key) args[key] = unframe(value);
+    if (key) addArgument(args, key, unframe(value));
   }
   return args;
 }
@@ -121,44 +121,9 @@ function readNamedParameters(body: string): Record<string, unknown> {
     }
     const stringAttr = /string\s*=\s*"(true|false)"/.exec(o.attrs);
     // DSML says per value whether it is text; its non-text values are JSON.
-    args[o.key] = stringAttr ? (stringAttr[1] === 'true' ? value : inferTextValue(value)) : value;
+    addArgument(args, o.key, stringAttr ? (stringAttr[1] === 'true' ? value : inferTextValue(value)) : value);
   }
   return args;
-}
-
-/** GLM 4.5 body `NAME<arg_key>K</arg_key><arg_value>V</arg_value>…` and Hunyuan `NAME<tool_sep>…`. */
-export function readGlmBody(body: string): RawCall | undefined {
-  const m = /^\s*([A-Za-z_][\w.\-:]*)[ \t]*(?=\r?\n|<arg_key>|<tool_sep>|$)/.exec(body);
-  if (!m || !isToolName(m[1]!)) return undefined;
-  const name = m[1]!;
-  let rest = body.slice(m[0].length);
-  const sep = rest.indexOf('<tool_sep>');
-  if (sep !== -1 && rest.slice(0, sep).trim() === '') rest = rest.slice(sep + '<tool_sep>'.length);
-  const restTrimmed = rest.trim();
-  if (restTrimmed === '') return { name, arguments: {} };
-  if (restTrimmed.startsWith('{')) return { name, arguments: restTrimmed };
-  if (!restTrimmed.startsWith('<arg_key>')) return undefined;
-  const args: Record<string, string> = {};
-  const finder = new ForwardFinder(rest);
-  let pos = 0;
-  for (;;) {
-    const k = finder.find('<arg_key>', pos);
-    if (k === -1) break;
-    const kEnd = finder.find('</arg_key>', k);
-    if (kEnd === -1) break;
-    const key = rest.slice(k + 9, kEnd).trim();
-    const v = finder.find('<arg_value>', kEnd);
-    if (v === -1) {
-      args[key] = '';
-      break;
-    }
-    const vEnd = finder.find('</arg_value>', v);
-    const nextKey = finder.find('<arg_key>', v);
-    const stop = vEnd !== -1 && (nextKey === -1 || vEnd < nextKey) ? vEnd : nextKey !== -1 ? nextKey : rest.length;
-    args[key] = unframe(rest.slice(v + 11, stop));
-    pos = stop === vEnd ? vEnd + 12 : stop;
-  }
-  return { name, arguments: args, textValues: true };
 }
 
 const NAME_TAGS = ['name', 'tool_name', 'function_name', 'tool', 'function'];
@@ -190,18 +155,28 @@ export function readChildTagCall(body: string): RawCall | undefined {
 
 const CHILD_OPEN = /<([A-Za-z_][\w.-]*)>/g;
 
-/** `<key>value</key>` children, values kept as text. */
-function readChildValues(body: string): Record<string, string> {
-  const args: Record<string, string> = {};
+/**
+ * `<key>value</key>` children, values kept as text (XML entities decoded when the value is
+ * escaped XML); a key written twice collects an array. Nested elements stay text here and are
+ * read as objects by the typing (values.ts, or the schema). `end` is where the last child closed.
+ */
+function readChildren(body: string): { args: Record<string, unknown>; end: number } {
+  const args: Record<string, unknown> = {};
   const finder = new ForwardFinder(body);
+  let end = 0;
   CHILD_OPEN.lastIndex = 0;
   for (let m = CHILD_OPEN.exec(body); m; m = CHILD_OPEN.exec(body)) {
     const close = finder.find(`</${m[1]}>`, m.index + m[0].length);
     if (close === -1) continue;
-    args[m[1]!] = unframe(body.slice(m.index + m[0].length, close));
-    CHILD_OPEN.lastIndex = close + m[1]!.length + 3;
+    addArgument(args, m[1]!, decodeEntities(unframe(body.slice(m.index + m[0].length, close))));
+    end = close + m[1]!.length + 3;
+    CHILD_OPEN.lastIndex = end;
   }
-  return args;
+  return { args, end };
+}
+
+function readChildValues(body: string): Record<string, unknown> {
+  return readChildren(body).args;
 }
 
 /** XML function/invoke calls written outside any wrapper. */
@@ -224,9 +199,20 @@ export const xmlToolTags: Dialect = {
       const open = `<${tool}>`;
       const close = `</${tool}>`;
       const finder = new ForwardFinder(text);
-      for (const start of findAll(text, open)) {
+      const starts = findAll(text, open);
+      for (const start of starts) {
         const closeAt = finder.find(close, start + open.length);
-        if (closeAt === -1) continue;
+        if (closeAt === -1) {
+          // A reply is cut only at its end: only the last opening can be a cut call.
+          if (start !== starts[starts.length - 1]) continue;
+          // Cut off before the closing tag: still the call it clearly is when complete children follow.
+          const cut = readChildren(text.slice(start + open.length));
+          if (Object.keys(cut.args).length === 0) continue;
+          const end = start + open.length + cut.end;
+          if (text.slice(end).trim() !== '') continue;
+          out.push({ start, end, dialect: 'xml-tool-tag', calls: [{ name: tool, arguments: cut.args, textValues: true }] });
+          continue;
+        }
         const body = text.slice(start + open.length, closeAt);
         const t = body.trim();
         const call: RawCall = t.startsWith('{') || t === '' ? { name: tool, arguments: t || {} } : { name: tool, arguments: readChildValues(body), textValues: true };

@@ -28,6 +28,11 @@ export interface ShopOptions {
   rateLimit?: number;
 }
 
+/** No owners, nothing managed, nothing granted (the entities here use `auth: none`). */
+function noAccess(): BoneSystem['entities'][number]['access'] {
+  return { owners: [], ownerSource: 'none', managedFields: [], managedStates: [], grants: [] };
+}
+
 export function shopIr(options: ShopOptions = {}): BoneSystem {
   const titleChecks: BoneFieldCheck[] = [{ kind: 'minLength', value: 1 }, { kind: 'maxLength', value: 200 }];
   const priceChecks: BoneFieldCheck[] = [{ kind: 'min', value: 0, exclusive: true }];
@@ -49,6 +54,7 @@ export function shopIr(options: ShopOptions = {}): BoneSystem {
         relations: [],
         indexes: [],
         derived: [],
+        access: noAccess(),
         loc,
       },
       {
@@ -61,6 +67,7 @@ export function shopIr(options: ShopOptions = {}): BoneSystem {
         relations: [],
         indexes: [],
         derived: [],
+        access: noAccess(),
         loc,
       },
       {
@@ -94,6 +101,7 @@ export function shopIr(options: ShopOptions = {}): BoneSystem {
         relations: [{ name: 'seller', kind: 'belongs_to', target: 'Seller', foreignKey: { entity: 'Listing', field: 'seller_id', declared: true }, cardinality: { min: 1, max: 1 }, loc }],
         indexes: [{ name: 'idx_listings_seller_id_category', fields: ['seller_id', 'category'], unique: false, loc }],
         derived: [],
+        access: noAccess(),
         loc,
       },
       ...(options.withReviews
@@ -108,6 +116,7 @@ export function shopIr(options: ShopOptions = {}): BoneSystem {
               relations: [],
               indexes: [],
               derived: [],
+              access: noAccess(),
               loc,
             },
           ]

@@ -22,7 +22,7 @@ export const DIAGNOSTIC_CASES: DiagnosticCase[] = [
   { code: 'BS006', title: 'input after the system', source: 'system S { }\nentity A { }', expected: "2:1 unexpected 'entity' after the end of the system" },
   { code: 'BS007', title: 'no system', source: '// nothing here\n', expected: "1:1 no 'system' declaration: a .bone file describes one system, e.g. `system Shop { … }`" },
   { code: 'BS008', title: 'two systems', source: 'system A { }\nsystem B { }\n', expected: "2:8 more than one 'system' in one file: 'B' is already declared at line 1" },
-  { code: 'BS010', title: 'unknown clause', source: system('  entity A { owns: [x: uint] requirez: [x > 1] }'), expected: "2:30 unknown clause 'requirez' in an entity; expected owns, constraints, states, auth, relation, index, derived or '}'" },
+  { code: 'BS010', title: 'unknown clause', source: system('  entity A { owns: [x: uint] requirez: [x > 1] }'), expected: "2:30 unknown clause 'requirez' in an entity; expected owns, constraints, states, auth, owner, relation, index, derived or '}'" },
   { code: 'BS011', title: 'expected expression', source: system('  constraint c: A.x > '), expected: "3:1 expected an expression but found '}'" },
   { code: 'BS012', title: 'placeholder', source: system('  event E { payload: { … } }'), expected: "2:24 placeholder '…' is ignored: write the declarations it stands for" },
   { code: 'BS014', title: 'unclosed list', source: system('  entity A {\n    owns: [x: uint, y: uint\n    auth: jwt\n  }'), expected: "4:5 'auth' starts a new clause, but the list before it is still open: add ']' before it" },
@@ -72,6 +72,7 @@ export const DIAGNOSTIC_CASES: DiagnosticCase[] = [
   { code: 'BS071', title: 'unknown relation kind', source: system('  entity A { owns: [x: uint] relation b: belongs Seller }\n  entity Seller { owns: [y: uint] }'), expected: "2:42 unknown relation kind 'belongs': use has_one, has_many, belongs_to or many_to_many" },
   { code: 'BS072', title: 'empty cardinality', source: system('  entity A { owns: [x: uint] relation s: has_many Seller [3..1] }\n  entity Seller { owns: [y: uint] }'), expected: "2:58 cardinality [3..1] is empty: the minimum is larger than the maximum" },
   { code: 'BS073', title: 'foreign key of the wrong type', source: system('  entity A { owns: [seller_id: uint] relation seller: belongs_to Seller }\n  entity Seller { owns: [y: uint] }'), expected: "2:21 foreign key 'seller_id' of relation 'seller' must be uuid, but it is uint" },
+  { code: 'BS074', title: 'owner field that holds no caller id', source: system('  entity A { owns: [seller: string] auth: jwt owner: seller }'), expected: "2:54 owner field 'seller' of entity 'A' must hold a caller id (uuid or an entity reference), but it is string" },
   // ─── clause values ───
   { code: 'BS080', title: 'invalid option value', source: system('  entity A { owns: [x: uint] auth: jwtt }'), expected: "2:36 'jwtt' is not a valid auth mode (did you mean 'jwt'?): use jwt, oauth2, api_key, session or none" },
   { code: 'BS081', title: 'expected a duration', source: system('  capability c() { timeout: 30 }'), expected: "2:29 'timeout' needs a duration such as 30s, 5m or 100ms, not '30'" },

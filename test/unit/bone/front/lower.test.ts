@@ -83,6 +83,7 @@ describe('bone lowering: examples', () => {
     ]);
     expect(ir.policies).toMatchObject([
       { name: 'api_limits', rateLimit: { count: 200, windowMs: 60_000 }, access: [], audit: true, encryption: 'in_transit' },
+      { name: 'back_office', access: ['admin'] },
       { name: 'checkout_limits', rateLimit: { count: 20, windowMs: 60_000 }, access: ['buyer', 'admin'], appliesTo: ['place_order', 'pay_order'] },
     ]);
     expect(ir.channels[0]).toMatchObject({ name: 'order_updates', transport: 'websocket', persistence: { kind: 'last', count: 100 }, participants: { kind: 'set', element: { kind: 'entity', entity: 'Buyer' } } });

@@ -268,7 +268,7 @@ describe('bone parser: errors and recovery', () => {
     ].join('\n'));
     expect(diagnostics.map((d) => `${d.span.start.line}:${d.span.start.column} ${d.code} ${d.message}`)).toEqual([
       "3:17 BS004 expected ':' but found 'string'",
-      "4:5 BS010 unknown clause 'ownz' in an entity (did you mean 'owns'?); expected owns, constraints, states, auth, relation, index, derived or '}'",
+      "4:5 BS010 unknown clause 'ownz' in an entity (did you mean 'owns'?); expected owns, constraints, states, auth, owner, relation, index, derived or '}'",
       "7:24 BS011 expected an expression but found ']'",
     ]);
     expect(system.declarations.map((d) => d.kind)).toEqual(['entity', 'capability', 'event']);

@@ -40,8 +40,20 @@ export function backoffDelay(policy: RetryPolicy, attempt: number): number {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A row an event is about: `GET /events` shows the event to callers who may read one of them. */
+export interface EventSubject {
+  entity: string;
+  id: string;
+}
+
 /** Writes one event to the outbox, in the caller's transaction: it exists exactly when the change does. */
-export async function writeEvent(tx: Executor, event: string, payload: Record<string, unknown>, capability: string): Promise<{ id: string; event: string; payload: Record<string, unknown> }> {
+export async function writeEvent(
+  tx: Executor,
+  event: string,
+  payload: Record<string, unknown>,
+  capability: string,
+  subjects: readonly EventSubject[] = [],
+): Promise<{ id: string; event: string; payload: Record<string, unknown> }> {
   const id = crypto.randomUUID();
   await tx.run('INSERT INTO "_outbox" ("id", "event", "payload", "capability", "created_at", "attempts") VALUES (?, ?, ?, ?, ?, 0)', [
     id,
@@ -50,7 +62,33 @@ export async function writeEvent(tx: Executor, event: string, payload: Record<st
     capability,
     new Date().toISOString(),
   ]);
+  for (const subject of new Map(subjects.map((s) => [`${s.entity}:${s.id}`, s])).values()) {
+    await tx.run('INSERT INTO "_outbox_subjects" ("event_id", "entity", "row_id") VALUES (?, ?, ?)', [id, subject.entity, subject.id]);
+  }
   return { id, event, payload };
+}
+
+/**
+ * The idempotency cache is keyed by capability, caller and key: a key another caller reused never
+ * returns the first caller's answer. Concurrent requests with one key run once; the others wait
+ * for it (the key's row is written in the same transaction) and get its answer as a replay — the
+ * same on SQLite (transactions are serialised) and PostgreSQL (the second waits on the
+ * first transaction's advisory lock on the key, then finds its row).
+ */
+function idempotencyCacheKey(settings: CapabilitySettings, callerId: string | undefined, idempotencyKey: string | undefined): string | undefined {
+  if (!settings.idempotent || !idempotencyKey) return undefined;
+  return JSON.stringify([settings.name, callerId ?? null, idempotencyKey]);
+}
+
+async function replayOf(db: Executor, key: string): Promise<CapabilityResponse | undefined> {
+  const seen = await db.get<{ status: unknown; response: unknown }>('SELECT "status", "response" FROM "_idempotency" WHERE "key" = ?', [key]);
+  if (!seen) return undefined;
+  return { status: Number(seen.status), body: typeof seen.response === 'string' ? JSON.parse(seen.response) : seen.response, replayed: true };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  return e?.code === '23505' || /UNIQUE constraint failed: _idempotency/.test(String(e?.message ?? ''));
 }
 
 export async function runCapability<T>(
@@ -58,17 +96,24 @@ export async function runCapability<T>(
   settings: CapabilitySettings,
   idempotencyKey: string | undefined,
   work: (tx: Executor, deadline: Deadline) => Promise<T>,
+  callerId?: string,
 ): Promise<CapabilityResponse> {
-  const key = settings.idempotent && idempotencyKey ? `${settings.name}:${idempotencyKey}` : undefined;
+  const key = idempotencyCacheKey(settings, callerId, idempotencyKey);
   if (key) {
-    const seen = await db.get<{ status: unknown; response: unknown }>('SELECT "status", "response" FROM "_idempotency" WHERE "key" = ?', [key]);
-    if (seen) return { status: Number(seen.status), body: typeof seen.response === 'string' ? JSON.parse(seen.response) : seen.response, replayed: true };
+    const replay = await replayOf(db, key);
+    if (replay) return replay;
   }
   const attempts = Math.max(1, settings.retry?.maxAttempts ?? 1);
   for (let attempt = 1; ; attempt++) {
     try {
-      const body = await withTimeout(settings, (deadline) =>
-        db.transaction(async (tx) => {
+      const outcome = await withTimeout(settings, (deadline) =>
+        db.transaction(async (tx): Promise<CapabilityResponse> => {
+          if (key) {
+            // PostgreSQL: one transaction per key at a time; the next one then sees the first's answer.
+            if (tx.dialect === 'postgres') await tx.get('SELECT pg_advisory_xact_lock(hashtext(?)) AS "locked"', [key]);
+            const replay = await replayOf(tx, key); // a concurrent call may have finished meanwhile
+            if (replay) return replay;
+          }
           const result = await work(tx, deadline);
           deadline.check();
           if (key) {
@@ -80,11 +125,15 @@ export async function runCapability<T>(
               new Date().toISOString(),
             ]);
           }
-          return result;
+          return { status: 200, body: result, replayed: false };
         }),
       );
-      return { status: 200, body, replayed: false };
+      return outcome;
     } catch (error) {
+      if (key && isUniqueViolation(error)) {
+        const replay = await replayOf(db, key);
+        if (replay) return replay;
+      }
       if (error instanceof HttpError || attempt >= attempts || !isTransient(error)) throw error;
       await sleep(backoffDelay(settings.retry!, attempt));
     }

@@ -58,18 +58,25 @@ export function sendError(res: Response, status: number, code: string, message: 
   res.status(status).json(body);
 }
 
-/** Database errors that are the client's fault, recognised on both SQLite and PostgreSQL. */
+/**
+ * Database errors that are the client's fault, recognised on both SQLite and PostgreSQL. The
+ * database's own message never reaches the client (it names tables, columns and values); it is
+ * logged instead, and both databases answer with the same body.
+ */
 function databaseError(error: unknown): HttpError | undefined {
-  const e = error as { code?: string; message?: string; detail?: string };
+  const e = error as { code?: string; message?: string };
   const message = String(e?.message ?? '');
   if (e?.code === '23505' || /UNIQUE constraint failed/.test(message)) {
-    return new HttpError(409, 'duplicate', 'A record with the same unique value already exists', { reason: e.detail ?? message });
+    return new HttpError(409, 'duplicate', 'A record with the same unique value already exists');
   }
   if (e?.code === '23503' || /FOREIGN KEY constraint failed/.test(message)) {
-    return new HttpError(409, 'reference_conflict', 'The record refers to, or is referred to by, another record', { reason: e.detail ?? message });
+    return new HttpError(409, 'reference_conflict', 'The record refers to, or is referred to by, another record');
   }
   if (e?.code === '23514' || /CHECK constraint failed/.test(message)) {
-    return new HttpError(422, 'check_failed', 'A database check constraint failed', { reason: e.detail ?? message });
+    return new HttpError(422, 'check_failed', 'A database check constraint failed');
+  }
+  if (e?.code === '22P02' || e?.code === '22021' || e?.code === '22003') {
+    return new HttpError(400, 'invalid_value', 'A value has the wrong format or size for its column');
   }
   return undefined;
 }
@@ -89,9 +96,11 @@ export const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
   if (typed?.type === 'entity.parse.failed') return sendError(res, 400, 'invalid_json', 'The request body is not valid JSON');
   if (typed?.type === 'entity.too.large') return sendError(res, 413, 'payload_too_large', 'The request body is too large');
   if ((error as Error)?.name === 'NotImplementedError') return sendError(res, 501, 'not_implemented', (error as Error).message);
-  if ((error as { code?: string })?.code === '22P02') return sendError(res, 400, 'invalid_value', 'A value has the wrong format for its column', { reason: (error as Error).message });
   const db = databaseError(error);
-  if (db) return sendError(res, db.status, db.code, db.message, db.details);
+  if (db) {
+    console.warn(`${db.code}: ${(error as Error).message}`);
+    return sendError(res, db.status, db.code, db.message, db.details);
+  }
   console.error(error);
   sendError(res, 500, 'internal', 'Internal server error');
 };

@@ -3,6 +3,7 @@
  * handed to in-process subscribers, at least once, and marked delivered. Subscribe from
  * src/extensions.ts to forward them to a queue or a webhook.
  */
+import type { RowScope } from './access.js';
 import type { Db } from './db.js';
 
 export interface OutboxEvent {
@@ -34,10 +35,20 @@ function toEvent(row: Record<string, unknown>): OutboxEvent {
   };
 }
 
-export async function listEvents(db: Db, options: { event?: string; limit: number; offset: number }): Promise<OutboxEvent[]> {
-  const where = options.event ? ' WHERE "event" = ?' : '';
-  const params: unknown[] = options.event ? [options.event] : [];
-  const rows = await db.all(`SELECT "id", "event", "payload", "capability", "created_at" FROM "_outbox"${where} ORDER BY "created_at", "id" LIMIT ? OFFSET ?`, [
+/** `scope`: which events the caller may see (see `eventScope` in access.ts); undefined shows all. */
+export async function listEvents(db: Db, options: { event?: string; limit: number; offset: number; scope?: RowScope }): Promise<OutboxEvent[]> {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (options.event) {
+    conditions.push('"event" = ?');
+    params.push(options.event);
+  }
+  if (options.scope) {
+    conditions.push(`(${options.scope.sql})`);
+    params.push(...options.scope.params);
+  }
+  const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+  const rows = await db.all(`SELECT "id", "event", "payload", "capability", "created_at" FROM "_outbox" AS "o"${where} ORDER BY "created_at", "id" LIMIT ? OFFSET ?`, [
     ...params,
     options.limit,
     options.offset,

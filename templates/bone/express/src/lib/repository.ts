@@ -4,6 +4,7 @@
  * columns; this file holds the SQL.
  */
 import crypto from 'node:crypto';
+import type { RowScope } from './access.js';
 import type { Executor, Row } from './db.js';
 import { conflict, notFound } from './errors.js';
 import { sqlName } from './sql.js';
@@ -112,9 +113,9 @@ export class EntityTable<T extends EntityRecord> {
     return copy as T;
   }
 
-  async insert(db: Executor, data: Record<string, unknown>): Promise<T> {
+  /** `id`: the row's id when it is given (a caller's own record takes the caller's id). */
+  async insert(db: Executor, data: Record<string, unknown>, id: string = crypto.randomUUID()): Promise<T> {
     const now = new Date().toISOString();
-    const id = crypto.randomUUID();
     const names = ['id', ...this.columns.map((c) => c.column), ...(this.states ? ['state'] : []), 'created_at', 'updated_at'];
     const values = [id, ...this.columns.map((c) => encode(data[c.field], c.codec)), ...(this.states ? [this.states.initial] : []), now, now];
     await db.run(`INSERT INTO ${this.table} (${names.map(sqlName).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`, values);
@@ -126,23 +127,33 @@ export class EntityTable<T extends EntityRecord> {
    * read-modify-write transactions (capabilities) cannot lose an update. SQLite transactions are
    * already serialised by the adapter.
    */
-  async find(db: Executor, id: string, options: { forUpdate?: boolean } = {}): Promise<T | undefined> {
+  async find(db: Executor, id: string, options: { forUpdate?: boolean; scope?: RowScope } = {}): Promise<T | undefined> {
     if (!isUuid(id)) return undefined;
     const lock = options.forUpdate && db.dialect === 'postgres' ? ' FOR UPDATE' : '';
-    const row = await db.get(`SELECT ${this.selectList} FROM ${this.table} WHERE "id" = ?${lock}`, [id]);
+    const scope = options.scope ? ` AND (${options.scope.sql})` : '';
+    const row = await db.get(`SELECT ${this.selectList} FROM ${this.table} WHERE "id" = ?${scope}${lock}`, [id, ...(options.scope?.params ?? [])]);
     return row ? this.fromRow(row) : undefined;
   }
 
-  /** The row or a 404 that names what was looked for (`listing 3f…`). */
-  async mustFind(db: Executor, id: string, what: string = this.entity, options: { forUpdate?: boolean } = {}): Promise<T> {
+  /** Whether row `id` is inside `scope` (the caller's rows). */
+  async within(db: Executor, id: string, scope: RowScope | undefined): Promise<boolean> {
+    if (!scope) return true;
+    return (await db.get(`SELECT 1 AS "ok" FROM ${this.table} WHERE "id" = ? AND (${scope.sql})`, [id, ...scope.params])) !== undefined;
+  }
+
+  /**
+   * The row or a 404 that names what was looked for (`listing 3f…`). Outside `scope` a row is
+   * not found either: another caller's row is not even confirmed to exist.
+   */
+  async mustFind(db: Executor, id: string, what: string = this.entity, options: { forUpdate?: boolean; scope?: RowScope } = {}): Promise<T> {
     const found = await this.find(db, id, options);
     if (!found) throw notFound(`${what} ${id} does not exist`, { entity: this.entity, id });
     return found;
   }
 
-  async list(db: Executor, page: PageRequest): Promise<Page<T>> {
-    const where: string[] = [];
-    const params: unknown[] = [];
+  async list(db: Executor, page: PageRequest, scope?: RowScope): Promise<Page<T>> {
+    const where: string[] = scope ? [`(${scope.sql})`] : [];
+    const params: unknown[] = scope ? [...scope.params] : [];
     for (const [field, value] of Object.entries(page.filters)) {
       const column = field === 'state' && this.states ? { column: 'state', codec: 'plain' as Codec } : this.columns.find((c) => c.field === field);
       if (!column) continue;
@@ -168,8 +179,9 @@ export class EntityTable<T extends EntityRecord> {
     return (await this.find(db, record.id))!;
   }
 
-  async remove(db: Executor, id: string): Promise<void> {
-    const result = isUuid(id) ? await db.run(`DELETE FROM ${this.table} WHERE "id" = ?`, [id]) : { changes: 0 };
+  async remove(db: Executor, id: string, scope?: RowScope): Promise<void> {
+    const where = scope ? ` AND (${scope.sql})` : '';
+    const result = isUuid(id) ? await db.run(`DELETE FROM ${this.table} WHERE "id" = ?${where}`, [id, ...(scope?.params ?? [])]) : { changes: 0 };
     if (result.changes === 0) throw notFound(`${this.entity} ${id} does not exist`, { entity: this.entity, id });
   }
 
@@ -243,5 +255,5 @@ export function pageRequest(query: Record<string, unknown>, filterable: readonly
     if (typeof value !== 'string') continue;
     filters[field] = value === 'true' ? true : value === 'false' ? false : value !== '' && !Number.isNaN(Number(value)) && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
   }
-  return { limit: Math.min(MAX_PAGE_SIZE, Math.max(1, number(query.limit, 20))), offset: number(query.offset, 0), filters };
+  return { limit: Math.min(MAX_PAGE_SIZE, Math.max(1, number(query.limit, 20))), offset: Math.min(Number.MAX_SAFE_INTEGER, number(query.offset, 0)), filters };
 }

@@ -6,7 +6,8 @@ export function inRange(value: unknown, min: unknown, max: unknown): boolean {
 }
 
 export function lengthOf(value: unknown): number {
-  if (typeof value === 'string' || Array.isArray(value)) return value.length;
+  if (typeof value === 'string') return [...value].length; // characters (code points), as the field checks count
+  if (Array.isArray(value)) return value.length;
   if (value !== null && typeof value === 'object') return Object.keys(value).length;
   return 0;
 }
