@@ -22,6 +22,8 @@ export interface SystemPromptInput {
   summary?: string;
   testCommand?: string;
   instructions?: { file: string; text: string };
+  /** The skills' names and one-line descriptions (runtime/skills), fixed for the session. */
+  skills?: string;
   /** Set in text mode: the tools are described in the prompt instead of the `tools` field. */
   textTools?: ToolDefinition[];
 }
@@ -33,6 +35,7 @@ export function systemPrompt(input: SystemPromptInput): string {
     summary: input.summary,
     testCommand: input.testCommand,
     instructions: input.instructions,
+    skills: input.skills,
     textTools: input.textTools?.map((t) => ({
       name: t.function.name,
       description: t.function.description ?? '',

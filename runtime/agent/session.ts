@@ -24,6 +24,7 @@ import { summarizeProject } from './project-summary.js';
 import type { SystemPromptInput } from './prompt.js';
 import type { AgentEventName, AgentEvents, EmitFn } from './types.js';
 import type { McpServers } from '../mcp/index.js';
+import type { Skill } from '../skills/index.js';
 import { packageVersion } from '../package-root.js';
 
 export interface SessionOptions {
@@ -69,6 +70,8 @@ export interface Session {
   /** The loaded behaviour layers (for /cognition): sources, declarations, diagnostics. */
   layers: AgentLayers;
   cognition: CognitionRuntime;
+  /** The skills found for this session (built-in, plugins, user, project), fixed for the session. */
+  skills: Skill[];
   /** The shell runs inside a sandbox (SMALLCODE_SANDBOX); the approval policy `on-request` asks less then. */
   sandboxed: boolean;
   /** Evidence, facts, working memory and knowledge/ (runtime/memory); `/memory` reads it. */
@@ -117,6 +120,14 @@ async function projectTools(root: string): Promise<Tool[]> {
   if (bone.length === 0) return [];
   const [{ boneCompileTool }, { boneCheckTool }] = await Promise.all([import('../tools/bone_compile.js'), import('../tools/bone_check.js')]);
   return [fromPlainTool({ ...boneCheckTool, readOnly: true }), fromPlainTool(boneCompileTool)];
+}
+
+/** The skills of this session; unreadable ones are reported and skipped. */
+async function findSkills(root: string, env: NodeJS.ProcessEnv, opts: SessionOptions): Promise<Skill[]> {
+  const { discoverSkills, skillFolders } = await import('../skills/index.js');
+  const { skills, problems } = await discoverSkills(skillFolders(root, env));
+  for (const problem of problems) opts.emit?.('notice', { message: `skill: ${problem}` });
+  return skills;
 }
 
 /** The shell's environment without secrets and its sandbox, each announced once. */
@@ -207,6 +218,8 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
   });
   const graph = startProjectGraph({ root, env, backend: config.store, notice: (message) => opts.emit?.('notice', { message }) });
   const mcp = await startMcp(root, env, policy, opts);
+  const skills = await findSkills(root, env, opts);
+  const { useSkillTool } = await import('../tools/use_skill.js');
   const shell = shellSetup(root, config, env, Boolean(opts.headless), opts.emit);
   const planner = new Planner({ root, config, policy, cognition, env: shell.env, emit: opts.emit, approve: opts.approve });
   const tools = createToolRegistry({
@@ -218,7 +231,7 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     approve: opts.approve,
     allowConfigWrites: config.allowConfigWrites,
     snapshots: config.snapshot,
-    extraTools: [...(await projectTools(root)), stepDoneTool(planner), memoryRememberTool(memory), memoryLoadTool(memory), ...graphTools(graph)],
+    extraTools: [...(await projectTools(root)), stepDoneTool(planner), memoryRememberTool(memory), memoryLoadTool(memory), ...graphTools(graph), ...(skills.length ? [useSkillTool(() => skills)] : [])],
     onFilesChanged: (paths) => graph.touch(paths),
     ...(mcp ? { dynamicTools: () => mcp.tools() } : {}),
     // The registry exists before the agent; read_file asks for the state at each call. The read
@@ -227,6 +240,9 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
   });
   await tokenizer;
   const knowledge = await gatherKnowledge(root, config, env, graph);
+  const { skillsListing } = await import('../skills/index.js');
+  const skillsList = skillsListing(skills, policy.context.skillsListMaxTokens);
+  if (skillsList) knowledge.skills = skillsList;
   const verifier = new Verifier({ root, config, policy, env: shell.env, emit: opts.emit, approve: opts.approve });
   const agent = new Agent({ root, config, policy, client, tools, context, knowledge, cognition, planner, sessionId: id, emit: opts.emit, onEntry: opts.onEntry, clientFor, memory, verifier });
   agentRef = agent;
@@ -244,6 +260,7 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     planner,
     layers,
     cognition,
+    skills,
     sandboxed: shell.confinement.wrap !== null,
     memory,
     mcp,

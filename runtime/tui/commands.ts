@@ -12,7 +12,7 @@ import type { Output } from './screen.js';
 import { renderStats, renderTokens, type SessionStats } from './stats.js';
 import type { Style } from './style.js';
 import { exportTrace, findTrace, listTraces, renderTrace, renderTraceList } from './traces.js';
-import { mcpCommand } from './extension-commands.js';
+import { mcpCommand, skillCommand } from './extension-commands.js';
 import { memoryCommand } from './memory-command.js';
 import { compactCommand, configCommand, initCommand } from './setup-commands.js';
 
@@ -77,6 +77,7 @@ export const COMMANDS: SlashCommand[] = [
   { name: 'init', help: 'write an AGENTS.md from the project summary (shows it and asks first)', run: initCommand },
   { name: 'compact', help: 'compress the older turns of the conversation into a summary now', run: compactCommand },
   { name: 'config', args: '[all]', help: 'the effective settings and where each came from (flag, environment, .env, smallcode.toml)', run: configCommand },
+  { name: 'skill', args: '[list | show <name> | use <name> | off]', help: 'skills: list them, print one, give one to the model, or stop it', run: skillCommand },
   { name: 'undo', help: "revert the files the last task changed (from its snapshots)", run: undoCommand },
   {
     name: 'expand',

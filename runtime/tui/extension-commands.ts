@@ -33,3 +33,46 @@ export async function mcpCommand(h: CommandHost, args: string[]): Promise<void> 
   });
   h.out.print(`${c.bold('MCP servers')}\n${lines.join('\n')}\n${c.dim('/mcp restart <name> reconnects one.')}`);
 }
+
+/** The skill `/skill use` put into each session's conversation, so `/skill off` can take it out. */
+const activeSkill = new WeakMap<object, { name: string; entry: object }>();
+
+export async function skillCommand(h: CommandHost, args: string[]): Promise<void> {
+  const { c } = h.style;
+  const s = h.session;
+  const [action = 'list', name] = args;
+  const find = (wanted: string | undefined) => s.skills.find((k) => k.name === wanted);
+  const names = () => s.skills.map((k) => k.name).join(', ');
+  if (action === 'list') {
+    if (s.skills.length === 0) return h.out.print(c.dim('No skills found (skills/, .smallcode/skills, .claude/skills, .agents/skills, ~/.config/smallcode/skills).'));
+    const active = activeSkill.get(s)?.name;
+    const rows = s.skills.map((k) => `  ${c.cyan(k.name)}${k.name === active ? c.green(' (in use)') : ''} ${c.dim(`· ${k.source}`)}\n      ${k.description}`);
+    return h.out.print(`${c.bold('Skills')}\n${rows.join('\n')}\n${c.dim('/skill show <name> prints one; /skill use <name> gives it to the model.')}`);
+  }
+  if (action === 'off') {
+    const active = activeSkill.get(s);
+    if (!active) return h.out.print(c.dim('No skill in use.'));
+    const entries = s.agent.history.entries;
+    const at = entries.indexOf(active.entry as (typeof entries)[number]);
+    if (at >= 0) entries.splice(at, 1);
+    activeSkill.delete(s);
+    s.agent.history.add({ message: { role: 'user', content: `Stop following the skill ${active.name}.` }, turn: s.agent.currentTurn, kind: 'note' });
+    return h.out.print(`Skill ${active.name} is off.`);
+  }
+  if (action !== 'show' && action !== 'use') return h.out.print(c.red(`/skill ${action}: use /skill list, /skill show <name>, /skill use <name> or /skill off`));
+  const skill = find(name);
+  if (!skill) return h.out.print(c.red(`No skill '${name ?? ''}'. Skills: ${names()}`));
+  const { skillBody, skillInstructions } = await import('../skills/index.js');
+  if (action === 'show') {
+    return h.out.print(`${c.bold(skill.name)} ${c.dim(`· ${skill.source} · ${skill.dir}`)}\n${skill.description}\n\n${await skillBody(skill)}`);
+  }
+  const previous = activeSkill.get(s);
+  if (previous) {
+    const at = s.agent.history.entries.indexOf(previous.entry as never);
+    if (at >= 0) s.agent.history.entries.splice(at, 1);
+  }
+  const entry = { message: { role: 'user' as const, content: await skillInstructions(skill) }, turn: s.agent.currentTurn, kind: 'note' as const };
+  s.agent.history.add(entry);
+  activeSkill.set(s, { name: skill.name, entry: s.agent.history.entries.at(-1)! });
+  h.out.print(`Skill ${c.bold(skill.name)} is in use: the model follows it from the next task on (/skill off stops it).`);
+}
