@@ -69,10 +69,10 @@ describe('MCP servers in a headless run (real servers, scripted model)', () => {
       const r = await runTask(server, dir, 'add 1 and 2', [], { XDG_CONFIG_HOME: `${dir}/.xdg` });
       expect(r.code, r.stderr).toBe(0);
       const [first, second, third] = server.chatRequests().map((q) => q.body as Body);
-      expect(toolNames(first!)).toEqual(['use_tools', 'read_file', 'use_skill', 'search', 'find_files', 'write_file', 'patch', 'bash']);
+      expect(toolNames(first!)).toEqual(['use_tools', 'read_file', 'use_skill', 'search', 'find_files', 'graph_search', 'explain_symbol', 'list_projects', 'write_file', 'patch', 'bash']);
       expect(first!.tools![0]!.function.description).toContain('mcp: mcp__calc__add, mcp__calc__echo, mcp__calc__fail, mcp__calc__exit, mcp__calc__big');
       // The picked category is appended: what was offered before stays first (prefix caching).
-      expect(toolNames(second!)).toEqual(['use_tools', 'read_file', 'use_skill', 'search', 'find_files', 'write_file', 'patch', 'bash', 'mcp__calc__add', 'mcp__calc__echo', 'mcp__calc__fail', 'mcp__calc__exit', 'mcp__calc__big']);
+      expect(toolNames(second!)).toEqual(['use_tools', 'read_file', 'use_skill', 'search', 'find_files', 'graph_search', 'explain_symbol', 'list_projects', 'write_file', 'patch', 'bash', 'mcp__calc__add', 'mcp__calc__echo', 'mcp__calc__fail', 'mcp__calc__exit', 'mcp__calc__big']);
       expect(toolMessages(third!)[1]).toBe('3');
     });
   });
