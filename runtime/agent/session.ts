@@ -130,6 +130,14 @@ async function findSkills(root: string, env: NodeJS.ProcessEnv, opts: SessionOpt
   return skills;
 }
 
+/** web_fetch and web_search (SMALLCODE_WEB_BROWSE=true), with a note for a model under 20B. */
+async function webToolsFor(env: NodeJS.ProcessEnv, model: string, opts: SessionOptions): Promise<Tool[]> {
+  const { webTools, smallModelWebNote } = await import('../web/tools.js');
+  const note = smallModelWebNote(model);
+  if (note) opts.emit?.('notice', { message: note });
+  return webTools({ allowHosts: env.SMALLCODE_WEB_ALLOW_HOSTS, searchUrl: env.SMALLCODE_WEB_SEARCH_URL });
+}
+
 /** The shell's environment without secrets and its sandbox, each announced once. */
 function shellSetup(root: string, config: SmallCodeConfig, env: NodeJS.ProcessEnv, headless: boolean, emit: SessionOptions['emit']) {
   const scrubbed = shellEnvironment(env, { pass: config.shellEnvPass, secretValues: [config.apiKey, ...Object.values(config.keys)] });
@@ -220,6 +228,7 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
   const mcp = await startMcp(root, env, policy, opts);
   const skills = await findSkills(root, env, opts);
   const { useSkillTool } = await import('../tools/use_skill.js');
+  const web = config.webBrowse ? await webToolsFor(env, chosen.model, opts) : [];
   const shell = shellSetup(root, config, env, Boolean(opts.headless), opts.emit);
   const planner = new Planner({ root, config, policy, cognition, env: shell.env, emit: opts.emit, approve: opts.approve });
   const tools = createToolRegistry({
@@ -231,7 +240,7 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     approve: opts.approve,
     allowConfigWrites: config.allowConfigWrites,
     snapshots: config.snapshot,
-    extraTools: [...(await projectTools(root)), stepDoneTool(planner), memoryRememberTool(memory), memoryLoadTool(memory), ...graphTools(graph), ...(skills.length ? [useSkillTool(() => skills)] : [])],
+    extraTools: [...(await projectTools(root)), stepDoneTool(planner), memoryRememberTool(memory), memoryLoadTool(memory), ...graphTools(graph), ...(skills.length ? [useSkillTool(() => skills)] : []), ...web],
     onFilesChanged: (paths) => graph.touch(paths),
     ...(mcp ? { dynamicTools: () => mcp.tools() } : {}),
     // The registry exists before the agent; read_file asks for the state at each call. The read

@@ -43,7 +43,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   { name: 'SMALLCODE_THINKING_BUDGET', kind: { type: 'int', min: 0, max: 1_000_000, unit: 'tokens' }, default: '2000', description: 'Most thinking tokens accepted per reply; past it the reply is re-asked with thinking off. Thinking never enters history.' },
   { name: 'SMALLCODE_THINKING_DISABLE', kind: bool, default: 'false', description: 'Ask servers to switch thinking off entirely.' },
   { name: 'SMALLCODE_KNOWLEDGE_MAX_TOKENS', kind: { type: 'int', min: 0, max: 100_000, unit: 'tokens' }, default: '1500', description: 'Cap on injected project knowledge (project summary, AGENTS.md); the same cap, separately, on the knowledge/ sections injected per task.' },
-  { name: 'SMALLCODE_WEB_BROWSE', kind: bool, default: 'false', description: 'Allow the web tools (arrive with a later release; accepted now).' },
+  { name: 'SMALLCODE_WEB_BROWSE', kind: bool, default: 'false', description: 'Offer web_fetch and web_search (SMALLCODE_WEB_ALLOW_HOSTS exempts hosts from the private-address refusal; SMALLCODE_WEB_SEARCH_URL replaces the DuckDuckGo endpoint).' },
   { name: 'SMALLCODE_WRITE_GUARD', kind: bool, default: 'true', description: 'Refuse the first write to an existing file the session has not read.' },
   { name: 'SMALLCODE_DEDUP', kind: bool, default: 'true', description: 'Answer identical read-only tool calls within a window from the previous result.' },
   { name: 'SMALLCODE_EVIDENCE_DISABLE', kind: bool, default: 'false', description: 'Neither record what each task tried, failed and did (the evidence in .smallcode/store.db) nor inject earlier tasks\' evidence at a task\'s start.' },
