@@ -28,7 +28,8 @@ export function openStore(opts: OpenStoreOptions): Store {
   const jsonFile = join(opts.dir, STORE_JSONL);
   const Database = opts.backend === 'json' ? new Error('SMALLCODE_STORE=json') : loadSqlite();
   if (Database instanceof Error) {
-    if (!fallbackAnnounced && opts.backend !== 'json') {
+    // Announced once, by the first opener that can tell the user (not one that has nobody to tell).
+    if (!fallbackAnnounced && opts.backend !== 'json' && opts.announce) {
       fallbackAnnounced = true;
       opts.announce?.(`memory: ${Database.message}; using the JSON-lines store (${STORE_JSONL}) instead, with plain word-overlap search`);
     }

@@ -23,7 +23,7 @@ describe('BoneScript as agent tools', () => {
       // The default 8192-token window runs in compact mode: they come with the run category,
       // open from the first request (context.compact_open), and the meta tool names them too.
       const [first, second] = server.chatRequests().map((r) => r.body);
-      expect(toolNames(first)).toEqual(['use_tools', 'read_file', 'search', 'find_files', 'write_file', 'patch', 'bash', 'bone_check', 'bone_compile']);
+      expect(toolNames(first)).toEqual(['use_tools', 'read_file', 'use_skill', 'search', 'find_files', 'graph_search', 'explain_symbol', 'list_projects', 'write_file', 'patch', 'bash', 'bone_check', 'bone_compile']);
       expect(first.tools[0].function.description).toContain('run: bash, bone_check, bone_compile');
       expect(toolNames(second)).toEqual(toolNames(first));
       expect(existsSync(join(dir, 'server', 'package.json'))).toBe(true);

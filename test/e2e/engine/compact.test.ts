@@ -6,14 +6,14 @@ import { countTokens } from '../../../runtime/model/tokens.js';
 import { makeTempProject, removeTempProject, runTask, startScriptedServer, withProject, type ScriptedServer } from './helpers.js';
 
 const HELLO = 'print("hello world")\n';
-const ALL_TOOLS = ['read_file', 'write_file', 'patch', 'bash', 'search', 'find_files', 'memory_remember', 'memory_load'];
+const ALL_TOOLS = ['read_file', 'write_file', 'patch', 'bash', 'search', 'find_files', 'memory_remember', 'memory_load', 'graph_search', 'explain_symbol', 'list_projects', 'use_skill'];
 
 type Tools = Array<{ function: { name: string; description?: string; parameters?: unknown } }> | undefined;
 const toolNames = (tools: Tools) => (tools ?? []).map((t) => t.function.name);
 const offered = (server: ScriptedServer) => server.chatRequests().map((r) => toolNames(r.body.tools));
 /** An override that turns off the categories open from the start: the strict two-stage routing. */
 const STRICT = { '.smallcode/agents/strict.marrow': 'agent smallcode {\n  context { compact_open: [] }\n}\n' };
-const OPEN_AT_START = ['use_tools', 'read_file', 'search', 'find_files', 'write_file', 'patch', 'bash'];
+const OPEN_AT_START = ['use_tools', 'read_file', 'use_skill', 'search', 'find_files', 'graph_search', 'explain_symbol', 'list_projects', 'write_file', 'patch', 'bash'];
 
 describe('compact mode through the CLI (two-stage tool routing)', () => {
   it('with an 8192-token window: the declared categories from the first request, short, with the meta tool first', async () => {
@@ -28,7 +28,7 @@ describe('compact mode through the CLI (two-stage tool routing)', () => {
       expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('new\n');
       // context { compact_open: [read, search, write, run] }: one tool list for the whole task.
       expect(offered(server)).toEqual([OPEN_AT_START, OPEN_AT_START]);
-      expect(server.chatRequests()[0]!.body.tools[5].function.description).toBe('Edit a file: replace the exact text `search` with `replace`.');
+      expect(server.chatRequests()[0]!.body.tools[OPEN_AT_START.indexOf('patch')].function.description).toBe('Edit a file: replace the exact text `search` with `replace`.');
     });
   });
 
@@ -92,9 +92,9 @@ describe('compact mode through the CLI (two-stage tool routing)', () => {
       expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('new\n');
       expect(offered(server)).toEqual([
         ['use_tools'],
-        ['use_tools', 'read_file'],
-        ['use_tools', 'read_file', 'write_file', 'patch'],
-        ['use_tools', 'read_file', 'write_file', 'patch', 'bash'],
+        ['use_tools', 'read_file', 'use_skill'],
+        ['use_tools', 'read_file', 'use_skill', 'write_file', 'patch'],
+        ['use_tools', 'read_file', 'use_skill', 'write_file', 'patch', 'bash'],
       ]);
       expect(server.chatRequests()[3]!.body.messages.at(-1).content).toContain('new');
     });
@@ -155,12 +155,12 @@ describe('compact mode in a session', () => {
     };
     const metaOnly = budget(['use_tools']);
     expect((await agent.run('which text files are there?')).success).toBe(true);
-    const searchOnly = budget(['use_tools', 'search', 'find_files']);
+    const searchOnly = budget(['use_tools', 'search', 'find_files', 'graph_search', 'explain_symbol', 'list_projects']);
     expect(metaOnly).toBeGreaterThan(searchOnly);
     expect(searchOnly).toBeGreaterThan(8192 - policy.context.replyReserveTokens - countTokens(JSON.stringify(session.tools.definitions())));
 
     expect((await agent.run('anything else?')).success).toBe(true);
-    const search = ['use_tools', 'search', 'find_files'];
+    const search = ['use_tools', 'search', 'find_files', 'graph_search', 'explain_symbol', 'list_projects'];
     expect(offered(server)).toEqual([['use_tools'], search, search, search]);
   });
 });

@@ -151,7 +151,7 @@ describe('servers that refuse native tools', () => {
     const systems = server.chatRequests().filter((r) => !r.body.tools).map((r) => r.body.messages[0].content as string);
     expect(systems).toHaveLength(3);
     const listed = (system: string) => [...system.matchAll(/^- (\w+)\(/gm)].map((m) => m[1]);
-    expect(listed(systems[0]!)).toEqual(['use_tools', 'read_file', 'search', 'find_files', 'write_file', 'patch', 'bash']);
+    expect(listed(systems[0]!)).toEqual(['use_tools', 'read_file', 'use_skill', 'search', 'find_files', 'graph_search', 'explain_symbol', 'list_projects', 'write_file', 'patch', 'bash']);
     expect(listed(systems[1]!)).toEqual(listed(systems[0]!));
     expect(systems[1]).toContain('- write_file(path, content): Create or overwrite a file.\n'); // the first sentence only
   });
