@@ -121,14 +121,17 @@ suite('sessions in the terminal', { timeout: 90_000 }, () => {
       await term.submit('find markdown');
       await term.waitFor('No markdown here.');
       await term.submit('/trace');
-      let screen = await term.waitFor(/1\. session-\S+\s+session, 2 records/);
+      let screen = await term.waitFor(/1\. session-\S+\s+session, 6 records/);
       await term.submit('/trace show');
       screen = await term.waitFor(/turn\s+2\s+scripted-model\s+400→5 tokens/);
       expect(screen).toMatch(/turn\s+1\s+scripted-model\s+321→12 tokens .* ✓ find_files \*\.md/);
       await term.submit('/trace export 1 trace-copy.jsonl');
       await term.waitFor('Exported session-');
       const records = readFileSync(join(dir, 'trace-copy.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-      expect(records.map((r) => [r.turn, r.model, r.promptTokens, r.toolCalls.length])).toEqual([[1, 'scripted-model', 321, 1], [2, 'scripted-model', 400, 0]]);
+      // Turn records, between the task record, the full replies (for replay) and the result record.
+      expect(records.map((r) => r.kind ?? 'turn')).toEqual(['task', 'reply', 'turn', 'reply', 'turn', 'result']);
+      const turns = records.filter((r) => r.kind === undefined);
+      expect(turns.map((r) => [r.turn, r.model, r.promptTokens, r.toolCalls.length])).toEqual([[1, 'scripted-model', 321, 1], [2, 'scripted-model', 400, 0]]);
 
       await term.submit('/profile');
       screen = await term.waitFor('tool calls');
