@@ -121,7 +121,7 @@ async function runTaskCase(c: TaskCase, opts: RunOptions): Promise<string | unde
       writeFileSync(join(dir, rel), content);
     }
     const overrides = replay ? { SMALLCODE_BASE_URL: replay.url, SMALLCODE_MODEL: c.model ?? 'replay' } : await modelOverrides(opts);
-    const result = await runTask(dir, c.task, { ...opts.env, SMALLCODE_SANDBOX: opts.env.SMALLCODE_SANDBOX ?? 'off' }, overrides);
+    const result = await runTask(dir, c.task, opts.env, overrides);
     if (replay && replay.served() < c.replies!.length) return `the run made ${replay.served()} model requests, the recording ${c.replies!.length}`;
     if (c.expect?.result) {
       const m = mismatch(result, c.expect.result, 'result');
@@ -155,6 +155,8 @@ async function modelOverrides(opts: RunOptions): Promise<Record<string, string>>
 
 async function runTask(dir: string, task: string, env: NodeJS.ProcessEnv, overrides: Record<string, string>): Promise<RunResult> {
   const { createSession } = await import('../agent/session.js');
+  // The folder is a throwaway copy, so shell commands run without asking (inside the sandbox that
+  // headless runs default to, SMALLCODE_SANDBOX=auto).
   const session = await createSession({ cwd: dir, env, overrides, headless: true, approve: async () => true });
   try {
     return await session.agent.run(task);

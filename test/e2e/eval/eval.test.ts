@@ -67,6 +67,25 @@ describe('smallcode eval', () => {
   });
 });
 
+describe('smallcode eval: a whole-task case', () => {
+  it('runs the task in a fresh folder per trial and passes when the checker command exits 0', async () => {
+    const suite = 'trials: 2\ncases:\n  - id: greet\n    task: create greet.txt saying hello\n    setup: { files: { README.md: "demo" } }\n    check: grep -q hello greet.txt && test -f README.md\n';
+    const dir = await makeTempProject({ 'evals/t.yaml': suite });
+    try {
+      const write = { toolCalls: [{ name: 'write_file', arguments: { path: 'greet.txt', content: 'hello\n' } }] };
+      // Trial 1 writes the file; trial 2 only claims it did: the checker catches it.
+      loop = [write, { content: 'Created greet.txt.' }, { content: 'Created greet.txt.' }];
+      const r = await runCli(['eval', 't', '--json'], { cwd: dir, env: env(), timeoutMs: 60_000 });
+      expect(r.code).toBe(1);
+      const result = JSON.parse(r.stdout);
+      expect(result.cases[0]).toMatchObject({ id: 'greet', kind: 'task', n: 2, passed: 1, passAt1: 0.5, passAtK: 1 });
+      expect(result.cases[0].failures[0]).toContain("check 'grep -q hello greet.txt");
+    } finally {
+      await removeTempProject(dir);
+    }
+  }, 120_000);
+});
+
 describe('smallcode trace test', () => {
   it('turns a recorded run into a replay test that passes without a model, and fails when a reply changes', async () => {
     const dir = await makeTempProject({ 'notes.txt': 'keep me\n' });
