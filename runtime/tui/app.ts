@@ -294,6 +294,8 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
 
   /** Text for the next prompt: typed during a task, or kept while another prompt had the keyboard. */
   let partial = '';
+  /** Lines entered with Enter while a task ran: they run next, in order, as if typed at the prompt. */
+  const queued: string[] = [];
   const runTask = async (s: Session, text: string): Promise<RunResult> => {
     const controller = new AbortController();
     current = controller;
@@ -310,7 +312,11 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
     } finally {
       if (rich) {
         keys.stop();
+        const entered = keys.takeQueued();
         partial = keys.takeTyped();
+        // Lines entered during the task run next; after a cancel they wait at the prompt instead.
+        if (controller.signal.aborted) partial = [...entered, partial].filter(Boolean).join(' ');
+        else queued.push(...entered);
       }
       current = undefined;
     }
@@ -325,7 +331,12 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
     while (!quitting && !startupError) {
       const initial = partial;
       partial = '';
-      const input: InputResult = rich ? await prompt!.read(initial) : await lineInput!.read();
+      const next = queued.shift();
+      const input: InputResult = next !== undefined ? prompt!.enter(next) : rich ? await prompt!.read(initial) : await lineInput!.read();
+      if (next !== undefined) {
+        out.print(`${c.bold(c.cyan('› '))}${next}`); // the screen shows it as if typed at the prompt
+        partial = initial; // typed after the queued line: still waiting
+      }
       if (input.kind === 'suspended') {
         if (startupError) break;
         await interlude;

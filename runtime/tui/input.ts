@@ -103,6 +103,12 @@ export class PromptInput {
     this.active?.suspend();
   }
 
+  /** A line entered while a task ran, as if typed here: remembered in the history. */
+  enter(text: string): InputResult {
+    this.history.add(text);
+    return { kind: 'line', text };
+  }
+
   read(initial = ''): Promise<InputResult> {
     const { stdin, stdout, style } = this.opts;
     const prompt = style.c.bold(style.c.cyan('› '));

@@ -104,20 +104,39 @@ export function installTerminalGuard(stdin: Stdin, stdout: Stdout, stderr: NodeJ
 /**
  * Keys while a task runs (the prompt is closed then): Ctrl+C cancels the task, Ctrl+Z suspends
  * like a shell job. Other keys are not echoed (they would garble the streamed output); the text
- * typed is kept for the next prompt.
+ * typed is kept for the next prompt, and a line ended with Enter is queued: it runs as soon as
+ * the task ends, as if typed at the prompt (a user who types `/undo⏎` while the answer is still
+ * being checked expects it to run, not to wait for a second Enter).
  */
 export class TaskKeys {
   private active = false;
-  /** What was typed while the task ran: it becomes the start of the next prompt. */
+  /** What was typed while the task ran and not yet ended with Enter: the start of the next prompt. */
   private typed = '';
+  /** Lines ended with Enter while the task ran, oldest first. */
+  private queued: string[] = [];
   private readonly onData = (data: Buffer | string) => {
     const text = typeof data === 'string' ? data : data.toString('utf8');
     if (text.includes('\x03')) this.onInterrupt?.();
     else if (text.includes('\x1a')) this.suspend();
     else if (text === '\x7f' || text === '\b') this.typed = this.typed.slice(0, -1);
-    else if (!text.startsWith('\x1b')) this.typed += text.replace(/[\x00-\x1f]/g, '');
+    else if (!text.startsWith('\x1b')) this.take(text);
   };
   private onInterrupt?: () => void;
+
+  /**
+   * A chunk of keys. Enter arrives as a lone CR at the end of a chunk; a chunk with a line break
+   * inside it is pasted text (bracketed paste is off during a task), which must never run line by
+   * line as tasks: it is kept as typed text.
+   */
+  private take(text: string): void {
+    const body = text.replace(/\r\n?$|\n$/, '');
+    const entered = body.length < text.length && !/[\r\n]/.test(body);
+    this.typed += body.replace(/\r\n?|\n/g, ' ').replace(/[\x00-\x1f]/g, '');
+    if (entered && this.typed.trim()) {
+      this.queued.push(this.typed.trim());
+      this.typed = '';
+    }
+  }
   private readonly onCont = () => {
     if (this.active) this.listen();
   };
@@ -134,9 +153,17 @@ export class TaskKeys {
     return text;
   }
 
+  /** The lines entered during the task, oldest first (cleared by reading them). */
+  takeQueued(): string[] {
+    const lines = this.queued;
+    this.queued = [];
+    return lines;
+  }
+
   start(onInterrupt: () => void): void {
     this.onInterrupt = onInterrupt;
     this.typed = '';
+    this.queued = [];
     this.active = true;
     process.on('SIGCONT', this.onCont);
     this.listen();

@@ -155,6 +155,28 @@ suite('smallcode in a terminal', { timeout: 90_000 }, () => {
     });
   });
 
+  it('a line entered while a task runs runs when it ends; pasted lines only wait in the prompt', async () => {
+    await withTerminal({}, {
+      turns: [
+        { content: `Streaming slowly ${'word '.repeat(30)}done.`, chunkSize: 4, fault: { kind: 'slow', delayMs: 40 } },
+        { content: `Again slowly ${'word '.repeat(30)}finished.`, chunkSize: 4, fault: { kind: 'slow', delayMs: 40 } },
+      ],
+    }, async ({ term, server }) => {
+      await term.submit('write something');
+      await term.waitFor('Streaming slowly');
+      await term.submit('/stats');
+      const screen = await term.waitFor(/^› \/stats\s*$/m);
+      expect(screen.indexOf('done.')).toBeLessThan(screen.indexOf('› /stats')); // after the task, not inside it
+      await term.waitFor(/Tasks\s+1/);
+      // A paste (several lines in one burst) never runs as tasks, even though it holds line breaks.
+      await term.submit('write more');
+      await term.waitFor('Again slowly');
+      await term.type('first line\nsecond line\n');
+      await term.waitFor(/^› first line second line\s*$/m);
+      expect(server.chatRequests()).toHaveLength(2);
+    });
+  });
+
   it('/tokens, /stats and /budget report the session', async () => {
     await withTerminal({}, {
       turns: [
