@@ -20,9 +20,11 @@ export async function loadBehaviour(opts: {
   root: string;
   env: Record<string, string | undefined>;
   emit?: EmitFn;
+  /** Layer folders of enabled plugins. */
+  pluginDirs?: string[];
 }): Promise<AgentLayers> {
   const { loadAgentLayers } = await import('../cognition/index.js');
-  const layers = await loadAgentLayers({ projectRoot: opts.root, env: opts.env });
+  const layers = await loadAgentLayers({ projectRoot: opts.root, env: opts.env, ...(opts.pluginDirs?.length ? { pluginDirs: opts.pluginDirs } : {}) });
   const failed = layers.diagnostics.filter((d) => d.severity === 'error');
   if (failed.length) {
     const files = [...new Set(failed.map((d) => d.span.file))].join(', ');

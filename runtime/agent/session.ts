@@ -7,7 +7,7 @@ import { ModelClient } from '../model/client.js';
 import { chooseModel, detectContext, discoverServer, type ContextInfo, type ServerInfo } from '../model/server.js';
 import { countTokens, loadTokenizer } from '../model/tokens.js';
 import { ensureStateDir, readProjectState, writeProjectState } from '../store/project-state.js';
-import { createToolRegistry, fromPlainTool, stepDoneTool, type Tool, type ToolRegistry, type ToolRegistryOptions } from '../tools/index.js';
+import { createToolRegistry, DEFAULT_TOOLS, fromPlainTool, stepDoneTool, type Tool, type ToolRegistry, type ToolRegistryOptions } from '../tools/index.js';
 import { Memory } from '../memory/index.js';
 import { memoryLoadTool } from '../tools/memory_load.js';
 import { memoryRememberTool } from '../tools/memory_remember.js';
@@ -25,6 +25,9 @@ import type { SystemPromptInput } from './prompt.js';
 import type { AgentEventName, AgentEvents, EmitFn } from './types.js';
 import type { McpServers } from '../mcp/index.js';
 import type { Skill } from '../skills/index.js';
+import type { PluginSet } from '../plugins/index.js';
+import { userDataDir } from '../config/paths.js';
+import { join } from 'node:path';
 import { packageVersion } from '../package-root.js';
 
 export interface SessionOptions {
@@ -78,6 +81,8 @@ export interface Session {
   memory: Memory;
   /** The configured MCP servers (undefined when none is configured). */
   mcp: McpServers | undefined;
+  /** The enabled plugins that loaded, their slash commands, and the ones skipped (runtime/plugins). */
+  plugins: PluginSet;
   close(): Promise<void>;
 }
 
@@ -123,9 +128,9 @@ async function projectTools(root: string): Promise<Tool[]> {
 }
 
 /** The skills of this session; unreadable ones are reported and skipped. */
-async function findSkills(root: string, env: NodeJS.ProcessEnv, opts: SessionOptions): Promise<Skill[]> {
+async function findSkills(root: string, env: NodeJS.ProcessEnv, opts: SessionOptions, plugins: PluginSet): Promise<Skill[]> {
   const { discoverSkills, skillFolders } = await import('../skills/index.js');
-  const { skills, problems } = await discoverSkills(skillFolders(root, env));
+  const { skills, problems } = await discoverSkills(skillFolders(root, env, plugins.skillFolders));
   for (const problem of problems) opts.emit?.('notice', { message: `skill: ${problem}` });
   return skills;
 }
@@ -136,6 +141,26 @@ async function webToolsFor(env: NodeJS.ProcessEnv, model: string, opts: SessionO
   const note = smallModelWebNote(model);
   if (note) opts.emit?.('notice', { message: note });
   return webTools({ allowHosts: env.SMALLCODE_WEB_ALLOW_HOSTS, searchUrl: env.SMALLCODE_WEB_SEARCH_URL });
+}
+
+/** The enabled plugins (nothing is loaded when none was ever installed); skipped ones are announced. */
+async function enabledPlugins(env: NodeJS.ProcessEnv, opts: SessionOptions): Promise<PluginSet> {
+  if (!existsSync(join(userDataDir(env), 'plugins', 'installed.json'))) return { plugins: [], problems: [], skillFolders: [], layerDirs: [], mcpSources: [], tools: [], commands: [] };
+  const { loadPlugins } = await import('../plugins/load.js');
+  const set = await loadPlugins({ env });
+  for (const problem of set.problems) opts.emit?.('notice', { message: problem });
+  return set;
+}
+
+/** A plugin's tool never replaces one of ours: a clash is announced and the plugin's tool left out. */
+function withPluginTools(tools: Tool[], plugins: PluginSet, emit: SessionOptions['emit']): Tool[] {
+  const taken = new Set(['use_tools', ...DEFAULT_TOOLS.map((t) => t.name), ...tools.map((t) => t.name)]);
+  const added = plugins.tools.filter((t) => {
+    if (!taken.has(t.name) && !t.name.startsWith('mcp__')) return true;
+    emit?.('notice', { message: `plugin tool '${t.name}' has the name of a built-in tool; left out` });
+    return false;
+  });
+  return [...tools, ...added];
 }
 
 /** The shell's environment without secrets and its sandbox, each announced once. */
@@ -150,13 +175,14 @@ function shellSetup(root: string, config: SmallCodeConfig, env: NodeJS.ProcessEn
 }
 
 /** The MCP servers of the configuration files, started (the module loads only when one is configured). */
-async function startMcp(root: string, env: NodeJS.ProcessEnv, policy: AgentPolicy, opts: SessionOptions): Promise<McpServers | undefined> {
+async function startMcp(root: string, env: NodeJS.ProcessEnv, policy: AgentPolicy, opts: SessionOptions, plugins: PluginSet): Promise<McpServers | undefined> {
   const { mcpConfigFiles } = await import('../mcp/config.js');
-  if (!mcpConfigFiles(root, env).some((file) => existsSync(file))) return undefined;
+  if (!plugins.mcpSources.length && !mcpConfigFiles(root, env).some((file) => existsSync(file))) return undefined;
   const { McpServers } = await import('../mcp/index.js');
   const servers = McpServers.fromConfig({
     root,
     env,
+    extraSources: plugins.mcpSources,
     connectTimeoutMs: Math.max(policy.context.mcpWaitMs, 1000),
     callTimeoutMs: policy.context.mcpCallTimeoutMs,
     onNotice: (message) => opts.emit?.('notice', { message }),
@@ -182,7 +208,8 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
   const tokenizer = loadTokenizer();
   const config = await loadConfig({ cwd: root, env, overrides: opts.overrides });
   ensureStateDir(root);
-  const layers = await loadBehaviour({ root, env: { ...env, ...config.vars }, emit: opts.emit });
+  const plugins = await enabledPlugins(env, opts);
+  const layers = await loadBehaviour({ root, env: { ...env, ...config.vars }, emit: opts.emit, pluginDirs: plugins.layerDirs });
   let policy = applyConfigToPolicy(layers.policy, config);
   if (opts.policy) policy = opts.policy(policy);
   const server = await discoverServer(config, env);
@@ -225,8 +252,8 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     announce: (message) => opts.emit?.('notice', { message }),
   });
   const graph = startProjectGraph({ root, env, backend: config.store, notice: (message) => opts.emit?.('notice', { message }) });
-  const mcp = await startMcp(root, env, policy, opts);
-  const skills = await findSkills(root, env, opts);
+  const mcp = await startMcp(root, env, policy, opts, plugins);
+  const skills = await findSkills(root, env, opts, plugins);
   const { useSkillTool } = await import('../tools/use_skill.js');
   const web = config.webBrowse ? await webToolsFor(env, chosen.model, opts) : [];
   const shell = shellSetup(root, config, env, Boolean(opts.headless), opts.emit);
@@ -240,7 +267,7 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     approve: opts.approve,
     allowConfigWrites: config.allowConfigWrites,
     snapshots: config.snapshot,
-    extraTools: [...(await projectTools(root)), stepDoneTool(planner), memoryRememberTool(memory), memoryLoadTool(memory), ...graphTools(graph), ...(skills.length ? [useSkillTool(() => skills)] : []), ...web],
+    extraTools: withPluginTools([...(await projectTools(root)), stepDoneTool(planner), memoryRememberTool(memory), memoryLoadTool(memory), ...graphTools(graph), ...(skills.length ? [useSkillTool(() => skills)] : []), ...web], plugins, opts.emit),
     onFilesChanged: (paths) => graph.touch(paths),
     ...(mcp ? { dynamicTools: () => mcp.tools() } : {}),
     // The registry exists before the agent; read_file asks for the state at each call. The read
@@ -273,6 +300,7 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
     sandboxed: shell.confinement.wrap !== null,
     memory,
     mcp,
+    plugins,
     close: async () => {
       memory.close();
       await Promise.all([graph.close(), tools.dispose(), mcp?.close()]);

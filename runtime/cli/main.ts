@@ -111,6 +111,15 @@ export async function main(argv: string[]): Promise<void> {
       dispatch(() => import('./commands/memory.js'), action ? [action, ...words] : [], options, true),
     );
 
+  cli
+    .command('plugin [action] [...args]', 'Plugins: list | install <npm name | folder> [--yes] | enable <name> | disable <name> | remove <name>')
+    .option('--yes', 'install: enable without asking (its code runs in-process)')
+    .option('--json', 'As JSON')
+    .example('smallcode plugin install ./examples/plugin-hello --yes')
+    .action((action: string | undefined, args: string[], options) =>
+      dispatch(() => import('./commands/plugin.js'), action ? [action, ...args] : [], options),
+    );
+
   cli.help((sections) => {
     sections.push({
       title: 'Exit codes',
@@ -146,7 +155,7 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 /** The names `smallcode <word>` dispatches on; any other words are a task. */
-const COMMANDS = ['run', 'fix', 'marrow', 'cognition', 'bone', 'eval', 'trace', 'memory'];
+const COMMANDS = ['run', 'fix', 'marrow', 'cognition', 'bone', 'eval', 'trace', 'memory', 'plugin'];
 
 /**
  * A task of one word that is a command misspelt (`smallcode marow`) is a usage error, not a job

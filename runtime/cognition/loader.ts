@@ -14,7 +14,7 @@ import { evaluateLayerModule } from './module-loader.js';
 import { CognitionRuntime, type CognitionConfig, type RuntimeOptions } from './runtime.js';
 import { userConfigDir } from '../config/paths.js';
 
-export type LayerOrigin = 'builtin' | 'project' | 'user';
+export type LayerOrigin = 'builtin' | 'plugin' | 'project' | 'user';
 
 export interface LayerInfo {
   origin: LayerOrigin;
@@ -39,6 +39,8 @@ export interface LoadAgentLayersOptions {
   builtinDir?: string;
   /** Default: <projectRoot>/.smallcode/cache/marrow. */
   cacheDir?: string;
+  /** Layer folders of enabled plugins (runtime/plugins): above the built-in layer, below the project's. */
+  pluginDirs?: string[];
 }
 
 export interface AgentLayers {
@@ -129,6 +131,7 @@ export async function loadAgentLayers(options: LoadAgentLayersOptions): Promise<
 
   const candidates: Array<{ origin: LayerOrigin; path: string; file: string }> = [
     ...marrowFiles(builtinDir).map((path) => ({ origin: 'builtin' as const, path, file: `agents/${relative(builtinDir, path)}` })),
+    ...(options.pluginDirs ?? []).flatMap((dir) => marrowFiles(dir).map((path) => ({ origin: 'plugin' as const, path, file: path }))),
     ...marrowFiles(join(options.projectRoot, '.smallcode', 'agents')).map((path) => ({ origin: 'project' as const, path, file: relative(options.projectRoot, path) })),
     ...(userDir ? marrowFiles(join(userDir, 'agents')).map((path) => ({ origin: 'user' as const, path, file: path.startsWith(homedir()) ? `~${path.slice(homedir().length)}` : path })) : []),
   ];

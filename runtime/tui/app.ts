@@ -15,6 +15,7 @@ import { decideApproval, decideToolApproval, ProjectApprovals, type ApprovalChoi
 import type { ApprovalRequest } from '../tools/index.js';
 import { fmt } from './budget.js';
 import { commandNames, findCommand, type CommandHost } from './commands.js';
+import { pluginSlashCommand } from './extension-commands.js';
 import { errorSummary, ErrorLog } from './errors.js';
 import { LineInput, PromptInput, type InputResult } from './input.js';
 import { renderMarkdown } from './markdown.js';
@@ -348,7 +349,12 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
       if (!rich && !o.stdin.isTTY) o.stdout.write(`${text}\n`); // piped input: the log shows what was asked
       if (!text) continue;
       const [name = '', ...args] = text.startsWith('/') ? text.slice(1).split(/\s+/) : [];
-      const command = text.startsWith('/') ? findCommand(name) : undefined;
+      let command = text.startsWith('/') ? findCommand(name) : undefined;
+      // A plugin's command is known once the session has loaded its plugins.
+      if (text.startsWith('/') && !command && name) {
+        const loaded = await ready().catch(() => undefined);
+        if (loaded) command = pluginSlashCommand({ session: loaded }, name);
+      }
       if (text.startsWith('/') && !command) {
         out.print(c.red(`Unknown command /${name}. /help lists the commands.`));
         continue;

@@ -12,7 +12,7 @@ import type { Output } from './screen.js';
 import { renderStats, renderTokens, type SessionStats } from './stats.js';
 import type { Style } from './style.js';
 import { exportTrace, findTrace, listTraces, renderTrace, renderTraceList } from './traces.js';
-import { mcpCommand, skillCommand } from './extension-commands.js';
+import { mcpCommand, pluginCommand, skillCommand } from './extension-commands.js';
 import { memoryCommand } from './memory-command.js';
 import { compactCommand, configCommand, initCommand } from './setup-commands.js';
 
@@ -78,6 +78,7 @@ export const COMMANDS: SlashCommand[] = [
   { name: 'compact', help: 'compress the older turns of the conversation into a summary now', run: compactCommand },
   { name: 'config', args: '[all]', help: 'the effective settings and where each came from (flag, environment, .env, smallcode.toml)', run: configCommand },
   { name: 'skill', args: '[list | show <name> | use <name> | off]', help: 'skills: list them, print one, give one to the model, or stop it', run: skillCommand },
+  { name: 'plugin', args: '[list | install <npm name | folder> | enable <name> | disable <name> | remove <name>]', help: 'plugins: what is installed and what each contributes; install, switch or remove one', run: pluginCommand },
   { name: 'undo', help: "revert the files the last task changed (from its snapshots)", run: undoCommand },
   {
     name: 'expand',

@@ -2,7 +2,7 @@
  * `/mcp`, `/skill` and `/plugin`: what the session's extensions are, and switching them. Each
  * loads its module only when typed, so the prompt does not wait for them.
  */
-import type { CommandHost } from './commands.js';
+import type { CommandHost, SlashCommand } from './commands.js';
 
 export async function mcpCommand(h: CommandHost, args: string[]): Promise<void> {
   const { c } = h.style;
@@ -75,4 +75,67 @@ export async function skillCommand(h: CommandHost, args: string[]): Promise<void
   s.agent.history.add(entry);
   activeSkill.set(s, { name: skill.name, entry: s.agent.history.entries.at(-1)! });
   h.out.print(`Skill ${c.bold(skill.name)} is in use: the model follows it from the next task on (/skill off stops it).`);
+}
+
+const PLUGIN_USAGE = '/plugin list, /plugin install <npm name | folder>, /plugin enable <name>, /plugin disable <name>, /plugin remove <name>';
+
+/** `/plugin list|install|enable|disable|remove`: changes apply from the next session (a plugin's code loads at start). */
+export async function pluginCommand(h: CommandHost, args: string[]): Promise<void> {
+  const { c } = h.style;
+  const [action = 'list', ...rest] = args;
+  const target = rest.join(' ').trim();
+  const p = await import('../plugins/index.js');
+  const env = process.env;
+  const next = c.dim('It takes effect in the next session (restart smallcode).');
+  try {
+    if (action === 'list') {
+      const loaded = h.session.plugins;
+      const skipped = loaded.problems.length ? `\n${loaded.problems.map((line) => c.red(`  ${line}`)).join('\n')}` : '';
+      const commands = loaded.commands.length ? `\n${c.dim(`Plugin commands: ${loaded.commands.map((k) => `/${k.name}`).join(', ')}`)}` : '';
+      return h.out.print(`${c.bold('Plugins')}\n${p.installedListing(p.listInstalled(env)).replace(/^/gm, '  ')}${skipped}${commands}`);
+    }
+    if (!['install', 'enable', 'disable', 'remove'].includes(action)) return h.out.print(c.red(`/plugin ${action}: use ${PLUGIN_USAGE}`));
+    if (!target) return h.out.print(c.red(`/plugin ${action} needs ${action === 'install' ? 'an npm name or a folder' : 'a plugin name'}`));
+    if (action === 'install') {
+      h.out.status(`installing ${target}`);
+      let result: Awaited<ReturnType<typeof p.installPlugin>>;
+      try {
+        result = await p.installPlugin(target, { cwd: h.session.root, env });
+      } finally {
+        h.out.status(undefined);
+      }
+      h.out.print(p.installSummary(result));
+      const answer = await h.choose(`Enable ${result.manifest.name}? Its code runs inside SmallCode with your permissions.`, [
+        { value: 'enable', label: 'Enable it' },
+        { value: 'keep', label: 'Keep it disabled', hint: `/plugin enable ${result.manifest.name} later` },
+      ]);
+      if (answer !== 'enable') return h.out.print(`${result.manifest.name} is installed but disabled (/plugin enable ${result.manifest.name}).`);
+      p.setPluginEnabled(result.manifest.name, true, env);
+      return h.out.print(`${c.green(`${result.manifest.name} is enabled.`)} ${next}`);
+    }
+    if (action === 'remove') {
+      const removed = await p.removePlugin(target, { env });
+      return h.out.print(`Removed plugin ${removed.name}. ${next}`);
+    }
+    const updated = p.setPluginEnabled(target, action === 'enable', env);
+    h.out.print(`${updated.name} is ${updated.enabled ? 'enabled' : 'disabled'}. ${next}`);
+  } catch (err) {
+    if ((err as Error).name !== 'PluginError') throw err;
+    h.out.print(c.red((err as Error).message));
+  }
+}
+
+/** A slash command a plugin added, in the shape of ours; a command that throws is reported by the caller. */
+export function pluginSlashCommand(h: Pick<CommandHost, 'session'>, name: string): SlashCommand | undefined {
+  const found = h.session.plugins.commands.find((k) => k.name === name);
+  if (!found) return undefined;
+  return {
+    name: found.name,
+    help: `${found.help} (plugin ${found.plugin})`,
+    ...(found.args ? { args: found.args } : {}),
+    run: async (host, args) => {
+      const printed = await found.run(args, { root: host.session.root, print: (text) => host.out.print(text) });
+      if (typeof printed === 'string' && printed) host.out.print(printed);
+    },
+  };
 }
