@@ -1,6 +1,6 @@
 /** web_fetch and web_search, offered only with SMALLCODE_WEB_BROWSE=true. */
 import { z } from 'zod';
-import { defineTool, type Tool } from '../tools/tool.js';
+import { defineTool, type Tool, type ToolResult } from '../tools/tool.js';
 import { parseAllowHosts } from './address.js';
 import { guardedGet, WebRefusal, type WebFetchOptions } from './fetch.js';
 import { readableBody } from './readable.js';
@@ -17,50 +17,68 @@ export interface WebToolOptions {
 
 const MAX_RESULTS = 8;
 
-function refusal(err: unknown) {
-  if (err instanceof WebRefusal) return { ok: false, output: err.message, errorKind: 'refused' };
-  throw err;
+/** The one shell both web tools share: a single string argument, read-only, a refusal answered as a tool failure. */
+function webTool<Key extends string>(spec: {
+  name: string;
+  description: string;
+  key: Key;
+  arg: z.ZodString;
+  aliases: Record<string, Key>;
+  capHint: string;
+  run(value: string, signal: AbortSignal | undefined): Promise<ToolResult>;
+}): Tool {
+  const args = z.object({ [spec.key]: spec.arg } as Record<Key, z.ZodString>);
+  return defineTool<Record<Key, string>>({
+    name: spec.name,
+    category: 'web',
+    description: () => spec.description,
+    args: args as unknown as z.ZodType<Record<Key, string>>,
+    readOnly: true,
+    aliases: spec.aliases,
+    capHint: spec.capHint,
+    async execute(values, ctx) {
+      try {
+        return await spec.run(values[spec.key], ctx.signal);
+      } catch (err) {
+        if (err instanceof WebRefusal) return { ok: false, output: err.message, errorKind: 'refused' };
+        throw err;
+      }
+    },
+  });
 }
 
 export function webTools(options: WebToolOptions): Tool[] {
   const allowHosts = parseAllowHosts(options.allowHosts);
   const fetchOptions = (signal?: AbortSignal): WebFetchOptions => ({ allowHosts, ...options.fetch, ...(signal ? { signal } : {}) });
 
-  const fetchArgs = z.object({ url: z.string().describe('http(s) URL') });
-  const webFetch = defineTool<z.infer<typeof fetchArgs>>({
+  const webFetch = webTool({
     name: 'web_fetch',
-    category: 'web',
-    description: () => 'Fetch a web page as readable markdown (plain text and JSON as they are).',
-    args: fetchArgs,
-    readOnly: true,
+    description: 'Fetch a web page as readable markdown (plain text and JSON as they are).',
+    key: 'url',
+    arg: z.string().describe('http(s) URL'),
     aliases: { link: 'url', href: 'url', address: 'url' },
     capHint: 'Fetch a more specific page.',
-    async execute({ url }, ctx) {
-      try {
-        const res = await guardedGet(url.trim(), fetchOptions(ctx.signal));
-        const page = await readableBody(res.body, res.contentType);
-        if (!page) return { ok: false, output: `${res.url} answered ${res.contentType || 'an unknown type'}, which is not text.`, errorKind: 'not_text' };
-        const head = [res.status >= 400 ? `HTTP ${res.status}` : '', page.title ? `# ${page.title}` : '', res.url !== url.trim() ? `(from ${res.url})` : '']
-          .filter(Boolean)
-          .join('\n');
-        const tail = res.truncated ? '\n[… page cut at the size cap]' : '';
-        return { ok: res.status < 400, output: `${head ? `${head}\n\n` : ''}${page.text}${tail}`, ...(res.status >= 400 ? { errorKind: 'http_status' } : {}) };
-      } catch (err) {
-        return refusal(err);
-      }
+    async run(raw, signal) {
+      const url = raw.trim();
+      const res = await guardedGet(url, fetchOptions(signal));
+      const page = await readableBody(res.body, res.contentType);
+      if (!page) return { ok: false, output: `${res.url} answered ${res.contentType || 'an unknown type'}, which is not text.`, errorKind: 'not_text' };
+      const head = [res.status >= 400 ? `HTTP ${res.status}` : '', page.title ? `# ${page.title}` : '', res.url !== url ? `(from ${res.url})` : '']
+        .filter(Boolean)
+        .join('\n');
+      const tail = res.truncated ? '\n[… page cut at the size cap]' : '';
+      return { ok: res.status < 400, output: `${head ? `${head}\n\n` : ''}${page.text}${tail}`, ...(res.status >= 400 ? { errorKind: 'http_status' } : {}) };
     },
   });
 
-  const searchArgs = z.object({ query: z.string().min(1).describe('what to search the web for') });
-  const webSearch = defineTool<z.infer<typeof searchArgs>>({
+  const webSearch = webTool({
     name: 'web_search',
-    category: 'web',
-    description: () => 'Search the web; answers titles, URLs and snippets (read one with web_fetch).',
-    args: searchArgs,
-    readOnly: true,
+    description: 'Search the web; answers titles, URLs and snippets (read one with web_fetch).',
+    key: 'query',
+    arg: z.string().min(1).describe('what to search the web for'),
     aliases: { q: 'query', search: 'query', text: 'query' },
     capHint: 'Search for something narrower.',
-    async execute({ query }, ctx) {
+    async run(query, signal) {
       const endpoint = options.searchUrl?.trim() || DEFAULT_SEARCH_URL;
       let request: string;
       try {
@@ -68,16 +86,12 @@ export function webTools(options: WebToolOptions): Tool[] {
       } catch {
         return { ok: false, output: `SMALLCODE_WEB_SEARCH_URL is not a URL: ${endpoint}`, errorKind: 'config' };
       }
-      try {
-        const res = await guardedGet(request, fetchOptions(ctx.signal));
-        if (res.status >= 400) return { ok: false, output: `the search endpoint ${new URL(endpoint).host} answered HTTP ${res.status}`, errorKind: 'http_status' };
-        const text = res.body.toString('utf8');
-        const results = (res.contentType.includes('json') ? parseResultsJson(text) : undefined) ?? (await parseResultsHtml(text, res.url));
-        if (results.length === 0) return { ok: true, output: `No results for '${query}'.` };
-        return { ok: true, output: formatResults(results, MAX_RESULTS) };
-      } catch (err) {
-        return refusal(err);
-      }
+      const res = await guardedGet(request, fetchOptions(signal));
+      if (res.status >= 400) return { ok: false, output: `the search endpoint ${new URL(endpoint).host} answered HTTP ${res.status}`, errorKind: 'http_status' };
+      const text = res.body.toString('utf8');
+      const results = (res.contentType.includes('json') ? parseResultsJson(text) : undefined) ?? (await parseResultsHtml(text, res.url));
+      if (results.length === 0) return { ok: true, output: `No results for '${query}'.` };
+      return { ok: true, output: formatResults(results, MAX_RESULTS) };
     },
   });
   return [webFetch, webSearch];
