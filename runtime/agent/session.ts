@@ -136,11 +136,11 @@ async function findSkills(root: string, env: NodeJS.ProcessEnv, opts: SessionOpt
 }
 
 /** web_fetch and web_search (SMALLCODE_WEB_BROWSE=true), with a note for a model under 20B. */
-async function webToolsFor(env: NodeJS.ProcessEnv, model: string, opts: SessionOptions): Promise<Tool[]> {
+async function webToolsFor(config: SmallCodeConfig, model: string, opts: SessionOptions): Promise<Tool[]> {
   const { webTools, smallModelWebNote } = await import('../web/tools.js');
   const note = smallModelWebNote(model);
   if (note) opts.emit?.('notice', { message: note });
-  return webTools({ allowHosts: env.SMALLCODE_WEB_ALLOW_HOSTS, searchUrl: env.SMALLCODE_WEB_SEARCH_URL });
+  return webTools({ allowHosts: config.vars.SMALLCODE_WEB_ALLOW_HOSTS, searchUrl: config.vars.SMALLCODE_WEB_SEARCH_URL });
 }
 
 /** The enabled plugins (nothing is loaded when none was ever installed); skipped ones are announced. */
@@ -255,7 +255,7 @@ export async function createSession(opts: SessionOptions): Promise<Session> {
   const mcp = await startMcp(root, env, policy, opts, plugins);
   const skills = await findSkills(root, env, opts, plugins);
   const { useSkillTool } = await import('../tools/use_skill.js');
-  const web = config.webBrowse ? await webToolsFor(env, chosen.model, opts) : [];
+  const web = config.webBrowse ? await webToolsFor(config, chosen.model, opts) : [];
   const shell = shellSetup(root, config, env, Boolean(opts.headless), opts.emit);
   const planner = new Planner({ root, config, policy, cognition, env: shell.env, emit: opts.emit, approve: opts.approve });
   const tools = createToolRegistry({
