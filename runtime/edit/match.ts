@@ -7,6 +7,7 @@
  */
 import { decodeEntities, foldPunctuation, hasEntities, hasEscapes, isElisionLine, stripFence, stripLineNumbers, unescapeText } from './normalize.js';
 import { convertForeignIndent, detectUnit, reindentReplacement, type IndentUnit } from './reindent.js';
+import { writeBack, writeBackSpan } from './restore.js';
 import { blockSimilarity, foldWhitespace } from './similarity.js';
 import { foldLineEndings, isBlank, leadingWhitespace, lineBounds, lineEnd, lineOfOffset, stripBom, toLineBlock, type LineBlock, type PreparedText } from './text.js';
 
@@ -218,11 +219,37 @@ function findLines(doc: PreparedText, block: LineBlock, comparator: Comparator, 
     if (comparator.accept && !comparator.accept(search, window)) continue;
     matches.push(lineRegion(doc, i, m, block.endsWithNewline, (replace) => {
       const r = replaceBlock(replace).lines;
-      return comparator.reindent ? reindentReplacement(search, window, r, fileUnit(doc)) : convertForeignIndent(r, fileUnit(doc));
+      const reindented = comparator.reindent ? reindentReplacement(search, window, r, fileUnit(doc)) : convertForeignIndent(r, fileUnit(doc));
+      // Identical lines: nothing of the file differs from the model's copy.
+      if (comparator.name === 'lines') return reindented;
+      return writeBackLines(doc, search, window, r, reindented, comparator.key);
     }));
     i += m - 1;
   }
   return matches;
+}
+
+/** The replacement over lines matched loosely, keeping the file's characters the model did not change (restore.ts). */
+function writeBackLines(doc: PreparedText, search: string[], window: string[], replace: string[], reindented: string[], key?: (line: string) => string): string[] {
+  const unit = fileUnit(doc);
+  return writeBack({
+    search,
+    window,
+    replace,
+    reindented,
+    reindentFrom: (s, f, line) => reindentReplacement([s], [f], [line], unit)[0]!,
+    key,
+    uniform: movesOntoFile(search, window, unit),
+  });
+}
+
+/**
+ * Whether re-indenting the search itself as one block puts every line at its file line's
+ * indentation: one offset (unit conversion included) explains the whole match.
+ */
+function movesOntoFile(search: string[], window: string[], unit: IndentUnit | undefined): boolean {
+  const moved = reindentReplacement(search, window, search, unit);
+  return moved.every((line, j) => isBlank(line) || isBlank(window[j] ?? '') || leadingWhitespace(line) === leadingWhitespace(window[j]!));
 }
 
 const unitCache = new WeakMap<PreparedText, IndentUnit | null>();
@@ -315,7 +342,8 @@ function findIgnoringWhitespace(doc: PreparedText, s: string): Found | null {
     if (WORD.test(needle[0]!) && start > 0 && WORD.test(text[start - 1]!)) continue;
     if (WORD.test(needle[needle.length - 1]!) && end < text.length && WORD.test(text[end]!)) continue;
     if (!lineShaped) {
-      matches.push({ start, end, line: lineIndexAt(doc, start), render: (r) => foldLineEndings(r) });
+      const span = text.slice(start, end);
+      matches.push({ start, end, line: lineIndexAt(doc, start), render: (r) => writeBackSpan(s, span, foldLineEndings(r)) });
       continue;
     }
     // A search written as lines must cover whole lines, not the front of a longer one, and is
@@ -325,7 +353,10 @@ function findIgnoringWhitespace(doc: PreparedText, s: string): Found | null {
     const last = lineIndexAt(doc, end - 1);
     const window = doc.lines.slice(first, last + 1);
     const searchLines = toLineBlock(s).lines;
-    matches.push(lineRegion(doc, first, last - first + 1, s.endsWith('\n'), (r) => reindentReplacement(searchLines, window, toLineBlock(r).lines, fileUnit(doc))));
+    matches.push(lineRegion(doc, first, last - first + 1, s.endsWith('\n'), (r) => {
+      const lines = toLineBlock(r).lines;
+      return writeBackLines(doc, searchLines, window, lines, reindentReplacement(searchLines, window, lines, fileUnit(doc)), (l) => l.replace(/\s+/g, ''));
+    }));
   }
   return matches.length ? named(matches, 'ignore-whitespace') : null;
 }
@@ -489,9 +520,12 @@ function findFuzzy(doc: PreparedText, s: string): Found | null {
   const best = picked[0]!;
   const matches = picked.map((w) => {
     const window = doc.lines.slice(w.start, w.start + m);
-    return lineRegion(doc, w.start, m, block.endsWithNewline, (replace) =>
-      reindentReplacement(block.lines, window, toLineBlock(replace).lines, fileUnit(doc)),
-    );
+    return lineRegion(doc, w.start, m, block.endsWithNewline, (replace) => {
+      const lines = toLineBlock(replace).lines;
+      // No comparison to hold restored lines to: the file's text around a change is what the
+      // model's near-copy stood for.
+      return writeBackLines(doc, block.lines, window, lines, reindentReplacement(block.lines, window, lines, fileUnit(doc)));
+    });
   });
   return named(matches, `fuzzy(${Math.round(best.similarity * 100)}%)`);
 }
