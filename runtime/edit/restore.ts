@@ -15,6 +15,8 @@
  * written never differs from what the model asked for by more than that comparison forgives.
  */
 import { diffArrays, diffChars } from 'diff';
+import { EditError } from './errors.js';
+import { foldPunctuation } from './normalize.js';
 import { isBlank, leadingWhitespace } from './text.js';
 
 /** Above this many changed lines between search and replacement, lines are not paired (cost). */
@@ -71,6 +73,7 @@ export function writeBack(w: WriteBack): string[] {
     }
   }
 
+  if (!w.uniform) refuseGuessedIndent(w, pairOf);
   let lastPaired: number | undefined;
   const firstPaired = pairOf.findIndex((p) => p !== undefined && !isBlank(search[p.j]!) && !isBlank(window[p.j]!));
   return replace.map((line, r) => {
@@ -93,6 +96,19 @@ export function writeBackSpan(search: string, span: string, replace: string): st
   const key = (t: string) => t.replace(/\s+/g, '');
   const restored = restoreLine(search, span, replace, replace);
   return restored !== undefined && key(restored) === key(replace) ? restored : replace;
+}
+
+/**
+ * The search matched with an indentation offset that changes from line to line (the model
+ * flattened or mis-nested the code). Lines it copied are written as the file has them, but the
+ * indentation of any other line would be a guess, so such a replacement is refused.
+ */
+function refuseGuessedIndent(w: WriteBack, pairOf: Array<{ j: number; kept: boolean } | undefined>): void {
+  if (w.replace.every((line, r) => isBlank(line) || pairOf[r]?.kept)) return;
+  const j = w.search.findIndex((line, k) => k > 0 && !isBlank(line) && !isBlank(w.window[k]!) && w.reindentFrom(w.search[0]!, w.window[0]!, line) !== w.window[k]);
+  const at = j === -1 ? '' : ` (the file has "${w.window[j]!.trimEnd()}" where your search has "${w.search[j]!.trimEnd()}")`;
+  const detail = `the search text matches lines whose indentation relative to each other differs from the file's${at}, so where the new lines go in the nesting would be a guess. Copy the lines with their indentation exactly as the file has them, in the search and in the replacement.`;
+  throw new EditError('no_match', detail, { detail });
 }
 
 /** A line re-indented from the offset of the copied or changed line nearest before it. */
@@ -138,7 +154,20 @@ function alignChars(s: string, f: string): Segment[] {
   const segments: Segment[] = [];
   let a = 0;
   let b = 0;
-  for (const part of diffChars(s, f)) {
+  const parts = diffChars(s, f);
+  for (let k = 0; k < parts.length; k++) {
+    const part = parts[k]!;
+    const next = parts[k + 1];
+    // One character written two ways (`"` and `“`, a space and a no-break space) is the same
+    // character to the comparison: an equal run, so a change next to it does not take it along.
+    if (next && part.removed !== next.removed && (part.added || part.removed) && (next.added || next.removed) && sameCharacters(part.value, next.value)) {
+      const [removed, added] = part.removed ? [part.value, next.value] : [next.value, part.value];
+      segments.push({ s: [a, a + removed.length], f: [b, b + added.length], equal: removed.length === added.length });
+      a += removed.length;
+      b += added.length;
+      k++;
+      continue;
+    }
     const n = part.value.length;
     if (part.added) {
       segments.push({ s: [a, a], f: [b, b + n], equal: false });
@@ -153,6 +182,11 @@ function alignChars(s: string, f: string): Segment[] {
     }
   }
   return segments;
+}
+
+function sameCharacters(a: string, b: string): boolean {
+  const fold = (t: string) => foldPunctuation(t).replace(/\s+/g, ' ');
+  return fold(a) === fold(b);
 }
 
 /**
