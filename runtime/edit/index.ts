@@ -68,7 +68,8 @@ export function findMatch(text: string, search: string, options: MatchOptions = 
   if (isBlank(search)) {
     if (isBlank(doc.normalized)) return { start: 0, end: text.length, strategy: 'empty-file' };
     if (options.atEnd) return { start: text.length, end: text.length, strategy: 'append' };
-    throw emptySearch();
+    const at = uniqueWhitespace(doc, search);
+    return { start: doc.toOriginal(at), end: doc.toOriginal(at + foldLineEndings(search).length), strategy: 'exact-whitespace' };
   }
   const found = locate(doc, search, options);
   const m = found.matches[0]!;
@@ -87,6 +88,17 @@ export function applyEditDetailed(text: string, edit: Edit): AppliedEdit {
   if (foldLineEndings(search) === foldLineEndings(replace)) throw noChange();
   const doc = prepareText(text);
   if (isBlank(search) && edit.atEnd && !isBlank(doc.normalized)) return appendAtEnd(doc, edit);
+  if (isBlank(search) && search !== '' && !isBlank(doc.normalized)) {
+    // Blank lines or spaces to change: only exactly as written, and only where they occur once.
+    const at = uniqueWhitespace(doc, search);
+    const end = at + foldLineEndings(search).length;
+    const replacement = foldLineEndings(replace);
+    const eolFixed = doc.eol === '\r\n' ? replacement.replace(/\n/g, '\r\n') : replacement;
+    const out = splice(text, [{ start: doc.toOriginal(at), end: doc.toOriginal(end), replacement: eolFixed }]);
+    if (out === text) throw noChange();
+    const startLine = lineAt(doc, at);
+    return { text: out, strategy: 'exact-whitespace', startLine, endLine: Math.max(startLine, lineAt(doc, Math.max(at, end - 1))), replacements: 1 };
+  }
   if (isBlank(search)) {
     // Only an empty file may be filled from an empty search; anything else would be a guess
     // (overwrite? insert at the top?) that silently destroys or misplaces code.
@@ -329,6 +341,27 @@ function describeValue(value: unknown): string {
 
 function invalidEdit(detail: string): EditError {
   return new EditError('invalid_edit', detail, { detail });
+}
+
+/**
+ * Where a whitespace-only search occurs, exactly as written (line endings folded), when that is
+ * exactly one place, counting overlapping places (`\n\n` occurs twice in `\n\n\n`). No tolerant
+ * comparison applies: to them every blank run looks alike.
+ */
+function uniqueWhitespace(doc: PreparedText, search: string): number {
+  const s = foldLineEndings(search);
+  const places: number[] = [];
+  for (let at = doc.normalized.indexOf(s); at !== -1 && places.length < 21; at = doc.normalized.indexOf(s, at + 1)) places.push(at);
+  if (places.length === 1) return places[0]!;
+  const what = `the search text is only whitespace (${JSON.stringify(s).slice(0, 40)})`;
+  const detail = places.length === 0
+    ? `${what} and does not occur in the file exactly as written`
+    : `${what} and occurs in ${places.length > 20 ? 'more than 20' : places.length} places (lines ${places.slice(0, 20).map((p) => lineAt(doc, p)).join(', ')})`;
+  return throwEmpty(detail);
+}
+
+function throwEmpty(detail: string): never {
+  throw new EditError('empty_search', detail, { detail });
 }
 
 function emptySearch(): EditError {

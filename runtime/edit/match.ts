@@ -420,8 +420,10 @@ function findRepaired(doc: PreparedText, s: string, accept: (m: Located) => bool
  */
 function findElided(doc: PreparedText, s: string): Found | null {
   const block = toLineBlock(s);
-  const pieces = splitAtElisions(block.lines);
-  if (!pieces || pieces.length < 2) return null;
+  const split = splitAtElisions(block.lines);
+  // One piece with nothing elided around it is a plain search (found or not before this).
+  if (!split || (split.pieces.length < 2 && !split.leading && !split.trailing)) return null;
+  const { pieces } = split;
   const keys = fileKeys(doc, COMPARATORS[1]!);
   const pieceKeys = pieces.map((p) => p.map((l) => l.trimEnd()));
   const matches: Located[] = [];
@@ -429,22 +431,28 @@ function findElided(doc: PreparedText, s: string): Found | null {
   for (let from = 0; matches.length < 2; ) {
     const starts = findPiecesInOrder(keys, pieceKeys, from);
     if (!starts) break;
-    matches.push(elidedRegion(doc, pieces, starts, block.endsWithNewline));
+    matches.push(elidedRegion(doc, split, starts, block.endsWithNewline));
     from = starts[0]! + 1;
   }
   return matches.length ? named(matches, 'elision') : null;
 }
 
-function elidedRegion(doc: PreparedText, pieces: string[][], starts: number[], withNewline: boolean): Located {
+/**
+ * A `...` before the first or after the last piece stands for code around the match that the
+ * edit leaves alone: it covers no line, so a search ending in `# ...` never swallows (or cuts)
+ * the rest of the block. The replacement must elide at the same edges and as often between.
+ */
+function elidedRegion(doc: PreparedText, split: ElidedSearch, starts: number[], withNewline: boolean): Located {
+  const { pieces } = split;
   const first = starts[0]!;
   const last = pieces.length - 1;
   const lastLine = starts[last]! + pieces[last]!.length - 1;
   return lineRegion(doc, first, lastLine - first + 1, withNewline, (replace) => {
-    const replacePieces = splitAtElisions(toLineBlock(replace).lines);
-    if (!replacePieces || replacePieces.length !== pieces.length) throw new ElisionMismatch();
+    const replaced = splitAtElisions(toLineBlock(replace).lines);
+    if (!replaced || replaced.pieces.length !== pieces.length || replaced.leading !== split.leading || replaced.trailing !== split.trailing) throw new ElisionMismatch();
     const out: string[] = [];
-    for (let p = 0; p < replacePieces.length; p++) {
-      out.push(...replacePieces[p]!);
+    for (let p = 0; p < replaced.pieces.length; p++) {
+      out.push(...replaced.pieces[p]!);
       if (p < last) out.push(...doc.lines.slice(starts[p]! + pieces[p]!.length, starts[p + 1]!));
     }
     return out;
@@ -458,18 +466,44 @@ export class ElisionMismatch extends Error {
   }
 }
 
-function splitAtElisions(lines: string[]): string[][] | null {
+interface ElidedSearch {
+  /** The runs of lines between elisions, blank edge lines dropped. */
+  pieces: string[][];
+  /** An elision before the first piece / after the last one. */
+  leading: boolean;
+  trailing: boolean;
+}
+
+function splitAtElisions(lines: string[]): ElidedSearch | null {
   if (!lines.some(isElisionLine)) return null;
   const pieces: string[][] = [[]];
   for (const line of lines) {
     if (isElisionLine(line)) pieces.push([]);
     else pieces[pieces.length - 1]!.push(line);
   }
-  // Elisions at the very start or end elide nothing we need to find.
-  while (pieces.length && pieces[0]!.every(isBlank)) pieces.shift();
-  while (pieces.length && pieces[pieces.length - 1]!.every(isBlank)) pieces.pop();
-  if (pieces.some((p) => p.every(isBlank))) return null;
-  return pieces;
+  let leading = false;
+  let trailing = false;
+  while (pieces.length && pieces[0]!.every(isBlank)) {
+    pieces.shift();
+    leading = true;
+  }
+  while (pieces.length && pieces[pieces.length - 1]!.every(isBlank)) {
+    pieces.pop();
+    trailing = true;
+  }
+  if (pieces.length === 0 || pieces.some((p) => p.every(isBlank))) return null;
+  // Blank lines beside an elision at an edge belong to the code it stands for.
+  if (leading) {
+    const p = pieces[0]!;
+    pieces[0] = p.slice(p.findIndex((l) => !isBlank(l)));
+  }
+  if (trailing) {
+    const p = pieces[pieces.length - 1]!;
+    let end = p.length;
+    while (isBlank(p[end - 1]!)) end--;
+    pieces[pieces.length - 1] = p.slice(0, end);
+  }
+  return { pieces, leading, trailing };
 }
 
 function findPiecesInOrder(keys: string[], pieces: string[][], from: number): number[] | null {
@@ -500,6 +534,8 @@ function findRun(keys: string[], piece: string[], from: number): number {
  */
 function findFuzzy(doc: PreparedText, s: string): Found | null {
   const block = trimBlankEdges(toLineBlock(s))?.block ?? toLineBlock(s);
+  // Skipped code in the search: only the elision strategy may say where it is.
+  if (block.lines.some(isElisionLine)) return null;
   // A search longer than the file cannot be a run of its lines (scoring a prefix would match
   // part of the search and drop the rest).
   if (block.lines.length > doc.lines.length) return null;
