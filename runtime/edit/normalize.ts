@@ -101,7 +101,7 @@ export function foldPunctuation(text: string): string {
 }
 
 const COMMENTED_ELISION =
-  /^(?:\/\/+|#+|--|;+|\/\*+|<!--|\{\s*\/\*+|\*)\s*(?:\.\.\.|…|\[\.\.\.\]|(?:(?:the )?(?:rest of|remaining|existing|unchanged|same)(?: the)? (?:code|lines|content|implementation|methods|functions|file|body)\b))/i;
+  /^(?:\/\/+|#+|--|;+|\/\*+|<!--|\{\s*\/\*+|\*)\s*(?:\.\.\.|…|\[\.\.\.\]|(?:(?:the )?(?:rest of|remaining|existing|unchanged|same)(?: the)? (?:code|lines?|content|implementation|methods?|functions?|class|component|file|body|logic|tests?|cases)\b))/i;
 const BARE_ELISION = /^(?:\.\.\.|…)(?:\s.*)?$/;
 
 /**
