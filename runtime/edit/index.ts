@@ -86,6 +86,7 @@ export function applyEditDetailed(text: string, edit: Edit): AppliedEdit {
   const search = edit.search;
   let replace = edit.replace;
   if (foldLineEndings(search) === foldLineEndings(replace)) throw noChange();
+  if (!hasElisions(replace)) refuseDroppedEnding(search, replace);
   const doc = prepareText(text);
   if (isBlank(search) && edit.atEnd && !isBlank(doc.normalized)) return appendAtEnd(doc, edit);
   if (isBlank(search) && search !== '' && !isBlank(doc.normalized)) {
@@ -281,6 +282,40 @@ function appendAtEnd(doc: PreparedText, edit: Edit): AppliedEdit {
   if (text === doc.original) throw noChange();
   const startLine = doc.lines.length + 1;
   return { text, strategy: 'append', startLine, endLine: startLine + Math.max(0, lines.length - 1), replacements: 1 };
+}
+
+const RETURN_LIKE = /^(?:return|raise|throw)\b/;
+
+/**
+ * A replacement that starts like the search but stops before the search's ending: the final
+ * `return` (with no return left anywhere in it) or the closing bracket (more brackets opened
+ * than closed). Models cut a replacement short when they mean "the rest stays"; written, that
+ * deletes the end of the block. An empty replacement (a deletion) is never this.
+ */
+function refuseDroppedEnding(search: string, replace: string): void {
+  const solid = (t: string) => foldLineEndings(t).split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const S = solid(search);
+  const R = solid(replace);
+  if (S.length < 2 || R.length === 0 || R[0] !== S[0]) return;
+  const ending = S[S.length - 1]!;
+  const returnDropped = RETURN_LIKE.test(ending) && !R.some((l) => RETURN_LIKE.test(l));
+  const closerDropped = /^[)\]}]/.test(ending) && bracketBalance(R) > bracketBalance(S);
+  if (!returnDropped && !closerDropped) return;
+  const detail = `the replacement starts like the search text but stops before its last line ("${ending.slice(0, 60)}"), which would be deleted${closerDropped ? ' and leave a block unclosed' : ''}. Write the replacement through to the end of the search text (keep that line if it stays), or leave it out of the search text; to delete it, send an edit whose replacement is empty`;
+  throw new EditError('invalid_edit', detail, { detail });
+}
+
+/** Opening minus closing brackets, outside string literals. */
+function bracketBalance(lines: string[]): number {
+  let depth = 0;
+  for (const line of lines) {
+    const code = line.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '');
+    for (const ch of code) {
+      if (ch === '(' || ch === '[' || ch === '{') depth++;
+      else if (ch === ')' || ch === ']' || ch === '}') depth--;
+    }
+  }
+  return depth;
 }
 
 /** Line numbers for a message, the first few of a long list. */

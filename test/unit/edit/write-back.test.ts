@@ -73,6 +73,25 @@ describe('elisions at the edges of a search', () => {
   });
 });
 
+describe('a replacement cut short before the end of its search', () => {
+  const js = 'function f(x) {\n  const y = x + 1;\n  log(y);\n  return y;\n}\n';
+  const py = 'def f(x):\n    y = x + 1\n    return y\n';
+  it('losing the closing bracket or the final return is refused with what to do', () => {
+    const cut = refusal(() => applyEdit(js, { search: js, replace: 'function f(x) {\n  const y = x + 2;\n' }));
+    expect(cut.kind).toBe('invalid_edit');
+    expect(cut.message).toMatch(/stops before its last line \("\}"\).*unclosed.*replacement is empty/);
+    expect(refusal(() => applyEdit(py, { search: py, replace: 'def f(x):\n    y = x + 2\n' })).message).toMatch(/"return y"/);
+  });
+
+  it('near misses: a changed or moved return, an empty replacement, an unwrapped block', () => {
+    expect(applyEdit(py, { search: py, replace: 'def f(x):\n    return x + 2\n' })).toBe('def f(x):\n    return x + 2\n');
+    expect(applyEdit(py, { search: '    y = x + 1\n    return y\n', replace: '' })).toBe('def f(x):\n');
+    const wrapped = 'if (a) {\n  x();\n}\n';
+    expect(applyEdit(wrapped, { search: wrapped, replace: 'x();\n' })).toBe('x();\n');
+    expect(applyEdit(js, { search: '  log(y);\n  return y;\n}', replace: '  log(y);\n  return y;\n} // f' })).toBe(js.replace('}\n', '} // f\n'));
+  });
+});
+
 /** Files of unique lines with a random indentation structure, and an edit of a run of them. */
 const caseArb = fc
   .record({
