@@ -11,7 +11,7 @@
  * generated 1 MB inputs (bench/lib/edit-inputs.ts).
  */
 import { applyEdits, applyPatchUpdate, EditBlockSyntaxError, EditError, editsFromUnifiedDiff, findMatch, mergeElidedRewrite, parseApplyPatch, parseEditBlocks, type Edit } from '../runtime/edit/index.js';
-import { unescapeText } from '../runtime/edit/normalize.js';
+import { foldPunctuation, unescapeText } from '../runtime/edit/normalize.js';
 import { printTable, readJsonl } from './lib/corpora.js';
 import { timeWorstCases } from './lib/edit-inputs.js';
 
@@ -177,6 +177,9 @@ function parserAgreement(records: EditRecord[]): { checked: number; agree: numbe
 /** Which of our documented policies (runtime/edit/README.md) a failed record ran into, if any. */
 function policyBehind(r: EditRecord, outcome: Outcome): string | undefined {
   const got = outcome.reason ?? '';
+  if (outcome.got === 'refused:no_match' && /indentation relative to each other differs/.test(got)) {
+    return "we refuse new lines under a search nested differently from the file (they re-indent by the first line or write them as given)";
+  }
   if (outcome.got === 'refused:empty_search') return 'we refuse an empty search on a non-empty file (they overwrite, insert or append)';
   if (outcome.got === 'refused:no_change' && r.search !== null && r.replace !== null && r.search.replace(/\r/g, '') === r.replace.replace(/\r/g, '')) {
     return "new text takes the file's line endings, so a CRLF→LF-only edit changes nothing";
@@ -198,6 +201,10 @@ function policyBehind(r: EditRecord, outcome: Outcome): string | undefined {
     } catch {
       out = undefined;
     }
+    // The same text once typographic characters and inner spacing are folded: we kept the
+    // file's own characters on what the model copied, they wrote the model's copy.
+    const folded = (t: string) => foldPunctuation(t).replace(/[ \t]+/g, ' ');
+    if (out !== undefined && out !== r.expected && folded(out) === folded(r.expected)) return "we keep the file's characters (quotes, spacing) outside the changed part (they write the model's copy)";
     const unindent = (t: string) => t.split('\n').map((l) => l.trimStart()).join('\n');
     if (out !== undefined && unindent(out) === unindent(r.expected)) return "we re-indent the replacement to the matched lines' indentation";
     if (out !== undefined && unescapeText(out) === r.expected && r.search !== null && r.original.includes(r.search)) {

@@ -84,7 +84,7 @@ export function formatEditError(err: EditError, path?: string): string {
       break;
     }
     case 'empty_search':
-      lines.push(`${which}The search text is empty, but ${path ?? 'the file'} is not.`);
+      lines.push(err.detail ? `${which}The edit could not be placed${where}: ${err.detail}.` : `${which}The search text is empty, but ${path ?? 'the file'} is not.`);
       lines.push('To change the file, put the existing lines next to your change in the search text; to replace the whole file, write the file instead.');
       break;
     case 'overlap':

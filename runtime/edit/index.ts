@@ -68,7 +68,8 @@ export function findMatch(text: string, search: string, options: MatchOptions = 
   if (isBlank(search)) {
     if (isBlank(doc.normalized)) return { start: 0, end: text.length, strategy: 'empty-file' };
     if (options.atEnd) return { start: text.length, end: text.length, strategy: 'append' };
-    throw emptySearch();
+    const at = uniqueWhitespace(doc, search);
+    return { start: doc.toOriginal(at), end: doc.toOriginal(at + foldLineEndings(search).length), strategy: 'exact-whitespace' };
   }
   const found = locate(doc, search, options);
   const m = found.matches[0]!;
@@ -85,8 +86,20 @@ export function applyEditDetailed(text: string, edit: Edit): AppliedEdit {
   const search = edit.search;
   let replace = edit.replace;
   if (foldLineEndings(search) === foldLineEndings(replace)) throw noChange();
+  if (!hasElisions(replace)) refuseDroppedEnding(search, replace);
   const doc = prepareText(text);
   if (isBlank(search) && edit.atEnd && !isBlank(doc.normalized)) return appendAtEnd(doc, edit);
+  if (isBlank(search) && search !== '' && !isBlank(doc.normalized)) {
+    // Blank lines or spaces to change: only exactly as written, and only where they occur once.
+    const at = uniqueWhitespace(doc, search);
+    const end = at + foldLineEndings(search).length;
+    const replacement = foldLineEndings(replace);
+    const eolFixed = doc.eol === '\r\n' ? replacement.replace(/\n/g, '\r\n') : replacement;
+    const out = splice(text, [{ start: doc.toOriginal(at), end: doc.toOriginal(end), replacement: eolFixed }]);
+    if (out === text) throw noChange();
+    const startLine = lineAt(doc, at);
+    return { text: out, strategy: 'exact-whitespace', startLine, endLine: Math.max(startLine, lineAt(doc, Math.max(at, end - 1))), replacements: 1 };
+  }
   if (isBlank(search)) {
     // Only an empty file may be filled from an empty search; anything else would be a guess
     // (overwrite? insert at the top?) that silently destroys or misplaces code.
@@ -271,6 +284,40 @@ function appendAtEnd(doc: PreparedText, edit: Edit): AppliedEdit {
   return { text, strategy: 'append', startLine, endLine: startLine + Math.max(0, lines.length - 1), replacements: 1 };
 }
 
+const RETURN_LIKE = /^(?:return|raise|throw)\b/;
+
+/**
+ * A replacement that starts like the search but stops before the search's ending: the final
+ * `return` (with no return left anywhere in it) or the closing bracket (more brackets opened
+ * than closed). Models cut a replacement short when they mean "the rest stays"; written, that
+ * deletes the end of the block. An empty replacement (a deletion) is never this.
+ */
+function refuseDroppedEnding(search: string, replace: string): void {
+  const solid = (t: string) => foldLineEndings(t).split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const S = solid(search);
+  const R = solid(replace);
+  if (S.length < 2 || R.length === 0 || R[0] !== S[0]) return;
+  const ending = S[S.length - 1]!;
+  const returnDropped = RETURN_LIKE.test(ending) && !R.some((l) => RETURN_LIKE.test(l));
+  const closerDropped = /^[)\]}]/.test(ending) && bracketBalance(R) > bracketBalance(S);
+  if (!returnDropped && !closerDropped) return;
+  const detail = `the replacement starts like the search text but stops before its last line ("${ending.slice(0, 60)}"), which would be deleted${closerDropped ? ' and leave a block unclosed' : ''}. Write the replacement through to the end of the search text (keep that line if it stays), or leave it out of the search text; to delete it, send an edit whose replacement is empty`;
+  throw new EditError('invalid_edit', detail, { detail });
+}
+
+/** Opening minus closing brackets, outside string literals. */
+function bracketBalance(lines: string[]): number {
+  let depth = 0;
+  for (const line of lines) {
+    const code = line.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '');
+    for (const ch of code) {
+      if (ch === '(' || ch === '[' || ch === '{') depth++;
+      else if (ch === ')' || ch === ']' || ch === '}') depth--;
+    }
+  }
+  return depth;
+}
+
 /** Line numbers for a message, the first few of a long list. */
 export function listLines(candidates: EditCandidate[], max = 20): string {
   const shown = candidates.slice(0, max).map((c) => c.line).join(', ');
@@ -329,6 +376,27 @@ function describeValue(value: unknown): string {
 
 function invalidEdit(detail: string): EditError {
   return new EditError('invalid_edit', detail, { detail });
+}
+
+/**
+ * Where a whitespace-only search occurs, exactly as written (line endings folded), when that is
+ * exactly one place, counting overlapping places (`\n\n` occurs twice in `\n\n\n`). No tolerant
+ * comparison applies: to them every blank run looks alike.
+ */
+function uniqueWhitespace(doc: PreparedText, search: string): number {
+  const s = foldLineEndings(search);
+  const places: number[] = [];
+  for (let at = doc.normalized.indexOf(s); at !== -1 && places.length < 21; at = doc.normalized.indexOf(s, at + 1)) places.push(at);
+  if (places.length === 1) return places[0]!;
+  const what = `the search text is only whitespace (${JSON.stringify(s).slice(0, 40)})`;
+  const detail = places.length === 0
+    ? `${what} and does not occur in the file exactly as written`
+    : `${what} and occurs in ${places.length > 20 ? 'more than 20' : places.length} places (lines ${places.slice(0, 20).map((p) => lineAt(doc, p)).join(', ')})`;
+  return throwEmpty(detail);
+}
+
+function throwEmpty(detail: string): never {
+  throw new EditError('empty_search', detail, { detail });
 }
 
 function emptySearch(): EditError {

@@ -7,6 +7,7 @@
  */
 import { decodeEntities, foldPunctuation, hasEntities, hasEscapes, isElisionLine, stripFence, stripLineNumbers, unescapeText } from './normalize.js';
 import { convertForeignIndent, detectUnit, reindentReplacement, type IndentUnit } from './reindent.js';
+import { writeBack, writeBackSpan } from './restore.js';
 import { blockSimilarity, foldWhitespace } from './similarity.js';
 import { foldLineEndings, isBlank, leadingWhitespace, lineBounds, lineEnd, lineOfOffset, stripBom, toLineBlock, type LineBlock, type PreparedText } from './text.js';
 
@@ -218,11 +219,37 @@ function findLines(doc: PreparedText, block: LineBlock, comparator: Comparator, 
     if (comparator.accept && !comparator.accept(search, window)) continue;
     matches.push(lineRegion(doc, i, m, block.endsWithNewline, (replace) => {
       const r = replaceBlock(replace).lines;
-      return comparator.reindent ? reindentReplacement(search, window, r, fileUnit(doc)) : convertForeignIndent(r, fileUnit(doc));
+      const reindented = comparator.reindent ? reindentReplacement(search, window, r, fileUnit(doc)) : convertForeignIndent(r, fileUnit(doc));
+      // Identical lines: nothing of the file differs from the model's copy.
+      if (comparator.name === 'lines') return reindented;
+      return writeBackLines(doc, search, window, r, reindented, comparator.key);
     }));
     i += m - 1;
   }
   return matches;
+}
+
+/** The replacement over lines matched loosely, keeping the file's characters the model did not change (restore.ts). */
+function writeBackLines(doc: PreparedText, search: string[], window: string[], replace: string[], reindented: string[], key?: (line: string) => string): string[] {
+  const unit = fileUnit(doc);
+  return writeBack({
+    search,
+    window,
+    replace,
+    reindented,
+    reindentFrom: (s, f, line) => reindentReplacement([s], [f], [line], unit)[0]!,
+    key,
+    uniform: movesOntoFile(search, window, unit),
+  });
+}
+
+/**
+ * Whether re-indenting the search itself as one block puts every line at its file line's
+ * indentation: one offset (unit conversion included) explains the whole match.
+ */
+function movesOntoFile(search: string[], window: string[], unit: IndentUnit | undefined): boolean {
+  const moved = reindentReplacement(search, window, search, unit);
+  return moved.every((line, j) => isBlank(line) || isBlank(window[j] ?? '') || leadingWhitespace(line) === leadingWhitespace(window[j]!));
 }
 
 const unitCache = new WeakMap<PreparedText, IndentUnit | null>();
@@ -315,7 +342,8 @@ function findIgnoringWhitespace(doc: PreparedText, s: string): Found | null {
     if (WORD.test(needle[0]!) && start > 0 && WORD.test(text[start - 1]!)) continue;
     if (WORD.test(needle[needle.length - 1]!) && end < text.length && WORD.test(text[end]!)) continue;
     if (!lineShaped) {
-      matches.push({ start, end, line: lineIndexAt(doc, start), render: (r) => foldLineEndings(r) });
+      const span = text.slice(start, end);
+      matches.push({ start, end, line: lineIndexAt(doc, start), render: (r) => writeBackSpan(s, span, foldLineEndings(r)) });
       continue;
     }
     // A search written as lines must cover whole lines, not the front of a longer one, and is
@@ -325,7 +353,10 @@ function findIgnoringWhitespace(doc: PreparedText, s: string): Found | null {
     const last = lineIndexAt(doc, end - 1);
     const window = doc.lines.slice(first, last + 1);
     const searchLines = toLineBlock(s).lines;
-    matches.push(lineRegion(doc, first, last - first + 1, s.endsWith('\n'), (r) => reindentReplacement(searchLines, window, toLineBlock(r).lines, fileUnit(doc))));
+    matches.push(lineRegion(doc, first, last - first + 1, s.endsWith('\n'), (r) => {
+      const lines = toLineBlock(r).lines;
+      return writeBackLines(doc, searchLines, window, lines, reindentReplacement(searchLines, window, lines, fileUnit(doc)), (l) => l.replace(/\s+/g, ''));
+    }));
   }
   return matches.length ? named(matches, 'ignore-whitespace') : null;
 }
@@ -389,8 +420,10 @@ function findRepaired(doc: PreparedText, s: string, accept: (m: Located) => bool
  */
 function findElided(doc: PreparedText, s: string): Found | null {
   const block = toLineBlock(s);
-  const pieces = splitAtElisions(block.lines);
-  if (!pieces || pieces.length < 2) return null;
+  const split = splitAtElisions(block.lines);
+  // One piece with nothing elided around it is a plain search (found or not before this).
+  if (!split || (split.pieces.length < 2 && !split.leading && !split.trailing)) return null;
+  const { pieces } = split;
   const keys = fileKeys(doc, COMPARATORS[1]!);
   const pieceKeys = pieces.map((p) => p.map((l) => l.trimEnd()));
   const matches: Located[] = [];
@@ -398,22 +431,28 @@ function findElided(doc: PreparedText, s: string): Found | null {
   for (let from = 0; matches.length < 2; ) {
     const starts = findPiecesInOrder(keys, pieceKeys, from);
     if (!starts) break;
-    matches.push(elidedRegion(doc, pieces, starts, block.endsWithNewline));
+    matches.push(elidedRegion(doc, split, starts, block.endsWithNewline));
     from = starts[0]! + 1;
   }
   return matches.length ? named(matches, 'elision') : null;
 }
 
-function elidedRegion(doc: PreparedText, pieces: string[][], starts: number[], withNewline: boolean): Located {
+/**
+ * A `...` before the first or after the last piece stands for code around the match that the
+ * edit leaves alone: it covers no line, so a search ending in `# ...` never swallows (or cuts)
+ * the rest of the block. The replacement must elide at the same edges and as often between.
+ */
+function elidedRegion(doc: PreparedText, split: ElidedSearch, starts: number[], withNewline: boolean): Located {
+  const { pieces } = split;
   const first = starts[0]!;
   const last = pieces.length - 1;
   const lastLine = starts[last]! + pieces[last]!.length - 1;
   return lineRegion(doc, first, lastLine - first + 1, withNewline, (replace) => {
-    const replacePieces = splitAtElisions(toLineBlock(replace).lines);
-    if (!replacePieces || replacePieces.length !== pieces.length) throw new ElisionMismatch();
+    const replaced = splitAtElisions(toLineBlock(replace).lines);
+    if (!replaced || replaced.pieces.length !== pieces.length || replaced.leading !== split.leading || replaced.trailing !== split.trailing) throw new ElisionMismatch();
     const out: string[] = [];
-    for (let p = 0; p < replacePieces.length; p++) {
-      out.push(...replacePieces[p]!);
+    for (let p = 0; p < replaced.pieces.length; p++) {
+      out.push(...replaced.pieces[p]!);
       if (p < last) out.push(...doc.lines.slice(starts[p]! + pieces[p]!.length, starts[p + 1]!));
     }
     return out;
@@ -427,18 +466,44 @@ export class ElisionMismatch extends Error {
   }
 }
 
-function splitAtElisions(lines: string[]): string[][] | null {
+interface ElidedSearch {
+  /** The runs of lines between elisions, blank edge lines dropped. */
+  pieces: string[][];
+  /** An elision before the first piece / after the last one. */
+  leading: boolean;
+  trailing: boolean;
+}
+
+function splitAtElisions(lines: string[]): ElidedSearch | null {
   if (!lines.some(isElisionLine)) return null;
   const pieces: string[][] = [[]];
   for (const line of lines) {
     if (isElisionLine(line)) pieces.push([]);
     else pieces[pieces.length - 1]!.push(line);
   }
-  // Elisions at the very start or end elide nothing we need to find.
-  while (pieces.length && pieces[0]!.every(isBlank)) pieces.shift();
-  while (pieces.length && pieces[pieces.length - 1]!.every(isBlank)) pieces.pop();
-  if (pieces.some((p) => p.every(isBlank))) return null;
-  return pieces;
+  let leading = false;
+  let trailing = false;
+  while (pieces.length && pieces[0]!.every(isBlank)) {
+    pieces.shift();
+    leading = true;
+  }
+  while (pieces.length && pieces[pieces.length - 1]!.every(isBlank)) {
+    pieces.pop();
+    trailing = true;
+  }
+  if (pieces.length === 0 || pieces.some((p) => p.every(isBlank))) return null;
+  // Blank lines beside an elision at an edge belong to the code it stands for.
+  if (leading) {
+    const p = pieces[0]!;
+    pieces[0] = p.slice(p.findIndex((l) => !isBlank(l)));
+  }
+  if (trailing) {
+    const p = pieces[pieces.length - 1]!;
+    let end = p.length;
+    while (isBlank(p[end - 1]!)) end--;
+    pieces[pieces.length - 1] = p.slice(0, end);
+  }
+  return { pieces, leading, trailing };
 }
 
 function findPiecesInOrder(keys: string[], pieces: string[][], from: number): number[] | null {
@@ -469,6 +534,8 @@ function findRun(keys: string[], piece: string[], from: number): number {
  */
 function findFuzzy(doc: PreparedText, s: string): Found | null {
   const block = trimBlankEdges(toLineBlock(s))?.block ?? toLineBlock(s);
+  // Skipped code in the search: only the elision strategy may say where it is.
+  if (block.lines.some(isElisionLine)) return null;
   // A search longer than the file cannot be a run of its lines (scoring a prefix would match
   // part of the search and drop the rest).
   if (block.lines.length > doc.lines.length) return null;
@@ -489,9 +556,12 @@ function findFuzzy(doc: PreparedText, s: string): Found | null {
   const best = picked[0]!;
   const matches = picked.map((w) => {
     const window = doc.lines.slice(w.start, w.start + m);
-    return lineRegion(doc, w.start, m, block.endsWithNewline, (replace) =>
-      reindentReplacement(block.lines, window, toLineBlock(replace).lines, fileUnit(doc)),
-    );
+    return lineRegion(doc, w.start, m, block.endsWithNewline, (replace) => {
+      const lines = toLineBlock(replace).lines;
+      // No comparison to hold restored lines to: the file's text around a change is what the
+      // model's near-copy stood for.
+      return writeBackLines(doc, block.lines, window, lines, reindentReplacement(block.lines, window, lines, fileUnit(doc)));
+    });
   });
   return named(matches, `fuzzy(${Math.round(best.similarity * 100)}%)`);
 }

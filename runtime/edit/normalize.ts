@@ -87,17 +87,21 @@ const PUNCTUATION: Array<[RegExp, string]> = [
 ];
 
 /**
- * Typographic quotes, dashes and spaces folded to their ASCII look-alikes, zero-width
- * characters dropped, and composed/decomposed accents made the same (NFC).
+ * Typographic quotes, dashes and spaces folded to their ASCII look-alikes, full-width forms to
+ * their ASCII (NFKC) equivalents, zero-width characters dropped, and composed/decomposed accents
+ * made the same (NFC).
  */
 export function foldPunctuation(text: string): string {
   let out = text.normalize('NFC').replace(/[\u200B-\u200D\u2060]/g, '');
+  // Full-width and half-width forms (`（`, `ｆ`, `！`) are their NFKC compatibility equivalents;
+  // NFKC as a whole is not applied, since `x²` and `x2` are different code.
+  out = out.replace(/[\uFF01-\uFF5E\uFF61-\uFFEE]/g, (ch) => ch.normalize('NFKC'));
   for (const [pattern, ascii] of PUNCTUATION) out = out.replace(pattern, ascii);
   return out;
 }
 
 const COMMENTED_ELISION =
-  /^(?:\/\/+|#+|--|;+|\/\*+|<!--|\{\s*\/\*+|\*)\s*(?:\.\.\.|…|\[\.\.\.\]|(?:(?:the )?(?:rest of|remaining|existing|unchanged|same)(?: the)? (?:code|lines|content|implementation|methods|functions|file|body)\b))/i;
+  /^(?:\/\/+|#+|--|;+|\/\*+|<!--|\{\s*\/\*+|\*)\s*(?:\.\.\.|…|\[\.\.\.\]|(?:(?:the )?(?:rest of|remaining|existing|unchanged|same)(?: the)? (?:code|lines?|content|implementation|methods?|functions?|class|component|file|body|logic|tests?|cases)\b))/i;
 const BARE_ELISION = /^(?:\.\.\.|…)(?:\s.*)?$/;
 
 /**

@@ -95,9 +95,21 @@ describe('empty search and no-op edits', () => {
   });
 
   it('an empty search on a non-empty file is refused, not guessed', () => {
-    const err = refusal(() => applyEdit('existing', { search: '  \n', replace: 'new' }));
+    const err = refusal(() => applyEdit('existing', { search: '', replace: 'new' }));
     expect(err.kind).toBe('empty_search');
     expect(formatEditError(err, 'a.txt')).toMatch(/empty, but a\.txt is not[\s\S]*write the file instead/);
+  });
+
+  it('a whitespace-only search applies only where it occurs exactly once, as written', () => {
+    expect(applyEdit('a\n\n\nb\nc\n', { search: '\n\n\n', replace: '\n' })).toBe('a\nb\nc\n');
+    expect(applyEdit('a\r\n\r\n\r\nb\r\n', { search: '\n\n\n', replace: '\n\n' })).toBe('a\r\n\r\nb\r\n');
+    // Near misses: overlapping places count (`\n\n\n` twice in four newlines), and a blank
+    // search that is nowhere exactly is not matched loosely.
+    const twice = refusal(() => applyEdit('a\n\n\n\nb\n', { search: '\n\n\n', replace: '\n' }));
+    expect(twice.kind).toBe('empty_search');
+    expect(formatEditError(twice, 'a.txt')).toMatch(/only whitespace \("\\n\\n\\n"\) and occurs in 2 places/);
+    const nowhere = refusal(() => applyEdit('existing', { search: '  \n', replace: 'new' }));
+    expect(formatEditError(nowhere, 'a.txt')).toMatch(/only whitespace .* does not occur in the file exactly as written[\s\S]*put the existing lines next to your change/);
   });
 
   it('identical search and replacement are refused before matching', () => {

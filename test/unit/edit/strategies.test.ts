@@ -84,7 +84,8 @@ const cases: Case[] = [
     file: 'def outer():\n    if  True:\n        return  42\n',
     search: 'if True:\n    return 42',
     replace: 'if True:\n    return 99',
-    expected: 'def outer():\n    if True:\n        return 99\n',
+    // The line the model copied unchanged keeps the file's spacing.
+    expected: 'def outer():\n    if  True:\n        return 99\n',
     strategy: 'whitespace',
   },
 
