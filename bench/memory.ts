@@ -15,7 +15,7 @@ import { loadBuiltinPolicy } from '../runtime/cognition/index.js';
 import { Memory } from '../runtime/memory/index.js';
 import { EVIDENCE_KIND, evidenceSearchText, evidenceTags, type Evidence } from '../runtime/memory/evidence.js';
 import { countTokens } from '../runtime/model/tokens.js';
-import { openStore, type Store } from '../runtime/store/index.js';
+import type { NewDoc, Store } from '../runtime/store/index.js';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -60,16 +60,17 @@ function evidence(r: () => number, i: number): Evidence {
   };
 }
 
+/** Adds entries `from`…`to`: one transaction (one write on the fallback) — the corpus, not what is measured. */
 function fill(store: Store, from: number, to: number, r: () => number): void {
-  const put = () => {
-    for (let i = from; i < to; i++) {
-      const e = evidence(r, i);
-      store.put({ kind: EVIDENCE_KIND, text: evidenceSearchText(e), tags: evidenceTags(e), data: e as unknown as Record<string, unknown> });
-    }
-  };
-  // Bulk filling in one transaction is the bench's shortcut; the write cost is measured per put below.
-  if (store.sqlite) store.sqlite.transaction(put).immediate();
-  else put();
+  const CHUNK = 5_000;
+  for (let start = from; start < to; start += CHUNK) {
+    const docs = Array.from({ length: Math.min(CHUNK, to - start) }, (_, k) => evidenceDoc(evidence(r, start + k)));
+    store.putMany(docs);
+  }
+}
+
+function evidenceDoc(e: Evidence): NewDoc {
+  return { kind: EVIDENCE_KIND, text: evidenceSearchText(e), tags: evidenceTags(e), data: e as unknown as Record<string, unknown> };
 }
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
@@ -101,8 +102,7 @@ async function measure(backend: 'auto' | 'json'): Promise<Row[]> {
       const writes = 100;
       const w0 = performance.now();
       for (let i = 0; i < writes; i++) {
-        const e = evidence(r, filled + i);
-        store.put({ kind: EVIDENCE_KIND, text: evidenceSearchText(e), tags: evidenceTags(e), data: e as unknown as Record<string, unknown> });
+        store.put(evidenceDoc(evidence(r, filled + i)));
       }
       const writeMs = (performance.now() - w0) / writes;
       filled += writes;

@@ -7,7 +7,7 @@
  */
 import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { newDocId, type NewDoc, type QueryOptions, type SearchHit, type Store, type StoredDoc } from './store.js';
+import { toStoredDoc, type NewDoc, type QueryOptions, type SearchHit, type Store, type StoredDoc } from './store.js';
 import { queryTerms, tokenize } from './tokens.js';
 
 type Op =
@@ -36,8 +36,12 @@ export class JsonStore implements Store {
   }
 
   put(doc: NewDoc): StoredDoc {
-    const stored: StoredDoc = { id: doc.id ?? newDocId(doc.kind), kind: doc.kind, createdAt: doc.createdAt ?? Date.now(), text: doc.text, tags: doc.tags ?? [], data: doc.data ?? {} };
-    this.append({ op: 'put', doc: stored });
+    return this.putMany([doc])[0]!;
+  }
+
+  putMany(docs: readonly NewDoc[]): StoredDoc[] {
+    const stored = docs.map(toStoredDoc);
+    this.append(stored.map((doc) => ({ op: 'put', doc })));
     return stored;
   }
 
@@ -49,14 +53,14 @@ export class JsonStore implements Store {
   delete(id: string): boolean {
     this.refresh();
     if (!this.docs.has(id)) return false;
-    this.append({ op: 'del', id });
+    this.append([{ op: 'del', id }]);
     return true;
   }
 
   clear(kinds: readonly string[]): number {
     this.refresh();
     const n = [...this.docs.values()].filter((d) => kinds.includes(d.kind)).length;
-    if (n) this.append({ op: 'clear', kinds: [...kinds] });
+    if (n) this.append([{ op: 'clear', kinds: [...kinds] }]);
     return n;
   }
 
@@ -114,11 +118,16 @@ export class JsonStore implements Store {
     return words;
   }
 
-  /** One line, one write, fsynced: appends from several processes never interleave within a line. */
-  private append(op: Op): void {
+  /**
+   * One line per operation, all in one write, fsynced: appends from several processes never
+   * interleave within a line (a kill may still tear the last one, which the reader skips).
+   */
+  private append(ops: Op[]): void {
+    if (!ops.length) return;
     const fd = openSync(this.location, 'a');
     try {
-      writeSync(fd, `${JSON.stringify(op)}\n`);
+      const bytes = Buffer.from(ops.map((op) => `${JSON.stringify(op)}\n`).join(''), 'utf8');
+      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

@@ -43,7 +43,6 @@ export function openStore(opts: OpenStoreOptions): Store {
 /** Documents written while SQLite could not load move into the database, once. */
 function importFallback(store: SqliteStore, jsonFile: string): void {
   const json = new JsonStore(jsonFile);
-  const docs = json.list();
-  store.sqlite.transaction(() => docs.forEach((doc) => store.put(doc))).immediate();
+  store.putMany(json.list());
   renameSync(jsonFile, `${jsonFile}.imported`);
 }

@@ -5,8 +5,9 @@
  * `store_modules` (each module), and FTS5 with BM25 ranking over the documents' text and tags.
  */
 import { statSync } from 'node:fs';
+import type { Statement } from 'better-sqlite3';
 import type { SqliteConstructor, SqliteDatabase } from './sqlite.js';
-import { newDocId, type NewDoc, type QueryOptions, type SearchHit, type Store, type StoredDoc, type StoreModule } from './store.js';
+import { toStoredDoc, type NewDoc, type QueryOptions, type SearchHit, type Store, type StoredDoc, type StoreModule } from './store.js';
 import { queryTerms } from './tokens.js';
 
 /** The core schema; `user_version` counts how many of these steps the file has had. */
@@ -51,6 +52,8 @@ interface Row {
 export class SqliteStore implements Store {
   readonly backend = 'sqlite' as const;
   readonly sqlite: SqliteDatabase;
+  /** Prepared once per SQL text: preparing costs as much as a small query. */
+  private readonly statements = new Map<string, Statement>();
 
   constructor(Database: SqliteConstructor, readonly location: string) {
     this.sqlite = new Database(location, { timeout: BUSY_TIMEOUT_MS });
@@ -93,33 +96,35 @@ export class SqliteStore implements Store {
     return retryBusy(() => this.sqlite.transaction(fn).immediate());
   }
 
+  private statement(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.sqlite.prepare(sql)));
+    return statement;
+  }
+
   put(doc: NewDoc): StoredDoc {
-    const stored: StoredDoc = {
-      id: doc.id ?? newDocId(doc.kind),
-      kind: doc.kind,
-      createdAt: doc.createdAt ?? Date.now(),
-      text: doc.text,
-      tags: doc.tags ?? [],
-      data: doc.data ?? {},
-    };
-    this.write(() =>
-      this.sqlite
-        .prepare(
-          `INSERT INTO documents (id, kind, created_at, text, tags, data) VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, created_at = excluded.created_at, text = excluded.text, tags = excluded.tags, data = excluded.data`,
-        )
-        .run(stored.id, stored.kind, stored.createdAt, stored.text, stored.tags.join(' '), JSON.stringify(stored.data)),
+    return this.putMany([doc])[0]!;
+  }
+
+  putMany(docs: readonly NewDoc[]): StoredDoc[] {
+    const stored = docs.map(toStoredDoc);
+    const insert = this.statement(
+      `INSERT INTO documents (id, kind, created_at, text, tags, data) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, created_at = excluded.created_at, text = excluded.text, tags = excluded.tags, data = excluded.data`,
     );
+    this.write(() => {
+      for (const d of stored) insert.run(d.id, d.kind, d.createdAt, d.text, d.tags.join(' '), JSON.stringify(d.data));
+    });
     return stored;
   }
 
   get(id: string): StoredDoc | undefined {
-    const row = this.sqlite.prepare('SELECT id, kind, created_at, text, tags, data FROM documents WHERE id = ?').get(id) as Row | undefined;
+    const row = this.statement('SELECT id, kind, created_at, text, tags, data FROM documents WHERE id = ?').get(id) as Row | undefined;
     return row && fromRow(row);
   }
 
   delete(id: string): boolean {
-    return this.write(() => this.sqlite.prepare('DELETE FROM documents WHERE id = ?').run(id).changes > 0);
+    return this.write(() => this.statement('DELETE FROM documents WHERE id = ?').run(id).changes > 0);
   }
 
   clear(kinds: readonly string[]): number {
@@ -129,15 +134,14 @@ export class SqliteStore implements Store {
 
   list(opts: QueryOptions = {}): StoredDoc[] {
     const { where, params } = filters(opts, 'documents');
-    const rows = this.sqlite
-      .prepare(`SELECT id, kind, created_at, text, tags, data FROM documents ${where} ORDER BY created_at DESC, rowid DESC LIMIT ?`)
+    const rows = this.statement(`SELECT id, kind, created_at, text, tags, data FROM documents ${where} ORDER BY created_at DESC, rowid DESC LIMIT ?`)
       .all(...params, opts.limit ?? -1) as Row[];
     return rows.map(fromRow);
   }
 
   count(kinds?: readonly string[]): number {
     const { where, params } = filters({ kinds }, 'documents');
-    return (this.sqlite.prepare(`SELECT count(*) AS n FROM documents ${where}`).get(...params) as { n: number }).n;
+    return (this.statement(`SELECT count(*) AS n FROM documents ${where}`).get(...params) as { n: number }).n;
   }
 
   search(query: string, opts: QueryOptions = {}): SearchHit[] {
@@ -146,13 +150,19 @@ export class SqliteStore implements Store {
     // Every term quoted (a string, never FTS syntax), any of them may match; BM25 ranks.
     const match = terms.map((t) => `"${t}"`).join(' OR ');
     const { where, params } = filters(opts, 'd');
-    const rows = this.sqlite
-      .prepare(
-        `SELECT d.id, d.kind, d.created_at, d.text, d.tags, d.data, bm25(documents_fts) AS rank
-         FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid
+    // CROSS JOIN keeps the full-text match the outer loop: left to the planner, a kind or age
+    // filter makes it walk the documents and run the whole MATCH once per row (seconds at 10k).
+    // The ranking sorts only (rowid, rank, time); the payloads are read for the winners alone.
+    const rows = this.statement(
+      `SELECT d.id, d.kind, d.created_at, d.text, d.tags, d.data, ranked.rank
+       FROM (
+         SELECT d.rowid AS rowid, bm25(documents_fts) AS rank, d.created_at AS created_at
+         FROM documents_fts CROSS JOIN documents d ON d.rowid = documents_fts.rowid
          WHERE documents_fts MATCH ? ${where ? `AND ${where.slice('WHERE '.length)}` : ''}
-         ORDER BY rank, d.created_at DESC LIMIT ?`,
-      )
+         ORDER BY rank, d.created_at DESC, d.rowid DESC LIMIT ?
+       ) ranked CROSS JOIN documents d ON d.rowid = ranked.rowid
+       ORDER BY ranked.rank, ranked.created_at DESC, d.rowid DESC`,
+    )
       .all(match, ...params, opts.limit ?? 10) as Array<Row & { rank: number }>;
     // bm25() is lower-is-better and negative; the interface says higher is better.
     return rows.map((row) => ({ doc: fromRow(row), score: -row.rank }));

@@ -57,6 +57,8 @@ export interface Store {
   readonly location: string;
   /** Inserts (or replaces, by id) one document; durable when it returns. */
   put(doc: NewDoc): StoredDoc;
+  /** Inserts many documents at once (one transaction; one write on the fallback); durable when it returns. */
+  putMany(docs: readonly NewDoc[]): StoredDoc[];
   get(id: string): StoredDoc | undefined;
   /** True when something was deleted. */
   delete(id: string): boolean;
@@ -78,6 +80,11 @@ export interface Store {
   /** The SQLite database for modules with their own tables; undefined on the JSON fallback. */
   readonly sqlite?: SqliteDatabase;
   close(): void;
+}
+
+/** A new document as stored: its id (new unless given), creation time, and defaults filled in. */
+export function toStoredDoc(doc: NewDoc): StoredDoc {
+  return { id: doc.id ?? newDocId(doc.kind), kind: doc.kind, createdAt: doc.createdAt ?? Date.now(), text: doc.text, tags: doc.tags ?? [], data: doc.data ?? {} };
 }
 
 /** `e-lz3k9f-a1b2c3`: kind letter, time, randomness — unique across processes, sortable by time. */

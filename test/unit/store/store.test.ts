@@ -81,6 +81,35 @@ describe.each(BACKENDS)('store (%s)', (backend) => {
     store.close();
   });
 
+  it('puts many at once: each stored, searchable, replacing by id like put', () => {
+    const dir = tempDir();
+    const store = open(dir);
+    const kept = store.put({ id: 'f-keep', kind: 'fact', text: 'old text' });
+    const many = store.putMany([
+      ...Array.from({ length: 50 }, (_, i) => ({ kind: 'evidence', text: `task ${i} in src/file${i}.ts`, createdAt: 1000 + i })),
+      { id: kept.id, kind: 'fact', text: 'new text' },
+    ]);
+    expect(new Set(many.map((d) => d.id)).size).toBe(51);
+    expect(store.count(['evidence'])).toBe(50);
+    expect(store.get(kept.id)?.text).toBe('new text');
+    expect(store.putMany([])).toEqual([]);
+    store.close();
+    const again = open(dir);
+    expect(again.search('file17', { kinds: ['evidence'] }).map((h) => h.doc.text)).toEqual(['task 17 in src/file17.ts']);
+    again.close();
+  });
+
+  it('searches within a kind and an age together (the start of a task asks both)', () => {
+    const store = open();
+    store.put({ kind: 'evidence', text: 'cache the parser results', createdAt: 1000 });
+    store.put({ kind: 'evidence', text: 'cache the parser again', createdAt: 5000 });
+    store.put({ kind: 'fact', text: 'the parser cache is in lib', createdAt: 6000 });
+    const hits = store.search('parser cache', { kinds: ['evidence'], since: 2000 });
+    expect(hits.map((h) => h.doc.createdAt)).toEqual([5000]);
+    expect(store.search('parser cache', { kinds: ['evidence'], since: 9000 })).toEqual([]);
+    store.close();
+  });
+
   it('keeps documents across reopening', () => {
     const dir = tempDir();
     const first = open(dir);
