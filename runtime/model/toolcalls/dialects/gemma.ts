@@ -1,11 +1,13 @@
 /**
  * Gemma 4 `<|tool_call>call:NAME{key:<|"|>text<|"|>,n:1}<tool_call|>` and FunctionGemma
  * `<start_function_call>call:NAME{key:<escape>text<escape>}<end_function_call>`: unquoted keys,
- * strings between delimiter tokens, bare numbers/booleans, nested objects and lists. Output cut
- * off inside a value keeps what was written so far.
+ * strings between delimiter tokens, bare numbers/booleans, nested objects and lists. A block
+ * whose closing token is missing is read as written (models drop it), but a reply that ends
+ * inside a call's arguments was cut off: that call is reported, not run with half its values.
  */
 import { findAll, ForwardFinder, isToolName } from '../scan.js';
 import type { Dialect, DialectMatch, RawCall } from '../types.js';
+import { cutOff } from './json-calls.js';
 
 const FORMS = [
   { open: '<|tool_call>', close: '<tool_call|>', quote: '<|"|>', dialect: 'gemma4' },
@@ -15,6 +17,8 @@ const FORMS = [
 const MAX_DEPTH = 64;
 
 class GemmaReader {
+  /** The text ran out inside a string, list or object. */
+  incomplete = false;
   constructor(
     private readonly s: string,
     private readonly quote: string,
@@ -50,6 +54,7 @@ class GemmaReader {
       if (this.s[this.i] === ':') this.i++;
       out[key] = this.value(depth + 1);
     }
+    this.incomplete = true;
     return out;
   }
 
@@ -62,8 +67,12 @@ class GemmaReader {
     if (c === '[') {
       this.i++;
       const out: unknown[] = [];
-      while (this.i < this.s.length) {
+      for (;;) {
         this.ws();
+        if (this.i >= this.s.length) {
+          this.incomplete = true;
+          break;
+        }
         if (this.s[this.i] === ']') {
           this.i++;
           break;
@@ -94,6 +103,7 @@ class GemmaReader {
   private jsonString(): string {
     let j = this.i + 1;
     while (j < this.s.length && this.s[j] !== '"') j += this.s[j] === '\\' ? 2 : 1;
+    if (j >= this.s.length) this.incomplete = true;
     const literal = this.s.slice(this.i, Math.min(j + 1, this.s.length));
     this.i = Math.min(j + 1, this.s.length);
     try {
@@ -107,6 +117,7 @@ class GemmaReader {
     const from = this.i + this.quote.length;
     const end = this.s.indexOf(this.quote, from);
     if (end === -1) {
+      this.incomplete = true;
       this.i = this.s.length;
       return this.s.slice(from);
     }
@@ -121,7 +132,7 @@ const CALL_HEAD = /^[\s,]*call:([^{\s]+)[ \t]*/;
  * Every `call:NAME{…}` at the start of `body`, one after another (a block may hold several).
  * `end` is the offset just past the last call read.
  */
-function readGemmaCalls(body: string, quote: string): { calls: RawCall[]; end: number } {
+function readGemmaCalls(body: string, quote: string, atEndOfReply: boolean): { calls: RawCall[]; end: number; cut: boolean } {
   const calls: RawCall[] = [];
   let at = 0;
   for (;;) {
@@ -134,10 +145,12 @@ function readGemmaCalls(body: string, quote: string): { calls: RawCall[]; end: n
       continue;
     }
     const reader = new GemmaReader(body, quote, argsAt);
-    calls.push({ name: m[1]!, arguments: reader.object(0) });
+    const call = { name: m[1]!, arguments: reader.object(0) };
+    if (reader.incomplete && atEndOfReply) return { calls: [...calls, cutOff(call)], end: body.length, cut: true };
+    calls.push(call);
     at = reader.i;
   }
-  return { calls, end: at };
+  return { calls, end: at, cut: false };
 }
 
 export const gemma: Dialect = {
@@ -153,9 +166,9 @@ export const gemma: Dialect = {
         const limit = k + 1 < starts.length ? starts[k + 1]! : text.length;
         const closeAt = finder.find(form.close, from);
         const closed = closeAt !== -1 && closeAt < limit;
-        const read = readGemmaCalls(text.slice(from, closed ? closeAt : limit), form.quote);
+        const read = readGemmaCalls(text.slice(from, closed ? closeAt : limit), form.quote, !closed && limit === text.length);
         if (read.calls.length === 0) continue;
-        out.push({ start: starts[k]!, end: closed ? closeAt + form.close.length : from + read.end, dialect: form.dialect, calls: read.calls });
+        out.push({ start: starts[k]!, end: closed ? closeAt + form.close.length : from + read.end, dialect: form.dialect, calls: read.calls, cut: read.cut || undefined });
       }
     }
     return out;
@@ -180,9 +193,9 @@ export const gemmaStripped: Dialect = {
       while (j > 0 && (text[j - 1] === ' ' || text[j - 1] === '\t')) j--;
       if (j > 0 && text[j - 1] !== '\n') continue;
       if (!/^call:[^{\s]+\{/.test(text.slice(at, at + 200))) continue;
-      const read = readGemmaCalls(text.slice(at), quote);
+      const read = readGemmaCalls(text.slice(at), quote, true);
       if (read.calls.length === 0) continue;
-      out.push({ start: at, end: at + read.end, dialect: 'gemma4', calls: read.calls });
+      out.push({ start: at, end: at + read.end, dialect: 'gemma4', calls: read.calls, cut: read.cut || undefined });
       floor = at + read.end;
     }
     return out;

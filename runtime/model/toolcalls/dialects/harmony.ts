@@ -6,7 +6,7 @@
  * `commentary` are content. The whole reply is read as messages, so this runs before the other
  * dialects.
  */
-import { scanBalanced } from '../scan.js';
+import { scanBalanced, skipSpace } from '../scan.js';
 import type { RawCall } from '../types.js';
 import { cutOff } from './json-calls.js';
 
@@ -30,15 +30,25 @@ export function splitHarmony(text: string, toolNames: ReadonlySet<string> = new 
   let last = 0;
   let lastToken: string | undefined;
   TOKEN.lastIndex = 0;
+  let header = '';
   for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) {
     pieces.push({ token: lastToken, text: text.slice(last, m.index) });
+    header = lastToken === 'start' || lastToken === undefined ? pieces[pieces.length - 1]!.text : `${header} ${pieces[pieces.length - 1]!.text}`;
     lastToken = m[1];
     last = m.index + m[0].length;
+    // A call's JSON arguments may hold token text (`"<|call|>"` in a string): scan past the value.
+    if (lastToken === 'message' && /to=/.test(header)) {
+      const brace = skipSpace(text, last);
+      if (text[brace] === '{') {
+        const span = scanBalanced(text, brace);
+        if (span.closed) TOKEN.lastIndex = span.end;
+      }
+    }
   }
   pieces.push({ token: lastToken, text: text.slice(last) });
 
   const out: HarmonySplit = { content: '', reasoning: [], calls: [], elsewhere: [] };
-  let header = '';
+  header = '';
   let channel = '';
   const finish = (body: string, last: boolean) => {
     const recipient = /to=([^\s<]+)/.exec(header)?.[1];

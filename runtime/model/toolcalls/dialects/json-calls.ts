@@ -52,6 +52,70 @@ function cutBetweenCalls(spanText: string): boolean {
   return objects === 0 || (objects === 1 && open[open.length - 1] === '{' && /}\s*$/.test(spanText));
 }
 
+/**
+ * In a list that never closed, the end of its last whole element (an object or list that closed
+ * at depth 1), when something unfinished follows it; undefined when there is none.
+ */
+function wholeElements(spanText: string): number | undefined {
+  let depth = 0;
+  let inString = false;
+  let lastWhole: number | undefined;
+  for (let i = 0; i < spanText.length; i++) {
+    const ch = spanText[i]!;
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === '{' || ch === '[') depth++;
+    else if (ch === '}' || ch === ']') {
+      depth--;
+      if (depth === 1) lastWhole = i + 1;
+    }
+  }
+  if (lastWhole === undefined || !/[^\s,]/.test(spanText.slice(lastWhole))) return undefined;
+  return lastWhole;
+}
+
+/**
+ * `[{…}{…}]` — Ollama's Go templates (Phi-4-mini, Command R) write list items with no comma
+ * between them: a comma goes where one closed element meets the next, nothing else changes.
+ */
+function commasBetweenElements(spanText: string): string {
+  let depth = 0;
+  let inString = false;
+  let out = '';
+  let from = 0;
+  let justClosed = false;
+  for (let i = 0; i < spanText.length; i++) {
+    const ch = spanText[i]!;
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+      continue;
+    }
+    if (ch === '"') inString = true;
+    else if (ch === '{' || ch === '[') {
+      if (justClosed && depth === 1) {
+        out += `${spanText.slice(from, i)},`;
+        from = i;
+      }
+      depth++;
+    } else if (ch === '}' || ch === ']') {
+      depth--;
+      justClosed = depth === 1;
+      continue;
+    }
+    if (!/\s/.test(ch)) justClosed = false;
+  }
+  return from === 0 ? spanText : out + spanText.slice(from);
+}
+
+/** The tool name a broken call was probably for, so the error can name it. */
+export function nameIn(text: string): string {
+  const m = /"(?:name|tool_name|function)"\s*:\s*"([^"]{1,128})"/.exec(text.slice(0, 2000));
+  return m ? m[1]! : '';
+}
+
 export const CUT_OFF = 'the reply ended before this call was complete (it was cut off), so it was not run';
 
 export function cutOff(call: RawCall): RawCall {
@@ -79,7 +143,19 @@ export function jsonCallsIn(text: string, from: number, to: number, ctx: DetectC
       step = spans.next(false);
       continue;
     }
-    const parsed = parseLenient(spanText);
+    // A list cut off after some whole calls (`[{…}, {"name": "b", "argu`): the whole ones run,
+    // the last one is reported.
+    const whole = !span.closed && spanText[0] === '[' ? wholeElements(spanText) : undefined;
+    if (whole !== undefined) {
+      const prefix = parseLenient(`${spanText.slice(0, whole)}]`);
+      const shaped = prefix && callsFromJson(prefix.value, { wrapped, toolNames: ctx.toolNames });
+      if (shaped && shaped.calls.length > 0) {
+        runs.push({ start: span.start, end: span.end, calls: [...shaped.calls, cutOff({ name: nameIn(spanText.slice(whole)), arguments: undefined })], strength: shaped.strength });
+        step = spans.next(true);
+        continue;
+      }
+    }
+    const parsed = parseLenient(spanText[0] === '[' ? commasBetweenElements(spanText) : spanText);
     let accepted = false;
     if (parsed === undefined) {
       if (span.closed) unreadable.push({ start: span.start, end: span.end, reason: 'it is not valid JSON' });

@@ -4,6 +4,7 @@
  * Python literals (strings with escapes, True/False/None, lists, tuples, dicts) plus JSON's
  * true/false/null; a single positional dict is taken as the arguments object.
  */
+import { cutOff } from './json-calls.js';
 import type { DetectContext, Dialect, DialectMatch, RawCall } from '../types.js';
 
 const MAX_DEPTH = 64;
@@ -170,13 +171,19 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** `[call, call]` at `start` (which is `[`); returns the calls and the end offset. */
-export function readCallList(text: string, start: number, cost?: { scanned: number }): { calls: RawCall[]; end: number } | undefined {
+export function readCallList(text: string, start: number, cost?: { scanned: number }): { calls: RawCall[]; end: number; cut?: boolean; cutName?: string } | undefined {
   const r = new PythonicReader(text, start + 1);
   const calls: RawCall[] = [];
   for (;;) {
     const call = r.call();
     if (cost) cost.scanned = Math.max(r.furthest, r.i) - start;
-    if (!call) return undefined;
+    if (!call) {
+      // Whole calls, then one the reply ended inside (`[a(x=1), b(pa`): the list was cut off.
+      // With no whole call before it, only a known tool's name makes it a call (`cutName`).
+      const head = /^\s*([A-Za-z_][\w.-]*)(?:\s*\(|$)/.exec(text.slice(r.i, r.i + 200));
+      const cut = head !== null && Math.max(r.furthest, r.i) >= text.trimEnd().length - 1;
+      return cut ? { calls, end: text.length, cut, cutName: head[1]! } : undefined;
+    }
     calls.push(call);
     while (r.i < text.length && /\s/.test(text[r.i]!)) r.i++;
     if (text[r.i] === ',') {
@@ -197,7 +204,7 @@ export function readCallSequence(text: string): RawCall[] | undefined {
   if (t === '') return undefined;
   if (t.startsWith('[')) {
     const list = readCallList(t, 0);
-    return list && t.slice(list.end).trim() === '' ? list.calls : undefined;
+    return list && !list.cut && t.slice(list.end).trim() === '' ? list.calls : undefined;
   }
   const r = new PythonicReader(t, 0);
   const calls: RawCall[] = [];
@@ -228,7 +235,10 @@ export const pythonicList: Dialect = {
       budget -= cost.scanned + 1;
       if (!list) continue;
       if (!namesAcceptable(list.calls, ctx)) continue;
-      out.push({ start: i, end: list.end, dialect: 'pythonic', calls: list.calls });
+      // A cut list counts when a whole call came first, or it is the reply itself and names a known tool.
+      if (list.cut && list.calls.length === 0 && !(ctx.toolNames.has(list.cutName!) && text.slice(0, i).trim() === '')) continue;
+      const calls = list.cut ? [...list.calls, cutOff({ name: list.cutName!, arguments: undefined })] : list.calls;
+      out.push({ start: i, end: list.end, dialect: 'pythonic', calls, cut: list.cut });
       i = list.end - 1;
     }
     return out;

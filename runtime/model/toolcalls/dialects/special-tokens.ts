@@ -63,6 +63,22 @@ function readSpecialBody(norm: string, original: string, from: number, to: numbe
   return undefined;
 }
 
+/** The JSON arguments of a call region (after Kimi's argument token, DeepSeek's separator and optional fence), scanned for their end. */
+function jsonArgumentsEnd(norm: string, from: number, limit: number): { end: number; closed: boolean } | undefined {
+  const markers = [KIMI_ARGS, DS_SEP];
+  let at = -1;
+  for (const m of markers) {
+    const i = norm.indexOf(m, from);
+    if (i !== -1 && i < limit && (at === -1 || i < at)) at = i + m.length;
+  }
+  if (at === -1) return undefined;
+  const brace = norm.indexOf('{', at);
+  if (brace === -1 || brace >= limit || brace - at > 200) return undefined;
+  // Only a fence, a name line or spaces may stand between the marker and the arguments.
+  if (!/^[\s\w.\-`]*$/.test(norm.slice(at, brace))) return undefined;
+  return scanBalanced(norm, brace, limit);
+}
+
 export const deepseekKimi: Dialect = {
   name: 'deepseek-kimi',
   strength: 'marked',
@@ -88,12 +104,16 @@ export const deepseekKimi: Dialect = {
         const at = finder.find(s, from);
         if (at !== -1 && at < limit) limit = at;
       }
-      const endAt = finder.find(CALL_END, from);
+      // The end token inside a JSON string is data: when the arguments are a JSON value, look after it.
+      const args = jsonArgumentsEnd(norm, from, limit);
+      const endAt = finder.find(CALL_END, args?.closed ? args.end : from);
       const closed = endAt !== -1 && endAt < limit;
       const to = closed ? endAt : limit;
       const read = readSpecialBody(norm, text, from, to);
       if (!read) continue;
-      out.push({ start: b.at, end: closed ? endAt + CALL_END.length : to, dialect: read.dialect, calls: [read.call] });
+      // The reply ended inside the arguments (JSON never closed, no end token): cut off, not run.
+      const cut = !closed && to === norm.length && args !== undefined && !args.closed;
+      out.push({ start: b.at, end: closed ? endAt + CALL_END.length : to, dialect: read.dialect, calls: [cut ? cutOff(read.call) : read.call], cut: cut || undefined });
     }
     return out;
   },

@@ -7,7 +7,7 @@
  */
 import { findAll, ForwardFinder, scanBalanced, skipSpace } from '../scan.js';
 import type { DetectContext, Dialect, DialectMatch, RawCall } from '../types.js';
-import { jsonCallsIn } from './json-calls.js';
+import { cutOff, jsonCallsIn, nameIn as nameHint } from './json-calls.js';
 import { readCallSequence } from './pythonic.js';
 import { readGlmBody } from './arg-pairs.js';
 import { readChildTagCall, readXmlCalls } from './xml.js';
@@ -39,7 +39,8 @@ export const WRAPPERS: readonly Wrapper[] = [
   { dialect: 'deepseek-dsml', open: '<｜DSML｜function_calls>', close: ['</｜DSML｜function_calls>'] },
   { dialect: 'deepseek-dsml', open: '<｜DSML｜tool_calls>', close: ['</｜DSML｜tool_calls>'] },
   { dialect: 'nemotron', open: '<TOOLCALL>', close: ['</TOOLCALL>'] },
-  { dialect: 'granite', open: '<|tool_call|>', close: [] },
+  // Granite writes no closing marker; Phi-4-mini closes the same token with `<|/tool_call|>`.
+  { dialect: 'granite', open: '<|tool_call|>', close: ['<|/tool_call|>'] },
   { dialect: 'functools', open: 'functools', close: [], requireNext: '[' },
   { dialect: 'function-call-tag', open: '<function_call>', close: ['</function_call>'] },
   { dialect: 'function-calls-tag', open: '<function_calls>', close: ['</function_calls>'] },
@@ -149,37 +150,84 @@ function detectWrapper(text: string, w: Wrapper, ctx: DetectContext): DialectMat
     }
     const limit = k + 1 < starts.length ? starts[k + 1]! : text.length;
     // A closing marker inside a JSON string is data (`"replace": "… </tool_call> …"`): when the
-    // body is a JSON value that closes before the next opening, look for the marker after it.
-    const bodyFirst = skipSpace(text, bodyStart, limit);
-    const json = text[bodyFirst] === '{' || text[bodyFirst] === '[' ? scanBalanced(text, bodyFirst, limit) : undefined;
-    const close = findClose(w, json?.closed ? json.end : bodyStart, finder, lowerFinder);
+    // body is JSON values (one, or several back to back as Ollama's templates write them) that
+    // close before the next opening, look for the marker after them.
+    const jsonEnd = afterJsonValues(text, bodyStart, limit);
+    const close = findClose(w, jsonEnd, finder, lowerFinder);
     const closed = close !== undefined && close.at < limit;
     const bodyEnd = closed ? close!.at : limit;
+    // The reply ended inside this wrapper (no closing marker, nothing after it): its last call may be cut.
+    const atEnd = !closed && bodyEnd === text.length;
+    const body = text.slice(bodyStart, bodyEnd);
     const result = readBody(text, bodyStart, bodyEnd, ctx, w);
-    if (result === undefined) continue;
-    if ('unreadable' in result) {
+    const nothingRead = result !== undefined && !('unreadable' in result) && result.calls.length === 0 && atEnd && startsACall(body);
+    if (result === undefined || 'unreadable' in result || nothingRead) {
       // An unclosed marker followed by prose is a mention ("I might call <tool_call> later").
-      if (!closed && !/^\s*[[{<`]/.test(text.slice(bodyStart, bodyStart + 200))) continue;
-      out.push({
-        start,
-        end: closed ? close!.at + close!.len : bodyEnd,
-        dialect: w.dialect,
-        calls: [{ name: nameHint(text.slice(bodyStart, bodyEnd)), arguments: undefined, malformed: `the call inside ${w.open} could not be read: ${result.unreadable}` }],
-      });
+      if (!closed && !/^\s*[[{<`]/.test(body.slice(0, 200)) && !(atEnd && startsACall(body))) continue;
+      if (result === undefined && !atEnd) continue;
+      const why = atEnd && (result === undefined || nothingRead || startsACall(body)) ? CUT_SHORT : `the call inside ${w.open} could not be read: ${(result as { unreadable: string }).unreadable}`;
+      out.push({ start, end: closed ? close!.at + close!.len : bodyEnd, dialect: w.dialect, calls: [{ name: nameHint(body), arguments: undefined, malformed: why }], cut: atEnd || undefined });
       continue;
     }
     if (w.weak && result.calls.length === 0) continue;
-    // An unclosed wrapper ends where its last call ends; what follows is prose again.
-    const end = closed ? close!.at + close!.len : result.end;
+    if (atEnd && w.close.length > 0 && result.calls.length > 0 && jsonEnd === bodyStart && endsInsideMarkup(body)) {
+      // `<arg_value>half a val` at the end of the reply: the value is not whole, the call is not run.
+      const calls = [...result.calls.slice(0, -1), cutOff(result.calls[result.calls.length - 1]!)];
+      out.push({ start, end: bodyEnd, dialect: w.dialect, calls, cut: true });
+      continue;
+    }
+    if (atEnd && continuesACall(text.slice(result.end, bodyEnd))) {
+      // Whole calls, then the start of one more that the reply never finished.
+      out.push({ start, end: bodyEnd, dialect: w.dialect, calls: [...result.calls, cutOff({ name: nameHint(text.slice(result.end, bodyEnd)), arguments: undefined })], cut: true });
+      continue;
+    }
+    // An unclosed wrapper ends where its last call ends; what follows is prose again — except the
+    // closing fence of a fenced body (Command R: Action: ```json […]```).
+    const fenceEnd = !closed && body.trimStart().startsWith('```') ? /^\s*```/.exec(text.slice(result.end, result.end + 20)) : null;
+    const end = closed ? close!.at + close!.len : result.end + (fenceEnd?.[0].length ?? 0);
     out.push({ start, end, dialect: w.dialect, calls: result.calls });
   }
   return out;
 }
 
-/** The tool name a broken call was probably for, so the error can name it. */
-function nameHint(body: string): string {
-  const m = /"(?:name|tool_name|function)"\s*:\s*"([^"]{1,128})"/.exec(body.slice(0, 2000));
-  return m ? m[1]! : '';
+const CUT_SHORT = 'the reply ended before this call was complete (it was cut off), so it was not run';
+
+/** Where the run of JSON values starting at `from` ends (`from` itself when there is none or one never closes). */
+function afterJsonValues(text: string, from: number, limit: number): number {
+  let end = from;
+  for (let at = skipSpace(text, from, limit); at < limit && (text[at] === '{' || text[at] === '['); ) {
+    const span = scanBalanced(text, at, limit);
+    if (!span.closed) break;
+    end = span.end;
+    at = skipSpace(text, span.end, limit);
+    if (text[at] === ',') at = skipSpace(text, at + 1, limit);
+  }
+  return end;
+}
+
+/** A body that begins like a call, not like prose: `name(`, `name{`, `name\n<arg…`, `call:name{`. */
+function startsACall(body: string): boolean {
+  return /^\s*(?:[[{]|<[a-z_]|(?:call:)?[\p{L}_][\p{L}\p{N}_.\-]*(?:\s*[({[]|\r?\n\s*<[a-z_]|\r?\n?\s*<?$))/u.test(body) && body.trim() !== '';
+}
+
+/** Text after whole calls that is the start of another call (a JSON value, a list item, a tag), not prose. */
+function continuesACall(rest: string): boolean {
+  return /^\s*(?:,\s*)?(?:[{[]|<[a-z_])/.test(rest);
+}
+
+/**
+ * The body (of a wrapper the reply never closed) ends inside a markup call: GLM argument pairs, an
+ * opened `<parameter…>`, `<invoke…>` or `<function=…>` never closed, or half a tag.
+ */
+function endsInsideMarkup(body: string): boolean {
+  const opened = (open: string, close: string) => body.lastIndexOf(open) > body.lastIndexOf(close);
+  if (/<\/?[\w:=" .-]*$/.test(body.slice(-200))) return true;
+  // GLM pairs have no end of their own: only `</tool_call>` says the last pair was the last one.
+  if (body.includes('<arg_key>') || body.includes('<arg_value>')) return true;
+  // Qwen3-Coder models drop `</parameter>` before `</function>`; that value is complete.
+  const lastParam = body.lastIndexOf('<parameter');
+  if (opened('<parameter', '</parameter>') && !/<\/(?:function|invoke)>/.test(body.slice(lastParam))) return true;
+  return opened('<function=', '</function>') || opened('<invoke ', '</invoke>');
 }
 
 export const wrappedCalls: Dialect = {
