@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz [-- --seconds 20 --seed 1]`: seeded random-mutation fuzzing of the parts that
+ * `npm run fuzz [-- --seconds 20 --seed 1] [--inputs N]`: seeded random-mutation fuzzing of the parts that
  * read untrusted text — the MarrowScript and BoneScript compilers (`checkSource`, `checkBone`),
  * the tool-call parser (`parseToolCalls`, `repairJson`) and the patch engine (`applyEdits`,
  * `mergeElidedRewrite`, the edit-block parser). Seeds are files of this repository, mutated by
@@ -7,9 +7,12 @@
  * found quadratic paths and stack overflows before). Each target gets an equal share of the time.
  *
  * A crash is any exception other than the target's documented one (EditError,
- * EditBlockSyntaxError); a hang is one input slower than --hang-ms (default 2000; the calls are
- * synchronous, so it is measured, not interrupted). Prints inputs tried, crashes, hangs and the
+ * EditBlockSyntaxError); a hang is one input that takes more than --hang-ms of CPU time (default
+ * 2000; the calls are synchronous, so it is measured, not interrupted; CPU time, so that a machine
+ * busy with other work does not make an input look slow). Prints inputs tried, crashes, hangs and the
  * slowest inputs per target, and exits 1 on any crash or hang. Same seed, same inputs.
+ * `--inputs N` stops each target after N inputs instead of after its share of the time (the run
+ * is then the same on every machine, however fast: CI runs it so, test/e2e/bench/fuzz.test.ts).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -27,6 +30,13 @@ const arg = (name: string, fallback: number) => {
 const seconds = arg('seconds', 20);
 const seed = arg('seed', 1);
 const hangMs = arg('hang-ms', 2000);
+const inputsPerTarget = arg('inputs', 0);
+for (const [name, value] of [['seconds', seconds], ['seed', seed], ['hang-ms', hangMs], ['inputs', inputsPerTarget]] as const) {
+  if (!Number.isFinite(value) || value < 0) {
+    console.error(`fuzz: --${name} must be a number of at least 0 (got '${process.argv[process.argv.indexOf(`--${name}`) + 1]}')`);
+    process.exit(2);
+  }
+}
 
 /** mulberry32: small, seeded, good enough to pick mutations. */
 function prng(s: number): () => number {
@@ -107,21 +117,23 @@ const targets: Target[] = [
 
 interface Slow { ms: number; input: string }
 let failed = false;
-console.log(`fuzz: seed ${seed}, ${seconds} s over ${targets.length} targets, hang above ${hangMs} ms\n`);
+const budget = inputsPerTarget ? `${inputsPerTarget} inputs per target` : `${seconds} s over ${targets.length} targets`;
+console.log(`fuzz: seed ${seed}, ${budget}, hang above ${hangMs} ms\n`);
 for (const target of targets) {
   const until = performance.now() + (seconds * 1000) / targets.length;
   let tried = 0;
   const crashes: Array<{ input: string; error: string }> = [];
   const slowest: Slow[] = [];
-  while (performance.now() < until) {
+  while (inputsPerTarget ? tried < inputsPerTarget : performance.now() < until) {
     const input = mutated(pick(target.seeds));
-    const started = performance.now();
+    const started = process.cpuUsage();
     try {
       target.run(input);
     } catch (err) {
       if (!target.expected?.(err)) crashes.push({ input, error: (err as Error)?.stack?.split('\n').slice(0, 4).join(' | ') ?? String(err) });
     }
-    const ms = performance.now() - started;
+    const used = process.cpuUsage(started);
+    const ms = (used.user + used.system) / 1000;
     tried++;
     slowest.push({ ms, input });
     slowest.sort((a, b) => b.ms - a.ms);
@@ -130,7 +142,7 @@ for (const target of targets) {
   const hangs = slowest.filter((s) => s.ms > hangMs);
   if (crashes.length || hangs.length) failed = true;
   const show = (s: string) => JSON.stringify(s.length > 160 ? `${s.slice(0, 80)}…(${s.length} chars)…${s.slice(-60)}` : s);
-  console.log(`${target.name}: ${tried} inputs, ${crashes.length} crashes, ${hangs.length} hangs, slowest ${slowest.map((s) => `${s.ms.toFixed(0)} ms`).join(', ')}`);
+  console.log(`${target.name}: ${tried} inputs, ${crashes.length} crashes, ${hangs.length} hangs, slowest ${slowest.map((s) => `${s.ms.toFixed(0)} ms`).join(', ')} (CPU)`);
   for (const c of crashes.slice(0, 3)) console.log(`  crash: ${c.error}\n    input: ${show(c.input)}`);
   for (const s of slowest.slice(0, 1)) console.log(`  slowest input (${s.ms.toFixed(0)} ms, ${s.input.length} chars): ${show(s.input)}`);
 }
