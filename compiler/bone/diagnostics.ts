@@ -43,7 +43,7 @@ export const BoneDiagnostics = {
   DuplicateDeclaration: error('BS020', "duplicate name '{0}': {1} with this name is declared at line {2}"),
   DuplicateField: error('BS021', "duplicate field '{0}' in {1} (first declared at line {2})"),
   DuplicateClause: error('BS022', "duplicate clause '{0}' in {1} (first at line {2})"),
-  ReservedField: error('BS023', "field name '{0}' is reserved: every entity gets '{0}' automatically"),
+  ReservedField: error('BS023', "field name '{0}' is reserved: every entity gets '{0}'{1} automatically"),
   DuplicateParameter: error('BS024', "duplicate parameter '{0}' in {1}"),
 
   // Unknown references

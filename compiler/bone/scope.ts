@@ -142,9 +142,11 @@ export function buildEntityFields(symbols: Symbols, diagnostics: DiagnosticBag, 
       fields.set(symbol.name, symbol);
     };
     for (const field of decl.fields) {
-      const reserved = IMPLICIT_FIELDS.some(([n]) => n === field.name.text) || (entity.hasStates && field.name.text === 'state');
-      if (reserved) {
-        diagnostics.report(BoneDiagnostics.ReservedField, field.name.span, [field.name.text]);
+      const implicit = IMPLICIT_FIELDS.find(([n]) => n === field.name.text);
+      // Upstream files often spell the implicit key out (`owns: [id: uuid, …]`): the same column, so it is accepted as that.
+      if (implicit && restatesImplicit(field, implicit[1])) continue;
+      if (implicit || (entity.hasStates && field.name.text === 'state')) {
+        diagnostics.report(BoneDiagnostics.ReservedField, field.name.span, [field.name.text, implicit ? ` (${formatBoneType(implicit[1])})` : ' (its current state)']);
         continue;
       }
       const type = resolveType(field.type, symbols, diagnostics);
@@ -178,6 +180,12 @@ export function buildEntityFields(symbols: Symbols, diagnostics: DiagnosticBag, 
       }
     }
   }
+}
+
+/** `id: uuid` or `created_at: timestamp` written out: exactly the implicit column, no default, nothing added. */
+function restatesImplicit(field: A.FieldDecl, type: BoneType): boolean {
+  const ref = field.type;
+  return ref.args.length === 0 && !ref.optionalSuffix && !field.default && field.annotations.length === 0 && type.kind === 'scalar' && ref.name.text === type.scalar;
 }
 
 /** Entity type behind optional/list wrappers, if any. */

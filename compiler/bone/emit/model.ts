@@ -741,7 +741,7 @@ function buildField(field: BoneField): FieldView {
 function uniqueSample(value: unknown, checks: readonly BoneFieldCheck[]): string {
   const max = (checks.find((c) => c.kind === 'maxLength') as { value: number } | undefined)?.value ?? 1000;
   if (typeof value === 'string') {
-    if (/^[0-9a-f-]{36}$/.test(value)) return 'crypto.randomUUID()';
+    if (UUID_SAMPLE.test(value)) return 'crypto.randomUUID()';
     return `distinct(${lit(value)}, ${max})`;
   }
   if (typeof value === 'number') return `${value} + nextSerial()`;
@@ -749,11 +749,14 @@ function uniqueSample(value: unknown, checks: readonly BoneFieldCheck[]): string
 }
 
 /** A second valid value: same length (so length checks still hold), different content. */
+/** A valid value other than the create sample: a uuid stays a uuid (its last digit changes), a string keeps its length. */
 function patchSample(field: FieldView): string {
   const value = field.sampleValue;
+  if (typeof value === 'string' && UUID_SAMPLE.test(value)) return lit(`${value.slice(0, -1)}${value.endsWith('2') ? '3' : '2'}`);
   if (typeof value === 'string' && value.length > 0) return lit(`${value[0] === 'y' ? 'z' : 'y'}${value.slice(1)}`);
   return field.sample;
 }
+const UUID_SAMPLE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A value that satisfies the field's checks, and one that violates the first check it can. */
 function sampleValues(type: BoneType, checks: readonly BoneFieldCheck[], name: string): { valid: unknown; invalid?: { value: unknown; reason: string } } {

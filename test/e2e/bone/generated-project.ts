@@ -74,14 +74,7 @@ function provideBetterSqlite3(dir: string): void {
   if (rebuild.code !== 0) throw new Error(`building better-sqlite3 failed:\n${rebuild.output}`);
 }
 
-/** `tsc --noEmit` with the project's own TypeScript; returns the compiler's output on failure. */
-export function typeCheck(projectDir: string): { ok: boolean; output: string; ms: number } {
-  const started = Date.now();
-  const result = run(process.execPath, [path.join(projectDir, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', projectDir], projectDir);
-  return { ok: result.code === 0, output: result.output, ms: Date.now() - started };
-}
-
-/** `npm test` of the generated project. */
+/** `npm test` of the generated project: its own tsc --noEmit, then its generated tests. */
 export function runProjectTests(projectDir: string): { ok: boolean; output: string; ms: number } {
   const started = Date.now();
   const env = { ...process.env };

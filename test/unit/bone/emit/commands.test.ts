@@ -127,6 +127,23 @@ describe('agent tools', () => {
     expect((await boneCheckTool.execute({ file: 'todo.bone' }, { root })).ok).toBe(true);
     expect((await boneCheckTool.execute({}, { root })).output).toContain('give "file"');
   });
+
+  it('bone_check shows the back end\'s warnings and migration errors too, as bone_compile would', async () => {
+    const noted = TODO.replace('auth: none\n  }', 'auth: none\n  }\n  event Finished { payload: { task_id: uuid, note: string } }\n  capability finish(task: Task) { effects: [task.state = "finished"] emits: Finished }');
+    fs.writeFileSync(path.join(root, 'tool-noted.bone'), noted);
+    const checked = await boneCheckTool.execute({ file: 'tool-noted.bone' }, { root });
+    expect(checked.ok, checked.output).toBe(true);
+    expect(checked.output).toMatch(/warnings:\n1\. tool-noted\.bone:\d+:\d+: warning BSE005: event Finished: 'note' is not a parameter/);
+    expect(fs.existsSync(path.join(root, 'tool-noted'))).toBe(false);
+    expect((await boneCompileTool.execute({ file: 'tool-noted.bone', out_dir: 'tool-api' }, { root })).ok).toBe(true);
+    fs.writeFileSync(path.join(root, 'tool-noted.bone'), noted.replace('done: bool = false', 'done: uint = 0'));
+    const refused = await boneCheckTool.execute({ file: 'tool-noted.bone', out_dir: 'tool-api' }, { root });
+    expect(refused.ok).toBe(false);
+    expect(refused.output).toMatch(/error BSE006: tasks\.done changed type/);
+    // Without out_dir it checks against the default output folder, which has no schema yet.
+    expect((await boneCheckTool.execute({ file: 'tool-noted.bone' }, { root })).ok).toBe(true);
+    expect((await boneCheckTool.execute({ file: 'tool-noted.bone', out_dir: '../x' }, { root })).output).toContain('outside the project');
+  });
 });
 
 describe('stable extension points', () => {

@@ -83,7 +83,9 @@ describe('project files', () => {
     const files = new Map(emitProject(shopIr()).files.map((f) => [f.path, f.content]));
     const pkg = JSON.parse(files.get('package.json')!) as { name: string; type: string; scripts: Record<string, string>; dependencies: Record<string, string> };
     expect(pkg).toMatchObject({ name: 'shop', type: 'module' });
-    expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(['dev', 'build', 'start', 'migrate', 'test']));
+    expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(['dev', 'build', 'start', 'migrate', 'test', 'typecheck']));
+    // `npm test` type-checks before it runs the tests: a generated test that does not compile fails it.
+    expect(pkg.scripts.test).toMatch(/^tsc --noEmit && tsx --test /);
     expect(Object.keys(pkg.dependencies)).toEqual(expect.arrayContaining(['better-sqlite3', 'pg', 'express', 'zod', 'ws', 'jsonwebtoken']));
     expect(JSON.parse(files.get('tsconfig.json')!).compilerOptions.strict).toBe(true);
     const compose = parseYaml(files.get('docker-compose.yaml')!) as { services: Record<string, { environment?: Record<string, string>; image?: string }> };

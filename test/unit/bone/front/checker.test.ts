@@ -76,6 +76,16 @@ describe('bone checker: behaviour', () => {
     expect(result.ir?.entities[0]?.derived[0]).toMatchObject({ name: 'total', type: { kind: 'scalar', scalar: 'uint' } });
   });
 
+  it('takes `id: uuid` (and created_at/updated_at with their own types) written out as the implicit column', () => {
+    const result = check('  entity A { owns: [id: uuid, ref: uuid, name: string, created_at: timestamp] constraints: [id != ref] }\n  capability c(a: A) { requires: [a.id != a.ref] }');
+    expect(result.diagnostics).toEqual([]);
+    expect(result.ir?.entities[0]?.fields.map((f) => f.name)).toEqual(['ref', 'name']);
+    // Anything that is not a plain restatement stays reserved.
+    for (const field of ['id: uint', 'id: optional<uuid>', 'id: uuid = uuid()', 'updated_at: string', 'id: uuid @sensitive']) {
+      expect(codesAt(check(`  entity A { owns: [${field}, name: string] }`)), field).toEqual(['2:21 BS023']);
+    }
+  });
+
   it('knows the implicit fields: id, created_at, updated_at, state, relation members and foreign keys', () => {
     const result = check([
       '  entity Seller { owns: [name: string] }',

@@ -32,7 +32,7 @@ export const DIAGNOSTIC_CASES: DiagnosticCase[] = [
   { code: 'BS020', title: 'duplicate declaration', source: system('  entity A { owns: [x: uint] }\n  event A { payload: { x: uint } }'), expected: "3:9 duplicate name 'A': an entity with this name is declared at line 2" },
   { code: 'BS021', title: 'duplicate field', source: system('  entity A { owns: [x: uint, x: string] }'), expected: "2:30 duplicate field 'x' in entity 'A' (first declared at line 2)" },
   { code: 'BS022', title: 'duplicate clause', source: system('  entity A {\n    owns: [x: uint]\n    auth: jwt\n    auth: none\n  }'), expected: "5:5 duplicate clause 'auth' in entity 'A' (first at line 4)" },
-  { code: 'BS023', title: 'reserved field', source: system('  entity A { owns: [id: uuid, name: string] }'), expected: "2:21 field name 'id' is reserved: every entity gets 'id' automatically" },
+  { code: 'BS023', title: 'reserved field', source: system('  entity A { owns: [id: uint, name: string] }'), expected: "2:21 field name 'id' is reserved: every entity gets 'id' (uuid) automatically" },
   { code: 'BS024', title: 'duplicate parameter', source: system('  capability c(a: uint, a: string) { }'), expected: "2:25 duplicate parameter 'a' in capability 'c'" },
   // ─── references ───
   { code: 'BS030', title: 'unknown type', source: system('  entity A { owns: [x: strng] }'), expected: "2:24 unknown type 'strng' (did you mean 'string'?)" },
