@@ -29,6 +29,20 @@ function nameSurvivedTruncation(spanText: string, calls: RawCall[]): boolean {
   return calls.every((c) => spanText.includes(`${c.name}"`) || spanText.includes(`${c.name}'`));
 }
 
+/** Calls `fn` for every bracket of JSON text outside strings; returns whether the text ends inside a string. */
+function forEachBracket(text: string, fn: (bracket: string, index: number) => void): boolean {
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === '{' || ch === '[' || ch === '}' || ch === ']') fn(ch, i);
+  }
+  return inString;
+}
+
 /**
  * Cut after a complete call (`[{…}, {…}`, `{"name": "f", "arguments": {…}`): only closing
  * brackets are missing, and every call written is whole.
@@ -36,16 +50,7 @@ function nameSurvivedTruncation(spanText: string, calls: RawCall[]): boolean {
 function cutBetweenCalls(spanText: string): boolean {
   if (!/[}\]]\s*,?\s*$/.test(spanText)) return false;
   const open: string[] = [];
-  let inString = false;
-  for (let i = 0; i < spanText.length; i++) {
-    const ch = spanText[i]!;
-    if (inString) {
-      if (ch === '\\') i++;
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') inString = true;
-    else if (ch === '{' || ch === '[') open.push(ch);
-    else if (ch === '}' || ch === ']') open.pop();
-  }
+  const inString = forEachBracket(spanText, (ch) => (ch === '{' || ch === '[' ? open.push(ch) : open.pop()));
   if (inString || open.length === 0) return false;
   // Only lists open, or one call object whose (closed) arguments were its last member.
   const objects = open.filter((c) => c === '{').length;
@@ -58,20 +63,11 @@ function cutBetweenCalls(spanText: string): boolean {
  */
 function wholeElements(spanText: string): number | undefined {
   let depth = 0;
-  let inString = false;
   let lastWhole: number | undefined;
-  for (let i = 0; i < spanText.length; i++) {
-    const ch = spanText[i]!;
-    if (inString) {
-      if (ch === '\\') i++;
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') inString = true;
-    else if (ch === '{' || ch === '[') depth++;
-    else if (ch === '}' || ch === ']') {
-      depth--;
-      if (depth === 1) lastWhole = i + 1;
-    }
-  }
+  forEachBracket(spanText, (ch, i) => {
+    if (ch === '{' || ch === '[') depth++;
+    else if (--depth === 1) lastWhole = i + 1;
+  });
   if (lastWhole === undefined || !/[^\s,]/.test(spanText.slice(lastWhole))) return undefined;
   return lastWhole;
 }
